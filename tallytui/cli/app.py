@@ -1,0 +1,72 @@
+"""What every command shares: settings, opening the database, turning errors into exit 1."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass
+class Settings:
+    db_url: str | None
+    user_name: str | None
+
+    @property
+    def actor(self) -> str:
+        return self.user_name or getpass.getuser()
+
+    def open(self) -> None:
+        """Open (and migrate) the database; every command that touches data calls this."""
+        from ..store.db import open_database
+
+        open_database(self.db_url)
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+class TallyGroup(click.Group):
+    """Refused operations end with one ``error:`` line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        from ..domain.errors import TallyError
+
+        try:
+            return super().invoke(ctx)
+        except TallyError as exc:
+            fail(str(exc))
+        except Exception as exc:
+            from peewee import DatabaseError, InterfaceError
+
+            if isinstance(exc, (DatabaseError, InterfaceError)):
+                fail(f"database: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+            raise
+
+
+def settings() -> Settings:
+    return click.get_current_context().find_object(Settings)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """A plain aligned table for terminals; numbers right-aligned."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells):
+        return "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])

@@ -1,0 +1,85 @@
+"""``tally client``: who is billed."""
+
+from __future__ import annotations
+
+import click
+
+from .app import emit_json, settings, table
+
+_CLIENT_OPTIONS = [
+    click.option("--currency", default=None, help="ISO 4217 code (default: the organisation's)."),
+    click.option("--terms", type=int, default=None, help="Payment terms in days."),
+    click.option("--tax-rate", default=None, help="Tax rate in percent."),
+    click.option("--address", default=None, help="Postal address (use \\n for new lines)."),
+    click.option("--email", default=None, help="Billing e-mail."),
+    click.option("--vat-id", default=None, help="The client's VAT identification number."),
+]
+
+
+def client_options(func):
+    for option in reversed(_CLIENT_OPTIONS):
+        func = option(func)
+    return func
+
+
+def _changes(name, currency, terms, tax_rate, address, email, vat_id, **extra):
+    from ..services.clients import ClientChanges
+    from . import parse
+
+    return ClientChanges(
+        name=name, currency=currency, payment_terms_days=terms,
+        tax_rate=parse.percent(tax_rate, "--tax-rate"),
+        address=address.replace("\\n", "\n") if address is not None else None,
+        email=email, vat_id=vat_id, **extra,
+    )
+
+
+@click.group()
+def client():
+    """Clients: currency, terms, tax rate and the details an invoice needs."""
+
+
+@client.command("add")
+@click.argument("name")
+@client_options
+def client_add(name, **options):
+    """Add a client."""
+    from ..services import clients
+
+    settings().open()
+    view = clients.add(_changes(name, **options))
+    click.echo(f"added client {view.name} ({view.currency}, {view.payment_terms_days} days)")
+
+
+@client.command("set")
+@click.argument("name")
+@click.option("--name", "new_name", default=None, help="Rename the client.")
+@client_options
+@click.option("--archive/--unarchive", default=None, help="Hide from pickers; history stays.")
+def client_set(name, new_name, archive, **options):
+    """Change a client (issued invoices keep the details they were issued with)."""
+    from ..services import clients
+
+    settings().open()
+    view = clients.update(name, _changes(new_name, archived=archive, **options))
+    click.echo(f"updated client {view.name}")
+
+
+@client.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def client_list(as_json):
+    """List clients."""
+    from ..services import clients
+    from .output import client_json
+
+    settings().open()
+    views = clients.list_all()
+    if as_json:
+        emit_json([client_json(c) for c in views])
+        return
+    click.echo(table(
+        ["Client", "Currency", "Terms", "Tax", "E-mail", "VAT id"],
+        [[c.name + (" (archived)" if c.archived else ""), c.currency,
+          f"{c.payment_terms_days} d", f"{c.tax_rate}%", c.email, c.vat_id] for c in views],
+        right={2, 3},
+    ))

@@ -1,0 +1,194 @@
+"""``tally entry`` and ``tally expense``: the tracked time and costs themselves."""
+
+from __future__ import annotations
+
+import click
+
+from .app import emit_json, settings, table
+
+
+@click.group()
+def entry():
+    """Time entries (sessions)."""
+
+
+@entry.command("add")
+@click.option("--project", required=True, help="Project name.")
+@click.option("--start", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset.")
+@click.option("--end", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset.")
+@click.option("--description", default="", help="What was done.")
+@click.option("--user", "owner", default=None, help="Whose time it is (default: you).")
+@click.option("--billable/--non-billable", default=None, help="Default: the project's setting.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def entry_add(project, start, end, description, owner, billable, as_json):
+    """Add a time entry by hand."""
+    from ..services import entries
+    from . import parse
+    from .output import entry_json, hours
+
+    s = settings()
+    s.open()
+    view = entries.add(s.actor, entries.NewEntry(
+        project=project, start_utc=parse.instant(start, "--start"),
+        end_utc=parse.instant(end, "--end"), description=description, billable=billable,
+    ), user=owner)
+    if as_json:
+        emit_json(entry_json(view))
+    else:
+        click.echo(f"added entry {view.id}: {hours(view.seconds)} h on {view.project} "
+                   f"({view.day.isoformat()})")
+
+
+@entry.command("list")
+@click.option("--from", "first", default=None, metavar="DATE", help="First day (default: this week's Monday).")
+@click.option("--to", "last", default=None, metavar="DATE", help="Last day, inclusive.")
+@click.option("--project", default=None, help="Only this project.")
+@click.option("--client", default=None, help="Only this client's projects.")
+@click.option("--user", "owner", default=None, help="Only this person's time.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def entry_list(first, last, project, client, owner, as_json):
+    """List entries by the day they start in the organisation's time zone.
+
+    Without --from and --to: the current week.
+    """
+    from datetime import timedelta
+
+    from ..domain.localtime import iso_week
+    from ..services import entries, org
+    from . import parse
+    from .output import entry_json
+
+    settings().open()
+    first_day, last_day = parse.day(first, "--from"), parse.day(last, "--to")
+    if first_day is None and last_day is None:
+        first_day, last_day = iso_week(org.today())
+    elif last_day is None:
+        last_day = max(org.today(), first_day + timedelta(days=6))
+    elif first_day is None:
+        first_day = iso_week(last_day)[0]
+    views = entries.list_entries(entries.EntryFilter(first_day, last_day, project, client, owner))
+    if as_json:
+        emit_json([entry_json(v) for v in views])
+        return
+    click.echo(_entry_table(views, org.current().timezone, first_day, last_day))
+
+
+def _entry_table(views, tz, first_day, last_day) -> str:
+    from ..domain.localtime import local_datetime
+    from .output import hours
+
+    rows = []
+    for v in views:
+        start, end = local_datetime(v.start_utc, tz), local_datetime(v.end_utc, tz)
+        end_text = end.format("HH:mm") if end.date() == start.date() else end.format("MM-DD HH:mm")
+        marks = v.state if v.invoice is None else f"invoiced {v.invoice}"
+        rows.append([str(v.id), start.format("ddd YYYY-MM-DD"), start.format("HH:mm"), end_text,
+                     hours(v.seconds), v.project, v.user, v.source,
+                     ("" if v.billable else "non-billable ") + marks, v.description])
+    total = sum(v.seconds for v in views)
+    billable = sum(v.seconds for v in views if v.billable)
+    body = table(["ID", "Day", "Start", "End", "Hours", "Project", "User", "Source", "State",
+                  "Description"], rows, right={0, 4})
+    return (f"{first_day.isoformat()} to {last_day.isoformat()} ({tz})\n{body}\n"
+            f"{len(views)} entries, {hours(total)} h, {hours(billable)} h billable")
+
+
+@entry.command("edit")
+@click.argument("entry_id", type=int)
+@click.option("--project", default=None, help="Move it to another project.")
+@click.option("--start", default=None, metavar="DT", help="New start.")
+@click.option("--end", default=None, metavar="DT", help="New end.")
+@click.option("--description", default=None, help="New description.")
+@click.option("--billable/--non-billable", default=None, help="Bill it or not.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def entry_edit(entry_id, project, start, end, description, billable, as_json):
+    """Change an entry that is neither locked, approved nor invoiced."""
+    from ..services import entries
+    from . import parse
+    from .output import entry_json
+
+    s = settings()
+    s.open()
+    view = entries.edit(s.actor, entry_id, entries.EntryChanges(
+        project=project, start_utc=parse.instant(start, "--start"),
+        end_utc=parse.instant(end, "--end"), description=description, billable=billable,
+    ))
+    if as_json:
+        emit_json(entry_json(view))
+    else:
+        click.echo(f"updated entry {view.id}")
+
+
+@entry.command("delete")
+@click.argument("entry_id", type=int)
+def entry_delete(entry_id):
+    """Delete an entry that is neither locked, approved nor invoiced."""
+    from ..services import entries
+
+    s = settings()
+    s.open()
+    gone = entries.delete(s.actor, entry_id)
+    click.echo(f"deleted entry {gone.id} ({gone.project}, {gone.day.isoformat()})")
+
+
+@click.group()
+def expense():
+    """Expenses billed as product lines."""
+
+
+@expense.command("add")
+@click.option("--project", required=True, help="Project name.")
+@click.option("--date", "day", required=True, metavar="DATE", help="Day of the expense.")
+@click.option("--amount", default=None, help="Total amount, or use --quantity and --unit-price.")
+@click.option("--quantity", default=None, help="Number of units.")
+@click.option("--unit-price", default=None, help="Price of one unit.")
+@click.option("--unit", default="", help="Unit name, e.g. km or night.")
+@click.option("--category", default="", help="Category, e.g. travel.")
+@click.option("--description", default="", help="What it was.")
+@click.option("--billable/--non-billable", default=None, help="Default: the project's setting.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def expense_add(project, day, amount, quantity, unit_price, unit, category, description,
+                billable, as_json):
+    """Add an expense."""
+    from ..services import expenses
+    from . import parse
+    from .output import expense_json
+
+    s = settings()
+    s.open()
+    view = expenses.add(s.actor, expenses.NewExpense(
+        project=project, day=parse.day(day, "--date"), amount=parse.amount(amount, "--amount"),
+        quantity=parse.amount(quantity, "--quantity"),
+        unit_price=parse.amount(unit_price, "--unit-price"), unit=unit, category=category,
+        description=description, billable=billable,
+    ))
+    if as_json:
+        emit_json(expense_json(view))
+    else:
+        click.echo(f"added expense {view.id}: {view.amount} {view.currency} on {view.project}")
+
+
+@expense.command("list")
+@click.option("--from", "first", default=None, metavar="DATE", help="First day.")
+@click.option("--to", "last", default=None, metavar="DATE", help="Last day, inclusive.")
+@click.option("--project", default=None, help="Only this project.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def expense_list(first, last, project, as_json):
+    """List expenses."""
+    from ..services import expenses
+    from . import parse
+    from .output import expense_json
+
+    settings().open()
+    views = expenses.list_expenses(parse.day(first, "--from"), parse.day(last, "--to"), project)
+    if as_json:
+        emit_json([expense_json(v) for v in views])
+        return
+    click.echo(table(
+        ["ID", "Date", "Project", "Category", "Quantity", "Unit price", "Amount", "Invoice",
+         "Description"],
+        [[str(x.id), x.day.isoformat(), x.project, x.category, f"{x.quantity} {x.unit}".strip(),
+          str(x.unit_price), f"{x.amount} {x.currency}", x.invoice or "", x.description]
+         for x in views],
+        right={0, 4, 5, 6},
+    ))

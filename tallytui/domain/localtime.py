@@ -1,0 +1,129 @@
+"""Instants are UTC epoch seconds; days and weeks belong to the organisation's time zone.
+
+Everything that turns a wall-clock reading into an instant, or an instant into a calendar
+day, goes through here so that daylight-saving changes are handled in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pendulum
+from pendulum.tz.exceptions import AmbiguousTime, InvalidTimezone, NonExistingTime
+
+from .errors import InvalidInput
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INSTANT = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+)
+_CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$")
+
+
+def check_timezone(name: str) -> str:
+    """Return an IANA zone name such as ``Europe/Berlin``, or refuse it."""
+    try:
+        pendulum.timezone(name)
+    except (InvalidTimezone, ValueError, KeyError) as exc:
+        raise InvalidInput(f"time zone {name!r} is not an IANA zone (e.g. Europe/Berlin)") from exc
+    return name
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """Strict ISO ``YYYY-MM-DD``."""
+    raw = (text or "").strip()
+    if not _DATE.match(raw):
+        raise InvalidInput(f"{what}: {text!r} is not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {text!r} is not a valid date ({exc})") from exc
+
+
+def parse_clock(text: str, what: str = "time") -> tuple[int, int, int]:
+    """Wall-clock ``HH:MM`` or ``HH:MM:SS`` as (hour, minute, second)."""
+    match = _CLOCK.match((text or "").strip())
+    if not match:
+        raise InvalidInput(f"{what}: {text!r} is not a time (HH:MM or HH:MM:SS)")
+    hour, minute, second = int(match["h"]), int(match["m"]), int(match["s"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise InvalidInput(f"{what}: {text!r} is not a valid time of day")
+    return hour, minute, second
+
+
+def local_to_utc(day: date, clock: tuple[int, int, int], tz: str, what: str = "time") -> int:
+    """Epoch seconds of a wall-clock reading in ``tz``.
+
+    A reading that does not exist (skipped by a spring-forward change) is refused; one that
+    exists twice (autumn fall-back) means its first occurrence, as people read a clock.
+    """
+    hour, minute, second = clock
+    reading = (day.year, day.month, day.day, hour, minute, second)
+    try:
+        moment = pendulum.datetime(*reading, tz=tz, raise_on_unknown_times=True)
+    except AmbiguousTime:
+        moment = pendulum.datetime(*reading, tz=tz, fold=0)
+    except NonExistingTime as exc:
+        raise InvalidInput(
+            f"{what}: {day.isoformat()} {hour:02d}:{minute:02d} does not exist in {tz} "
+            "(the clocks jump forward then)"
+        ) from exc
+    return int(moment.timestamp())
+
+
+def parse_instant(text: str, tz: str | None, what: str = "date-time") -> int:
+    """``YYYY-MM-DD HH:MM[:SS]`` in ``tz``, or with an explicit ``Z``/``±HH:MM`` offset.
+
+    With ``tz`` None the offset is required.
+    """
+    raw = (text or "").strip()
+    match = _INSTANT.match(raw)
+    if not match or (tz is None and match["tz"] is None):
+        shape = "with an offset such as +01:00 or Z" if tz is None else "optionally with +HH:MM"
+        raise InvalidInput(f"{what}: {text!r} is not a date-time (YYYY-MM-DD HH:MM, {shape})")
+    day = parse_date(match["date"], what)
+    clock = parse_clock(f"{match['h']}:{match['m']}:{match['s'] or '00'}", what)
+    offset = match["tz"]
+    if offset is None:
+        return local_to_utc(day, clock, tz, what)
+    if offset == "Z":
+        seconds = 0
+    else:
+        digits = offset[1:].replace(":", "")
+        seconds = (int(digits[:2]) * 3600 + int(digits[2:]) * 60) * (1 if offset[0] == "+" else -1)
+    moment = pendulum.datetime(day.year, day.month, day.day, *clock, tz="UTC")
+    return int(moment.timestamp()) - seconds
+
+
+def local_date(epoch: int, tz: str) -> date:
+    """The calendar day in ``tz`` on which an instant falls (a plain ``date``, which every
+    database driver binds)."""
+    moment = pendulum.from_timestamp(epoch, tz=tz)
+    return date(moment.year, moment.month, moment.day)
+
+
+def local_datetime(epoch: int, tz: str) -> pendulum.DateTime:
+    return pendulum.from_timestamp(epoch, tz=tz)
+
+
+def day_start(day: date, tz: str) -> int:
+    """Epoch seconds of local midnight (a zone whose midnight is skipped starts later)."""
+    return int(pendulum.instance(pendulum.datetime(day.year, day.month, day.day, tz=tz)).timestamp())
+
+
+def days_to_utc_range(first: date, last: date, tz: str) -> tuple[int, int]:
+    """Half-open UTC range [start, end) covering the local days ``first`` to ``last``."""
+    return day_start(first, tz), day_start(last + timedelta(days=1), tz)
+
+
+def iso_week(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the ISO week that contains ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def format_utc(epoch: int) -> str:
+    """ISO 8601 UTC with ``Z``, the form of every instant in JSON output."""
+    return pendulum.from_timestamp(epoch, tz="UTC").format("YYYY-MM-DDTHH:mm:ss") + "Z"

@@ -1,0 +1,87 @@
+"""Billing schedules: how a project's time is cut into consecutive billing periods."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pendulum
+
+from .errors import InvalidInput
+
+_EVERY = re.compile(r"^every:(\d{1,3}):(days|weeks|months)$")
+_NAMED = {"weekly": (1, "weeks"), "biweekly": (2, "weeks"), "monthly": (1, "months")}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """``count`` ``unit``s per period, counted from ``anchor``; ``unit`` None means no schedule."""
+
+    count: int = 0
+    unit: str | None = None
+
+    @property
+    def is_none(self) -> bool:
+        return self.unit is None
+
+    def spec(self) -> str:
+        """The text form accepted by :func:`parse_schedule`."""
+        if self.unit is None:
+            return "none"
+        for name, shape in _NAMED.items():
+            if shape == (self.count, self.unit):
+                return name
+        return f"every:{self.count}:{self.unit}"
+
+    def period_containing(self, day: date, anchor: date) -> tuple[date, date]:
+        """The period (first day, last day, both inclusive) that contains ``day``."""
+        if self.unit is None:
+            raise InvalidInput("a project without a billing schedule has no periods")
+        if self.unit == "months":
+            months = (day.year - anchor.year) * 12 + day.month - anchor.month
+            index = months // self.count
+            start = self._month_start(anchor, index)
+            if start > day:
+                index -= 1
+                start = self._month_start(anchor, index)
+            return start, self._month_start(anchor, index + 1) - timedelta(days=1)
+        length = self.count * (7 if self.unit == "weeks" else 1)
+        index = (day - anchor).days // length
+        start = anchor + timedelta(days=index * length)
+        return start, start + timedelta(days=length - 1)
+
+    def _month_start(self, anchor: date, index: int) -> date:
+        # Counting from the anchor each time keeps a 31st anchor on month ends (Jan 31, Feb 28,
+        # Mar 31) instead of drifting to the 28th after February.
+        moved = pendulum.date(anchor.year, anchor.month, anchor.day).add(months=index * self.count)
+        return date(moved.year, moved.month, moved.day)
+
+    def periods(self, first: date, last: date, anchor: date) -> list[tuple[date, date]]:
+        """Consecutive periods covering ``first`` to ``last``."""
+        result: list[tuple[date, date]] = []
+        day = first
+        while day <= last:
+            period = self.period_containing(day, anchor)
+            result.append(period)
+            day = period[1] + timedelta(days=1)
+        return result
+
+
+NO_SCHEDULE = Schedule()
+
+
+def parse_schedule(text: str) -> Schedule:
+    """``none``, ``weekly``, ``biweekly``, ``monthly`` or ``every:N:days|weeks|months``."""
+    raw = (text or "").strip().lower()
+    if raw == "none":
+        return NO_SCHEDULE
+    if raw in _NAMED:
+        return Schedule(*_NAMED[raw])
+    match = _EVERY.match(raw)
+    if match and int(match[1]) > 0:
+        return Schedule(int(match[1]), match[2])
+    raise InvalidInput(
+        f"schedule: {text!r} is not one of none, weekly, biweekly, monthly, "
+        "every:N:days, every:N:weeks, every:N:months"
+    )

@@ -1,0 +1,2 @@
+"""Use cases: one function per user intent. They run in a transaction, check permissions
+and return frozen dataclasses; callers never see a database row."""

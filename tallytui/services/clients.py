@@ -1,0 +1,93 @@
+"""Clients: who is billed, in which currency, on which terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..domain.errors import Conflict
+from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
+from ..domain.names import check_name
+from ..store.models import Client, Organisation, db
+from . import lookup
+from .clock import now_utc
+from .org import check_terms
+from .views import ClientView
+
+
+@dataclass(frozen=True)
+class ClientChanges:
+    """Fields to set; None leaves a field as it is (on add: the organisation's default)."""
+
+    name: str | None = None
+    currency: str | None = None
+    address: str | None = None
+    email: str | None = None
+    vat_id: str | None = None
+    payment_terms_days: int | None = None
+    tax_rate: Decimal | None = None
+    archived: bool | None = None
+
+
+def view(row: Client, org: Organisation) -> ClientView:
+    terms = row.payment_terms_days
+    tax = row.tax_rate_bp
+    return ClientView(
+        name=row.name, currency=row.currency, address=row.address, email=row.email,
+        vat_id=row.vat_id, archived=row.archived,
+        payment_terms_days=org.payment_terms_days if terms is None else terms,
+        tax_rate=basis_points_to_percent(org.tax_rate_bp if tax is None else tax),
+    )
+
+
+def _apply(row: Client, changes: ClientChanges) -> None:
+    if changes.name is not None:
+        row.name = check_name(changes.name, "client")
+    if changes.currency is not None:
+        row.currency = check_currency(changes.currency)
+    for text_field in ("address", "email", "vat_id"):
+        value = getattr(changes, text_field)
+        if value is not None:
+            setattr(row, text_field, value.strip())
+    if changes.payment_terms_days is not None:
+        row.payment_terms_days = check_terms(changes.payment_terms_days)
+    if changes.tax_rate is not None:
+        row.tax_rate_bp = percent_to_basis_points(changes.tax_rate)
+    if changes.archived is not None:
+        row.archived = changes.archived
+
+
+def _refuse_duplicate(name: str, own_id: int | None = None) -> None:
+    query = Client.select().where(Client.name == name)
+    if own_id is not None:
+        query = query.where(Client.id != own_id)
+    if query.exists():
+        raise Conflict(f"a client named {name!r} exists already")
+
+
+def add(changes: ClientChanges) -> ClientView:
+    with db.atomic():
+        org = lookup.organisation()
+        row = Client(currency=org.currency, created_at=now_utc())
+        _apply(row, changes)
+        _refuse_duplicate(row.name)
+        row.save()
+        return view(row, org)
+
+
+def update(name: str, changes: ClientChanges) -> ClientView:
+    with db.atomic():
+        row = lookup.client(name)
+        _apply(row, changes)
+        _refuse_duplicate(row.name, row.id)
+        row.save()
+        return view(row, lookup.organisation())
+
+
+def list_all(include_archived: bool = True) -> list[ClientView]:
+    with db.atomic():
+        org = lookup.organisation()
+        query = Client.select().order_by(Client.name)
+        if not include_archived:
+            query = query.where(Client.archived == False)  # noqa: E712
+        return [view(row, org) for row in query]

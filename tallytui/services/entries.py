@@ -1,0 +1,206 @@
+"""Time entries: adding, listing, editing and deleting sessions, with the rules that keep
+billed and locked time untouchable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import JOIN
+
+from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.localtime import days_to_utc_range, format_utc, local_date
+from ..domain.timesheet import entry_state, is_locked
+from ..store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
+from . import lookup
+from .clock import now_utc
+from .views import EntryView
+
+SOURCES = ("capture", "manual", "import")
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    project: str
+    start_utc: int
+    end_utc: int
+    description: str = ""
+    billable: bool | None = None  # None: the project's default
+    source: str = "manual"
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    project: str | None = None
+    start_utc: int | None = None
+    end_utc: int | None = None
+    description: str | None = None
+    billable: bool | None = None
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    first: date | None = None
+    last: date | None = None
+    project: str | None = None
+    client: str | None = None
+    user: str | None = None
+
+
+def _entry_query():
+    owner = User.alias("owner")
+    return (
+        TimeEntry.select(TimeEntry, Project, Client, owner, InvoiceLine, Invoice)
+        .join(Project).join(Client)
+        .switch(TimeEntry).join(owner, on=(TimeEntry.user == owner.id))
+        .switch(TimeEntry).join(InvoiceLine, JOIN.LEFT_OUTER)
+        .join(Invoice, JOIN.LEFT_OUTER)
+    )
+
+
+def _view(row: TimeEntry, tz: str) -> EntryView:
+    day = local_date(row.start_utc, tz)
+    invoice = row.invoice_line.invoice.number if row.invoice_line_id else None
+    return EntryView(
+        id=row.id, project=row.project.name, client=row.project.client.name,
+        user=row.user.name, start_utc=row.start_utc, end_utc=row.end_utc, day=day,
+        description=row.description, billable=row.billable, source=row.source,
+        state=entry_state(day, row.user.locked_until, row.approved_at is not None),
+        invoice=invoice,
+    )
+
+
+def _check_times(start: int, end: int) -> None:
+    if end == start:
+        raise InvalidInput("end: the entry has no length (end equals start)")
+    if end < start:
+        raise InvalidInput(f"end: {format_utc(end)} is before start {format_utc(start)}")
+
+
+def _check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
+    day = local_date(start, tz)
+    if is_locked(day, owner.locked_until):
+        raise Conflict(
+            f"cannot {verb} time on {day.isoformat()}: {owner.name}'s timesheet is locked "
+            f"until {owner.locked_until.isoformat()}"
+        )
+
+
+def _check_no_overlap(owner: User, start: int, end: int, tz: str, ignore: int | None = None) -> None:
+    query = TimeEntry.select(TimeEntry, Project).join(Project).where(
+        (TimeEntry.user == owner) & (TimeEntry.start_utc < end) & (TimeEntry.end_utc > start)
+    )
+    if ignore is not None:
+        query = query.where(TimeEntry.id != ignore)
+    clash = query.order_by(TimeEntry.start_utc).first()
+    if clash is not None:
+        begin = local_date(clash.start_utc, tz).isoformat()
+        raise Conflict(
+            f"overlaps entry {clash.id} ({clash.project.name}, {begin}, "
+            f"{format_utc(clash.start_utc)} to {format_utc(clash.end_utc)}); "
+            "trim or delete it first"
+        )
+
+
+def _check_editable(row: TimeEntry, tz: str, verb: str) -> None:
+    if row.invoice_line_id is not None:
+        number = row.invoice_line.invoice.number
+        raise Conflict(
+            f"entry {row.id} is billed on invoice {number}; remove its line from the invoice "
+            f"or credit it before you {verb} it"
+        )
+    if row.approved_at is not None:
+        raise Conflict(f"entry {row.id} is approved; the approval must be withdrawn first")
+    _check_unlocked(row.user, row.start_utc, tz, verb)
+
+
+def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
+    if entry.source not in SOURCES:
+        raise InvalidInput(f"source: {entry.source!r} is not one of {', '.join(SOURCES)}")
+    _check_times(entry.start_utc, entry.end_utc)
+    with db.atomic():
+        org = lookup.organisation()
+        lookup.user(actor)
+        owner = lookup.user(user or actor)
+        project = lookup.project(entry.project)
+        if project.archived:
+            raise Conflict(f"project {project.name!r} is archived")
+        _check_unlocked(owner, entry.start_utc, org.timezone, "add")
+        _check_no_overlap(owner, entry.start_utc, entry.end_utc, org.timezone)
+        now = now_utc()
+        row = TimeEntry.create(
+            user=owner, project=project, start_utc=entry.start_utc, end_utc=entry.end_utc,
+            description=entry.description.strip(), source=entry.source,
+            billable=project.billable if entry.billable is None else entry.billable,
+            created_at=now, updated_at=now,
+        )
+        return get(row.id)
+
+
+def get(entry_id: int) -> EntryView:
+    with db.atomic():
+        return _view(_load(entry_id), lookup.organisation().timezone)
+
+
+def list_entries(filters: EntryFilter) -> list[EntryView]:
+    """Entries starting on the local days ``first`` to ``last``, oldest first."""
+    with db.atomic():
+        org = lookup.organisation()
+        query = _entry_query()
+        if filters.first is not None or filters.last is not None:
+            first = filters.first or date(1970, 1, 2)
+            last = filters.last or date(9999, 12, 30)
+            if last < first:
+                raise InvalidInput(f"to: {last} is before from {first}")
+            start, end = days_to_utc_range(first, last, org.timezone)
+            query = query.where((TimeEntry.start_utc >= start) & (TimeEntry.start_utc < end))
+        if filters.project:
+            query = query.where(TimeEntry.project == lookup.project(filters.project))
+        if filters.client:
+            query = query.where(Project.client == lookup.client(filters.client))
+        if filters.user:
+            query = query.where(TimeEntry.user == lookup.user(filters.user))
+        rows = query.order_by(TimeEntry.start_utc, TimeEntry.id)
+        return [_view(row, org.timezone) for row in rows]
+
+
+def _load(entry_id: int) -> TimeEntry:
+    row = _entry_query().where(TimeEntry.id == entry_id).first()
+    if row is None:
+        raise NotFound(f"entry {entry_id} does not exist")
+    return row
+
+
+def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
+    with db.atomic():
+        org = lookup.organisation()
+        lookup.user(actor)
+        row = _load(entry_id)
+        _check_editable(row, org.timezone, "edit")
+        if changes.project is not None:
+            row.project = lookup.project(changes.project)
+        start = row.start_utc if changes.start_utc is None else changes.start_utc
+        end = row.end_utc if changes.end_utc is None else changes.end_utc
+        _check_times(start, end)
+        if start != row.start_utc or end != row.end_utc:
+            _check_unlocked(row.user, start, org.timezone, "move")
+            _check_no_overlap(row.user, start, end, org.timezone, ignore=row.id)
+        row.start_utc, row.end_utc = start, end
+        if changes.description is not None:
+            row.description = changes.description.strip()
+        if changes.billable is not None:
+            row.billable = changes.billable
+        row.updated_at = now_utc()
+        row.save()
+        return get(row.id)
+
+
+def delete(actor: str, entry_id: int) -> EntryView:
+    with db.atomic():
+        org = lookup.organisation()
+        lookup.user(actor)
+        row = _load(entry_id)
+        _check_editable(row, org.timezone, "delete")
+        gone = _view(row, org.timezone)
+        row.delete_instance()
+        return gone

@@ -1,0 +1,99 @@
+"""Expenses: billed as product lines, either an amount or quantity × unit price."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..domain.errors import Conflict, InvalidInput
+from ..domain.money import from_minor, round_money, to_minor
+from ..store.models import Client, Expense, Invoice, InvoiceLine, Project, User, db
+from . import lookup
+from .clock import now_utc
+from .views import ExpenseView
+
+from peewee import JOIN
+
+
+@dataclass(frozen=True)
+class NewExpense:
+    project: str
+    day: date
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    unit: str = ""
+    category: str = ""
+    description: str = ""
+    billable: bool | None = None
+
+
+def _hundredths(quantity: Decimal) -> int:
+    scaled = quantity * 100
+    if scaled != scaled.to_integral_value() or scaled <= 0:
+        raise InvalidInput(f"quantity: {quantity} must be above 0 with at most 2 decimals")
+    return int(scaled)
+
+
+def _view(row: Expense) -> ExpenseView:
+    currency = row.project.client.currency
+    return ExpenseView(
+        id=row.id, project=row.project.name, client=row.project.client.name,
+        user=row.user.name if row.user_id else None, day=row.spent_on,
+        quantity=Decimal(row.quantity_hundredths) / 100, unit=row.unit,
+        unit_price=from_minor(row.unit_price_minor, currency),
+        amount=from_minor(row.amount_minor, currency), currency=currency,
+        category=row.category, description=row.description, billable=row.billable,
+        invoice=row.invoice_line.invoice.number if row.invoice_line_id else None,
+    )
+
+
+def _query():
+    return (
+        Expense.select(Expense, Project, Client, User, InvoiceLine, Invoice)
+        .join(Project).join(Client)
+        .switch(Expense).join(User, JOIN.LEFT_OUTER)
+        .switch(Expense).join(InvoiceLine, JOIN.LEFT_OUTER).join(Invoice, JOIN.LEFT_OUTER)
+    )
+
+
+def add(actor: str, expense: NewExpense) -> ExpenseView:
+    if (expense.amount is None) == (expense.quantity is None or expense.unit_price is None):
+        raise InvalidInput("give either --amount, or --quantity with --unit-price")
+    with db.atomic():
+        lookup.organisation()
+        owner = lookup.user(actor)
+        project = lookup.project(expense.project)
+        if project.archived:
+            raise Conflict(f"project {project.name!r} is archived")
+        currency = project.client.currency
+        if expense.amount is not None:
+            quantity, unit_price, amount = Decimal(1), expense.amount, expense.amount
+        else:
+            quantity, unit_price = expense.quantity, expense.unit_price
+            amount = round_money(quantity * unit_price, currency)
+        if amount <= 0:
+            raise InvalidInput("amount: an expense must be above 0 (credit notes correct invoices)")
+        row = Expense.create(
+            project=project, user=owner, spent_on=expense.day,
+            quantity_hundredths=_hundredths(quantity), unit=expense.unit.strip(),
+            unit_price_minor=to_minor(unit_price, currency), amount_minor=to_minor(amount, currency),
+            category=expense.category.strip(), description=expense.description.strip(),
+            billable=project.billable if expense.billable is None else expense.billable,
+            created_at=now_utc(),
+        )
+        return _view(_query().where(Expense.id == row.id).get())
+
+
+def list_expenses(first: date | None = None, last: date | None = None,
+                  project: str | None = None) -> list[ExpenseView]:
+    with db.atomic():
+        query = _query()
+        if first is not None:
+            query = query.where(Expense.spent_on >= first)
+        if last is not None:
+            query = query.where(Expense.spent_on <= last)
+        if project:
+            query = query.where(Expense.project == lookup.project(project))
+        return [_view(row) for row in query.order_by(Expense.spent_on, Expense.id)]

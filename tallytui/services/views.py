@@ -1,0 +1,105 @@
+"""What services hand back: frozen dataclasses, so no caller ever holds a database row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class OrgView:
+    name: str
+    code: str
+    currency: str
+    timezone: str
+    address: str
+    email: str
+    vat_id: str
+    iban: str
+    bic: str
+    bank_name: str
+    tax_rate: Decimal
+    payment_terms_days: int
+    rounding: str | None
+
+
+@dataclass(frozen=True)
+class UserView:
+    name: str
+    role: str
+    locked_until: date | None
+
+
+@dataclass(frozen=True)
+class ClientView:
+    name: str
+    currency: str
+    address: str
+    email: str
+    vat_id: str
+    payment_terms_days: int
+    tax_rate: Decimal
+    archived: bool
+
+
+@dataclass(frozen=True)
+class RateView:
+    valid_from: date | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    name: str
+    client: str
+    currency: str
+    rate: Decimal | None
+    rates: tuple[RateView, ...]
+    billable: bool
+    schedule: str
+    schedule_start: date | None
+    approval_required: bool
+    approver: str | None
+    rounding: str | None
+    watch: tuple[str, ...]
+    urls: tuple[str, ...]
+    archived: bool
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: int
+    project: str
+    client: str
+    user: str
+    start_utc: int
+    end_utc: int
+    day: date
+    description: str
+    billable: bool
+    source: str
+    state: str
+    invoice: str | None
+
+    @property
+    def seconds(self) -> int:
+        return self.end_utc - self.start_utc
+
+
+@dataclass(frozen=True)
+class ExpenseView:
+    id: int
+    project: str
+    client: str
+    user: str | None
+    day: date
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+    currency: str
+    category: str
+    description: str
+    billable: bool
+    invoice: str | None

@@ -1,0 +1,112 @@
+"""Opening the database: where it lives, how SQLite is tuned, and PostgreSQL for teams."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+
+from ..domain.errors import TallyError
+from .migrate import migrate
+from .models import db
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": 1,  # NORMAL: durable at checkpoints, safe against corruption in WAL mode
+}
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("tallytui", appauthor=False) / "tally.db"
+
+
+def resolve_url(url: str | None) -> str:
+    """``--db`` wins, then ``TALLY_DB``, then the platform data dir."""
+    return url or os.environ.get("TALLY_DB") or str(default_path())
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def _create_private(path: Path) -> None:
+    """Create the file (and its folder) readable by its owner only, before SQLite opens it.
+
+    SQLite gives its -wal and -shm files the permissions of the main file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+
+
+def _connect_sqlite(url: str) -> Database:
+    path = Path(url.removeprefix("sqlite:///")).expanduser()
+    try:
+        _create_private(path)
+    except OSError as exc:
+        raise TallyError(f"cannot create the database file {path}: {exc.strerror}") from exc
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
+
+
+def _connect_postgres(url: str) -> Database:
+    from playhouse.db_url import parse
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise TallyError("PostgreSQL needs the psycopg package: pip install 'tallytui[postgres]'") from exc
+    params = parse(url)
+    name = params.pop("database")
+    return PostgresqlDatabase(name, **params)
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Bind the models to the database at ``url`` and bring its schema up to date."""
+    target = resolve_url(url)
+    database = _connect_postgres(target) if is_postgres(target) else _connect_sqlite(target)
+    db.initialize(database)
+    try:
+        database.connect(reuse_if_open=True)
+        if upgrade:
+            migrate(database)
+    except OperationalError as exc:
+        where = _redact(target)
+        raise TallyError(f"cannot open the database {where}: {str(exc).strip().splitlines()[0]}") from exc
+    return database
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a connection URL before it reaches an error message."""
+    if not is_postgres(url) or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+@contextmanager
+def write_transaction():
+    """A transaction for writes that must not interleave (numbering, invoicing).
+
+    SQLite takes the write lock up front (BEGIN IMMEDIATE), so two writers never both read
+    the same counter; PostgreSQL callers lock their rows with ``SELECT … FOR UPDATE``.
+    """
+    database = db.obj
+    if isinstance(database, SqliteDatabase):
+        with database.atomic("IMMEDIATE") as txn:
+            yield txn
+    else:
+        with database.atomic() as txn:
+            yield txn
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, SqliteDatabase)

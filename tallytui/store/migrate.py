@@ -1,0 +1,88 @@
+"""Numbered migrations shipped in the package, applied in order at start-up.
+
+Each ``NNNN_name.sql`` runs in one transaction together with the row that records it, so
+a crash mid-migration leaves the database at the previous version. Two processes opening
+a fresh database at once are serialised (BEGIN IMMEDIATE on SQLite, an advisory lock on
+PostgreSQL) and the loser finds the work already done.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from importlib import resources
+
+from peewee import Database, PostgresqlDatabase
+
+from ..domain.errors import TallyError
+
+_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+_PK = {"sqlite": "INTEGER PRIMARY KEY", "postgres": "BIGSERIAL PRIMARY KEY"}
+_ADVISORY_KEY = 7_311_201  # any constant: the lock id for migrations on PostgreSQL
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available() -> list[Migration]:
+    """All migrations in the package, by version."""
+    found = []
+    for item in resources.files(__package__).joinpath("migrations").iterdir():
+        match = _NAME.match(item.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], item.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def _dialect(database: Database) -> str:
+    return "postgres" if isinstance(database, PostgresqlDatabase) else "sqlite"
+
+
+def _statements(sql: str, dialect: str) -> list[str]:
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    body = body.replace("{pk}", _PK[dialect])
+    return [part.strip() for part in body.split(";") if part.strip()]
+
+
+def current_version(database: Database) -> int:
+    if "schema_migration" not in database.get_tables():
+        return 0
+    row = database.execute_sql("SELECT MAX(version) FROM schema_migration").fetchone()
+    return row[0] or 0
+
+
+def migrate(database: Database, target: int | None = None) -> int:
+    """Bring the database up to ``target`` (default: the newest); return the version."""
+    dialect = _dialect(database)
+    migrations = [m for m in available() if target is None or m.version <= target]
+    newest = max((m.version for m in available()), default=0)
+    for migration in migrations:
+        with database.atomic(*(("IMMEDIATE",) if dialect == "sqlite" else ())):
+            if dialect == "postgres":
+                database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+            database.execute_sql(
+                "CREATE TABLE IF NOT EXISTS schema_migration "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            version = current_version(database)
+            if version > newest:
+                raise TallyError(
+                    f"the database is at schema version {version}, newer than this tallytui "
+                    f"knows ({newest}); upgrade tallytui"
+                )
+            if migration.version <= version:
+                continue
+            for statement in _statements(migration.sql, dialect):
+                database.execute_sql(statement)
+            database.execute_sql(
+                "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
+                if dialect == "postgres"
+                else "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, int(time.time())),
+            )
+    return current_version(database)

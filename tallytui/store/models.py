@@ -1,0 +1,247 @@
+"""Peewee models. The schema itself is created by the numbered SQL migrations next door;
+a test checks that these classes and the migrated tables agree column for column.
+
+Money is integer minor units (``*_minor``), quantities integer hundredths
+(``*_hundredths``), percentages integer basis points (``*_bp``), instants integer UTC epoch
+seconds (``*_utc`` / ``*_at``), calendar days ``DATE``.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CompositeKey,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+db = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Organisation(BaseModel):
+    name = TextField()
+    code = TextField()
+    address = TextField(default="")
+    email = TextField(default="")
+    vat_id = TextField(default="")
+    iban = TextField(default="")
+    bic = TextField(default="")
+    bank_name = TextField(default="")
+    currency = TextField()
+    timezone = TextField()
+    payment_terms_days = IntegerField(default=14)
+    tax_rate_bp = IntegerField(default=0)
+    rounding = TextField(null=True)
+    created_at = BigIntegerField()
+
+
+class User(BaseModel):
+    name = TextField(unique=True)
+    role = TextField()
+    locked_until = DateField(null=True)
+    created_at = BigIntegerField()
+
+    class Meta:
+        table_name = "app_user"
+
+
+class Client(BaseModel):
+    name = TextField(unique=True)
+    address = TextField(default="")
+    email = TextField(default="")
+    vat_id = TextField(default="")
+    currency = TextField()
+    payment_terms_days = IntegerField(null=True)
+    tax_rate_bp = IntegerField(null=True)
+    archived = BooleanField(default=False)
+    created_at = BigIntegerField()
+
+
+class Project(BaseModel):
+    name = TextField(unique=True)
+    client = ForeignKeyField(Client, backref="projects", on_delete="RESTRICT")
+    billable = BooleanField(default=True)
+    schedule = TextField(default="none")
+    schedule_anchor = DateField(null=True)
+    approval_required = BooleanField(default=False)
+    approver = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    rounding = TextField(null=True)
+    archived = BooleanField(default=False)
+    created_at = BigIntegerField()
+
+
+class ProjectRate(BaseModel):
+    project = ForeignKeyField(Project, backref="rates", on_delete="CASCADE")
+    valid_from = DateField(null=True)
+    amount_minor = BigIntegerField()
+    created_at = BigIntegerField()
+
+
+class Invoice(BaseModel):
+    number = TextField(unique=True)
+    kind = TextField()
+    status = TextField()
+    client = ForeignKeyField(Client, on_delete="RESTRICT")
+    project = ForeignKeyField(Project, null=True, on_delete="RESTRICT")
+    period_start = DateField(null=True)
+    period_end = DateField(null=True)
+    issue_date = DateField()
+    due_date = DateField()
+    currency = TextField()
+    tax_rate_bp = IntegerField()
+    subtotal_minor = BigIntegerField()
+    tax_minor = BigIntegerField()
+    total_minor = BigIntegerField()
+    credits = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    reason = TextField(default="")
+    grouping = TextField(default="project")
+    rounding = TextField(null=True)
+    payment_terms_days = IntegerField()
+    seller = TextField()
+    buyer = TextField()
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = BigIntegerField()
+    sent_at = BigIntegerField(null=True)
+    paid_on = DateField(null=True)
+    voided_at = BigIntegerField(null=True)
+
+
+class InvoiceLine(BaseModel):
+    invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
+    position = IntegerField()
+    description = TextField()
+    quantity_hundredths = BigIntegerField()
+    unit = TextField(default="")
+    unit_price_minor = BigIntegerField()
+    amount_minor = BigIntegerField()
+    line_type = TextField()
+    project = ForeignKeyField(Project, null=True, on_delete="RESTRICT")
+    group_key = TextField(default="")
+    credits_line = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+
+
+class TimeEntry(BaseModel):
+    user = ForeignKeyField(User, backref="entries", on_delete="RESTRICT")
+    project = ForeignKeyField(Project, backref="entries", on_delete="RESTRICT")
+    start_utc = BigIntegerField()
+    end_utc = BigIntegerField()
+    description = TextField(default="")
+    billable = BooleanField(default=True)
+    source = TextField()
+    approved_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    approved_at = BigIntegerField(null=True)
+    invoice_line = ForeignKeyField(InvoiceLine, null=True, backref="entries", on_delete="SET NULL")
+    fingerprint = TextField(null=True, unique=True)
+    created_at = BigIntegerField()
+    updated_at = BigIntegerField()
+
+
+class Expense(BaseModel):
+    project = ForeignKeyField(Project, backref="expenses", on_delete="RESTRICT")
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    spent_on = DateField()
+    quantity_hundredths = BigIntegerField()
+    unit = TextField(default="")
+    unit_price_minor = BigIntegerField()
+    amount_minor = BigIntegerField()
+    category = TextField(default="")
+    description = TextField(default="")
+    billable = BooleanField(default=True)
+    invoice_line = ForeignKeyField(InvoiceLine, null=True, backref="expenses", on_delete="SET NULL")
+    created_at = BigIntegerField()
+
+
+class BilledEntry(BaseModel):
+    """What a line billed, kept after a credit note releases the entry (``invoice_line``
+    on the entry says what bills it now; this says what ever did)."""
+
+    line = ForeignKeyField(InvoiceLine, on_delete="CASCADE")
+    entry = ForeignKeyField(TimeEntry, on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("line", "entry")
+
+
+class BilledExpense(BaseModel):
+    line = ForeignKeyField(InvoiceLine, on_delete="CASCADE")
+    expense = ForeignKeyField(Expense, on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("line", "expense")
+
+
+class NumberCounter(BaseModel):
+    organisation = ForeignKeyField(Organisation, on_delete="CASCADE")
+    period = TextField()
+    last_number = IntegerField()
+
+    class Meta:
+        indexes = ((("organisation", "period"), True),)
+
+
+class TimesheetEvent(BaseModel):
+    """Lock, unlock, approval and send-back history: who did what to whose time, and when."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    action = TextField()
+    until = DateField()
+    project = ForeignKeyField(Project, null=True, on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    comment = TextField(default="")
+    at = BigIntegerField()
+
+
+class WatchFolder(BaseModel):
+    project = ForeignKeyField(Project, backref="folders", on_delete="CASCADE")
+    path = TextField(unique=True)
+
+
+class UrlPattern(BaseModel):
+    project = ForeignKeyField(Project, backref="url_patterns", on_delete="CASCADE")
+    pattern = TextField()
+
+
+class IgnorePattern(BaseModel):
+    project = ForeignKeyField(Project, null=True, backref="ignore_patterns", on_delete="CASCADE")
+    pattern = TextField()
+
+
+class Heartbeat(BaseModel):
+    """A raw capture event; sessions are derived from these and can be rebuilt."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    at = BigIntegerField()
+    source = TextField()
+    target = TextField()
+    project = ForeignKeyField(Project, null=True, on_delete="SET NULL")
+
+
+class BrowserCursor(BaseModel):
+    """How far a browser profile's history has been read, so no visit is imported twice."""
+
+    browser = TextField()
+    profile = TextField()
+    last_visit_utc = BigIntegerField()
+
+
+class Setting(BaseModel):
+    key = TextField(primary_key=True)
+    value = TextField()
+
+
+ALL_MODELS = (
+    Organisation, User, Client, Project, ProjectRate, Invoice, InvoiceLine, TimeEntry,
+    Expense, BilledEntry, BilledExpense, NumberCounter, TimesheetEvent, WatchFolder,
+    UrlPattern, IgnorePattern, Heartbeat, BrowserCursor, Setting,
+)
