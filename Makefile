@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/tally demo --db $(DEMO_DB)
 
 run: demo
-	$(BIN)/tally --db $(DEMO_DB) entry list --from "$$($(BIN)/tally --db $(DEMO_DB) week start)" --to "$$($(BIN)/tally --db $(DEMO_DB) week end)"
+	$(BIN)/tally --db $(DEMO_DB) entry list
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

@@ -11,7 +11,7 @@ from .app import Settings, TallyGroup
 from .clients import client
 from .entries import entry, expense
 from .projects import project
-from .setup import demo, init, user
+from .setup import backup, demo, init, user
 
 
 @click.group(cls=TallyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,7 +31,7 @@ def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
         click.echo(ctx.get_help())
 
 
-for command in (init, demo, user, client, project, entry, expense):
+for command in (init, demo, backup, user, client, project, entry, expense):
     cli.add_command(command)
 
 

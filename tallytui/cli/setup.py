@@ -90,3 +90,13 @@ def demo(path, force):
         raise click.UsageError("give --db PATH: the demo never writes into your real database")
     summary = write_demo(target, force=force)
     click.echo(summary)
+
+
+@click.command()
+@click.argument("target", metavar="FILE")
+def backup(target):
+    """Write a consistent copy of the SQLite database, safe while tally runs elsewhere."""
+    from ..store.backup import backup_to
+
+    settings().open()
+    click.echo(f"backed up to {backup_to(target)}")

@@ -9,7 +9,7 @@ from datetime import date
 from peewee import JOIN
 
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..domain.localtime import days_to_utc_range, format_utc, local_date
+from ..domain.localtime import days_to_utc_range, format_utc, local_date, local_datetime
 from ..domain.timesheet import entry_state, is_locked
 from ..store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
 from . import lookup
@@ -94,10 +94,10 @@ def _check_no_overlap(owner: User, start: int, end: int, tz: str, ignore: int | 
         query = query.where(TimeEntry.id != ignore)
     clash = query.order_by(TimeEntry.start_utc).first()
     if clash is not None:
-        begin = local_date(clash.start_utc, tz).isoformat()
+        begin = local_datetime(clash.start_utc, tz).format("YYYY-MM-DD HH:mm")
+        finish = local_datetime(clash.end_utc, tz).format("HH:mm")
         raise Conflict(
-            f"overlaps entry {clash.id} ({clash.project.name}, {begin}, "
-            f"{format_utc(clash.start_utc)} to {format_utc(clash.end_utc)}); "
+            f"overlaps {owner.name}'s entry {clash.id} ({clash.project.name}, {begin}–{finish}); "
             "trim or delete it first"
         )
 

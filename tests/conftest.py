@@ -1,0 +1,79 @@
+"""Shared fixtures: a real SQLite file per test, a frozen clock and an acting user."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from click.testing import CliRunner
+
+from tallytui.cli import cli
+from tallytui.store.db import open_database
+from tallytui.store.models import db
+
+NOW = "2026-11-20T10:00:00+01:00"  # a Friday, Europe/Berlin
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """Clock, acting user and database path as the CLI reads them."""
+    path = tmp_path / "tally.db"
+    monkeypatch.setenv("TALLY_NOW", NOW)
+    monkeypatch.setenv("TALLY_USER", "anna")
+    monkeypatch.setenv("TALLY_DB", str(path))
+    yield path
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def database(env):
+    """An opened, migrated, empty database (no organisation)."""
+    handle = open_database(str(env))
+    yield handle
+    handle.close()
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+class Tally:
+    """Runs ``tally`` commands in-process through click's runner."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Result:
+        outcome = self.runner.invoke(cli, list(args), catch_exceptions=False)
+        if not db.is_closed():
+            db.close()
+        return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+
+    def ok(self, *args: str) -> Result:
+        result = self(*args)
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        return result
+
+
+@pytest.fixture
+def tally(env) -> Tally:
+    return Tally()
+
+
+@pytest.fixture
+def org(tally) -> Tally:
+    """An organisation (Europe/Berlin, EUR, 19 % tax) with one client and one project."""
+    tally.ok("init", "--org", "Acme Consulting", "--code", "ACME", "--tax-rate", "19",
+             "--address", "Hauptstr. 1\\n10115 Berlin", "--vat-id", "DE111", "--iban",
+             "DE89370400440532013000")
+    tally.ok("client", "add", "Globex", "--address", "1 Main St", "--email", "ap@globex.test")
+    tally.ok("project", "add", "Web", "--client", "Globex", "--rate", "95", "--schedule", "monthly")
+    return tally

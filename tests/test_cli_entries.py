@@ -1,0 +1,224 @@
+"""Entries and expenses through the CLI: time zones, refusals, JSON shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from tallytui.store.db import open_database
+from tallytui.store.models import TimeEntry, User, db
+
+
+def add(tally, start, end, *extra):
+    return tally("entry", "add", "--project", "Web", "--start", start, "--end", end, *extra)
+
+
+def entries(tally, *args):
+    return tally.ok("entry", "list", "--json", *args).json()
+
+
+def count_entries(env) -> int:
+    open_database(str(env))
+    try:
+        return TimeEntry.select().count()
+    finally:
+        db.close()
+
+
+def test_entry_json_shape(org):
+    result = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
+                    "--end", "2026-11-18 12:30", "--description", "Landing page", "--json")
+    entry = result.json()
+    assert entry == {
+        "id": entry["id"], "project": "Web", "client": "Globex", "user": "anna",
+        "start": "2026-11-18T08:00:00Z", "end": "2026-11-18T11:30:00Z", "seconds": 12600,
+        "date": "2026-11-18", "hours": "3.50", "description": "Landing page", "billable": True,
+        "source": "manual", "state": "open", "invoice": None,
+    }
+    assert entries(org) == [entry]
+
+
+def test_spring_forward_entry_lasts_one_hour(org):
+    add(org, "2026-03-29 01:30", "2026-03-29 03:30")
+    [entry] = entries(org, "--from", "2026-03-29", "--to", "2026-03-29")
+    assert entry["seconds"] == 3600
+    assert (entry["start"], entry["end"]) == ("2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z")
+
+
+def test_fall_back_entry_lasts_three_hours(org):
+    add(org, "2026-10-25 01:30", "2026-10-25 03:30")
+    [entry] = entries(org, "--from", "2026-10-25", "--to", "2026-10-25")
+    assert entry["seconds"] == 3 * 3600
+
+
+def test_entry_across_midnight_belongs_to_its_start_day(org):
+    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-17 22:00",
+           "--end", "2026-11-18 01:15")
+    [entry] = entries(org, "--from", "2026-11-17", "--to", "2026-11-17")
+    assert entry["date"] == "2026-11-17" and entry["seconds"] == 3 * 3600 + 900
+    assert entries(org, "--from", "2026-11-18", "--to", "2026-11-18") == []
+
+
+def test_local_day_boundaries_follow_the_org_zone(org):
+    # 00:30 Berlin on the 18th is 23:30 UTC on the 17th: it is the 18th's entry.
+    add(org, "2026-11-18 00:30", "2026-11-18 01:00")
+    assert [e["date"] for e in entries(org, "--from", "2026-11-18", "--to", "2026-11-18")] == [
+        "2026-11-18"
+    ]
+    assert entries(org, "--from", "2026-11-17", "--to", "2026-11-17") == []
+
+
+def test_explicit_offset_is_honoured(org):
+    add(org, "2026-11-18T09:00:00Z", "2026-11-18T10:00:00Z")
+    [entry] = entries(org)
+    assert entry["start"] == "2026-11-18T09:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("2026-11-18 10:00", "2026-11-18 09:00", "is before start"),
+        ("2026-11-18 10:00", "2026-11-18 10:00", "no length"),
+        ("2026-11-18 10:00", "18.11.2026 11:00", "--end: '18.11.2026 11:00' is not a date-time"),
+        ("2026-02-30 10:00", "2026-02-30 11:00", "--start: '2026-02-30' is not a valid date"),
+        ("2026-03-29 02:30", "2026-03-29 03:30", "does not exist in Europe/Berlin"),
+        ("2026-11-18 24:00", "2026-11-18 23:00", "not a valid time"),
+    ],
+)
+def test_bad_entries_are_refused_and_nothing_is_written(org, env, start, end, message):
+    result = add(org, start, end)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
+    assert count_entries(env) == 0
+
+
+def test_unknown_project_and_user_are_refused(org, env):
+    result = org("entry", "add", "--project", "Nope", "--start", "2026-11-18 09:00",
+                 "--end", "2026-11-18 10:00")
+    assert result.exit_code == 1 and "unknown project 'Nope' (known: Web)" in result.stderr
+    result = add(org, "2026-11-18 09:00", "2026-11-18 10:00", "--user", "ghost")
+    assert result.exit_code == 1 and "unknown user 'ghost'" in result.stderr
+    assert count_entries(env) == 0
+
+
+def test_unknown_acting_user_is_refused(org, monkeypatch, env):
+    monkeypatch.setenv("TALLY_USER", "mallory")
+    result = add(org, "2026-11-18 09:00", "2026-11-18 10:00")
+    assert result.exit_code == 1 and "unknown user 'mallory'" in result.stderr
+    assert count_entries(env) == 0
+
+
+def test_overlapping_entries_of_one_person_are_refused(org, env):
+    add(org, "2026-11-18 09:00", "2026-11-18 12:00")
+    result = add(org, "2026-11-18 11:30", "2026-11-18 13:00")
+    assert result.exit_code == 1
+    assert "overlaps anna's entry" in result.stderr and "09:00–12:00" in result.stderr
+    add(org, "2026-11-18 12:00", "2026-11-18 13:00")  # touching is fine
+    org.ok("user", "add", "ben")
+    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
+           "--end", "2026-11-18 12:00", "--user", "ben")
+    assert count_entries(env) == 3
+
+
+def test_edit_and_delete(org):
+    entry = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
+                   "--end", "2026-11-18 10:00", "--json").json()
+    org.ok("project", "add", "Internal", "--client", "Globex", "--non-billable")
+    edited = org.ok("entry", "edit", str(entry["id"]), "--project", "Internal",
+                    "--end", "2026-11-18 10:45", "--description", "Planning",
+                    "--non-billable", "--json").json()
+    assert (edited["project"], edited["seconds"], edited["description"], edited["billable"]) == (
+        "Internal", 6300, "Planning", False)
+    result = org("entry", "edit", str(entry["id"]), "--end", "2026-11-18 08:00")
+    assert result.exit_code == 1 and "before start" in result.stderr
+    org.ok("entry", "delete", str(entry["id"]))
+    assert entries(org) == []
+    assert "entry 999 does not exist" in org("entry", "delete", "999").stderr
+
+
+def test_non_billable_project_makes_non_billable_entries(org):
+    org.ok("project", "add", "Internal", "--client", "Globex", "--non-billable")
+    org.ok("entry", "add", "--project", "Internal", "--start", "2026-11-18 09:00",
+           "--end", "2026-11-18 10:00")
+    assert entries(org)[0]["billable"] is False
+
+
+def lock(env, user: str, until: str) -> None:
+    open_database(str(env))
+    try:
+        User.update(locked_until=until).where(User.name == user).execute()
+    finally:
+        db.close()
+
+
+def test_locked_days_refuse_add_edit_and_delete(org, env):
+    entry = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-16 09:00",
+                   "--end", "2026-11-16 10:00", "--json").json()
+    lock(env, "anna", "2026-11-17")
+    assert entries(org)[0]["state"] == "locked"
+    for args in (
+        ["entry", "edit", str(entry["id"]), "--description", "x"],
+        ["entry", "delete", str(entry["id"])],
+        ["entry", "add", "--project", "Web", "--start", "2026-11-17 09:00", "--end",
+         "2026-11-17 10:00"],
+    ):
+        result = org(*args)
+        assert result.exit_code == 1 and "locked until 2026-11-17" in result.stderr, args
+    # Moving an open entry into a locked day is refused too.
+    later = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
+                   "--end", "2026-11-18 10:00", "--json").json()
+    result = org("entry", "edit", str(later["id"]), "--start", "2026-11-17 09:00",
+                 "--end", "2026-11-17 10:00")
+    assert result.exit_code == 1 and "locked" in result.stderr
+    assert [e["description"] for e in entries(org)] == ["", ""]
+
+
+def test_list_filters(org):
+    org.ok("client", "add", "Initech", "--currency", "USD")
+    org.ok("project", "add", "Api", "--client", "Initech", "--rate", "150")
+    org.ok("user", "add", "ben")
+    add(org, "2026-11-16 09:00", "2026-11-16 10:00")
+    org.ok("entry", "add", "--project", "Api", "--start", "2026-11-17 09:00",
+           "--end", "2026-11-17 10:00", "--user", "ben")
+    add(org, "2026-11-09 09:00", "2026-11-09 10:00")  # previous week
+    assert len(entries(org)) == 2  # this week by default
+    assert [e["project"] for e in entries(org, "--client", "Initech")] == ["Api"]
+    assert [e["user"] for e in entries(org, "--user", "anna")] == ["anna"]
+    assert len(entries(org, "--from", "2026-11-01", "--to", "2026-11-30")) == 3
+    assert len(entries(org, "--project", "Web", "--from", "2026-11-01")) == 2
+    result = org("entry", "list", "--from", "2026-11-20", "--to", "2026-11-10")
+    assert result.exit_code == 1 and "before" in result.stderr
+
+
+def test_list_text_shows_totals(org):
+    add(org, "2026-11-18 09:00", "2026-11-18 10:30")
+    text = org.ok("entry", "list").stdout
+    assert "Wed 2026-11-18" in text and "1.50" in text
+    assert "1 entries, 1.50 h, 1.50 h billable" in text
+
+
+def test_expense_amount_and_unit_price(org):
+    org.ok("expense", "add", "--project", "Web", "--date", "2026-11-18", "--amount", "49.90",
+           "--category", "software")
+    km = org.ok("expense", "add", "--project", "Web", "--date", "2026-11-19", "--quantity", "123",
+                "--unit-price", "0.35", "--unit", "km", "--json").json()
+    assert (km["quantity"], km["unit_price"], km["amount"], km["currency"]) == (
+        "123.00", "0.35", "43.05", "EUR")
+    listed = org.ok("expense", "list", "--json").json()
+    assert [x["amount"] for x in listed] == ["49.90", "43.05"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--amount", "1,5"], "use a dot"),
+        (["--amount", "-0"], "negative zero"),
+        (["--amount", "0"], "must be above 0"),
+        (["--amount", "12.345"], "more decimals than EUR"),
+        (["--quantity", "2"], "either --amount"),
+        (["--amount", "5", "--quantity", "2", "--unit-price", "3"], "either --amount"),
+    ],
+)
+def test_expense_refusals(org, args, message):
+    result = org("expense", "add", "--project", "Web", "--date", "2026-11-18", *args)
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert org.ok("expense", "list", "--json").json() == []
