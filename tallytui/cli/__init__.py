@@ -10,8 +10,10 @@ import click
 from .app import Settings, TallyGroup
 from .clients import client
 from .entries import entry, expense
+from .invoices import invoice
 from .projects import project
 from .setup import backup, demo, init, user
+from .timesheets import timesheet
 
 
 @click.group(cls=TallyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,7 +33,7 @@ def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
         click.echo(ctx.get_help())
 
 
-for command in (init, demo, backup, user, client, project, entry, expense):
+for command in (init, demo, backup, user, client, project, entry, expense, timesheet, invoice):
     cli.add_command(command)
 
 

@@ -57,3 +57,34 @@ def expense_json(x: ExpenseView) -> dict:
         "category": x.category, "description": x.description, "billable": x.billable,
         "invoice": x.invoice,
     }
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def invoice_json(v) -> dict:
+    """The contract's invoice shape, from an ``InvoiceView``."""
+    return {
+        "number": v.number, "kind": v.kind, "status": v.status, "client": v.client,
+        "project": v.project, "issue_date": _day(v.issue_date), "due_date": _day(v.due_date),
+        "currency": v.currency, "period_start": _day(v.period_start),
+        "period_end": _day(v.period_end), "credits": v.credits,
+        "lines": [
+            {"id": line.id, "description": line.description, "project": line.project,
+             "type": line.line_type, "quantity": format_plain(line.quantity), "unit": line.unit,
+             "unit_price": money(line.unit_price), "amount": money(line.amount),
+             "entries": list(line.entries), "expenses": list(line.expenses),
+             "credits_line": line.credits_line}
+            for line in v.lines
+        ],
+        "subtotal": money(v.subtotal), "tax_rate": format_plain(v.tax_rate), "tax": money(v.tax),
+        "total": money(v.total), "grouping": v.grouping, "round": v.rounding, "reason": v.reason,
+        "terms": v.payment_terms_days, "paid_on": _day(v.paid_on),
+    }
+
+
+def invoice_summary_json(s) -> dict:
+    return {"number": s.number, "kind": s.kind, "status": s.status, "client": s.client,
+            "issue_date": _day(s.issue_date), "due_date": _day(s.due_date),
+            "currency": s.currency, "total": money(s.total)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
@@ -85,6 +86,10 @@ def current() -> OrgView:
         return view(lookup.organisation())
 
 
-def today():
+def local_today(org: Organisation) -> date:
     """Today's date in the organisation's time zone."""
-    return local_date(now_utc(), lookup.organisation().timezone)
+    return local_date(now_utc(), org.timezone)
+
+
+def today() -> date:
+    return local_today(lookup.organisation())

@@ -1,0 +1,223 @@
+"""``tally invoice``: create, correct and follow invoices through the register."""
+
+from __future__ import annotations
+
+import click
+
+from .app import emit_json, settings, table
+
+
+def _show(view, as_json: bool, verb: str) -> None:
+    from .output import invoice_json
+
+    if as_json:
+        emit_json(invoice_json(view))
+        return
+    click.echo(f"{verb} {view.number}")
+    click.echo(_document_text(view))
+
+
+def _document_text(v) -> str:
+    kind = "Credit note" if v.kind == "credit_note" else "Invoice"
+    head = [f"{kind} {v.number} ({v.status}) for {v.client}",
+            f"issued {v.issue_date}, due {v.due_date}"
+            + (f", period {v.period_start} to {v.period_end}" if v.period_start else "")]
+    if v.credits:
+        head.append(f"corrects {v.credits} of {v.credits_issue_date}")
+    rows = [[str(line.id), line.description, f"{line.quantity} {line.unit}".strip(),
+             str(line.unit_price), str(line.amount)] for line in v.lines]
+    body = table(["Line", "Description", "Quantity", "Unit price", "Amount"], rows,
+                 right={0, 2, 3, 4})
+    foot = [f"Subtotal {v.subtotal} {v.currency}", f"Tax {v.tax_rate}% {v.tax} {v.currency}",
+            f"Total {v.total} {v.currency}"]
+    return "\n".join(head + [body] + foot)
+
+
+@click.group()
+def invoice():
+    """Invoices and credit notes."""
+
+
+@invoice.command("create")
+@click.option("--project", default=None, help="Bill one project (its due period by default).")
+@click.option("--period-start", default=None, metavar="DATE", help="First day of the period.")
+@click.option("--period-end", default=None, metavar="DATE", help="Last day of the period.")
+@click.option("--client", default=None, help="Bill all of a client's projects (with --from/--to).")
+@click.option("--from", "first", default=None, metavar="DATE", help="With --client: first day.")
+@click.option("--to", "last", default=None, metavar="DATE", help="With --client: last day.")
+@click.option("--group", "grouping", default=None,
+              type=click.Choice(["project", "single", "detailed", "user", "date"]),
+              help="How time becomes lines (default: project).")
+@click.option("--round", "rounding", default=None, metavar="N:up|down|nearest",
+              help="Round each entry (default: the project's rule).")
+@click.option("--no-expenses", is_flag=True, help="Bill time only.")
+@click.option("--include-unlocked", is_flag=True, help="Bill open and unapproved time too.")
+@click.option("--into", default=None, metavar="NUMBER", help="Add to a ready invoice of the client.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_create(project, period_start, period_end, client, first, last, grouping, rounding,
+                   no_expenses, include_unlocked, into, as_json):
+    """Invoice tracked time and expenses."""
+    from ..domain.errors import InvalidInput
+    from ..services import invoices
+    from . import parse
+
+    s = settings()
+    s.open()
+    if project and (first or last):
+        raise InvalidInput("with --project give the period as --period-start and --period-end")
+    if client and (period_start or period_end):
+        raise InvalidInput("with --client give the range as --from and --to")
+    request = invoices.InvoiceRequest(
+        project=project, client=client,
+        first=parse.day(period_start or first, "--period-start" if project else "--from"),
+        last=parse.day(period_end or last, "--period-end" if project else "--to"),
+        grouping=grouping, rounding=rounding, expenses=not no_expenses,
+        include_unlocked=include_unlocked, into=into,
+    )
+    _show(invoices.create(s.actor, request), as_json, "updated" if into else "created")
+
+
+def _free_line(text: str, n: int):
+    from ..domain.errors import InvalidInput
+    from ..services.corrections import FreeLine
+    from . import parse
+
+    parts = text.split("|")
+    if not 3 <= len(parts) <= 5:
+        raise InvalidInput(f"--line {n}: {text!r} is not DESC|QTY|UNIT_PRICE[|UNIT][|service|product]")
+    unit, kind = "", "service"
+    for extra in parts[3:]:
+        if extra.strip() in ("service", "product"):
+            kind = extra.strip()
+        else:
+            unit = extra
+    return FreeLine(
+        description=parts[0], quantity=parse.amount(parts[1].strip(), f"--line {n} quantity"),
+        unit_price=parse.amount(parts[2].strip(), f"--line {n} unit price"), unit=unit,
+        line_type=kind,
+    )
+
+
+@invoice.command("freeform")
+@click.option("--client", required=True, help="Who is billed.")
+@click.option("--project", default=None, help="Optionally, the project it concerns.")
+@click.option("--line", "lines", multiple=True, required=True,
+              metavar="DESC|QTY|UNIT_PRICE[|UNIT][|service|product]", help="A line; repeat for more.")
+@click.option("--credit-note", is_flag=True, help="Issue a freeform credit note instead.")
+@click.option("--reason", default="", help="Why (shown on credit notes).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_freeform(client, project, lines, credit_note, reason, as_json):
+    """An invoice or credit note with hand-entered lines."""
+    from ..services import corrections
+
+    s = settings()
+    s.open()
+    parsed = [_free_line(text, n) for n, text in enumerate(lines, start=1)]
+    view = corrections.freeform(s.actor, client, parsed, project=project,
+                                credit_note=credit_note, reason=reason)
+    _show(view, as_json, "created")
+
+
+@invoice.command("credit")
+@click.argument("number")
+@click.option("--line", "line_ids", multiple=True, type=int, metavar="LINE_ID",
+              help="Credit only this line; repeat for more (default: all).")
+@click.option("--reason", default="", help="Why the invoice is corrected.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_credit(number, line_ids, reason, as_json):
+    """Issue a credit note for a sent invoice; credited time can be invoiced again."""
+    from ..services import corrections
+
+    s = settings()
+    s.open()
+    _show(corrections.credit(s.actor, number, list(line_ids), reason), as_json, "created")
+
+
+@invoice.command("remove-line")
+@click.argument("number")
+@click.argument("line_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_remove_line(number, line_id, as_json):
+    """Remove a line from a ready invoice; its time becomes uninvoiced."""
+    from ..services import invoice_lifecycle
+
+    s = settings()
+    s.open()
+    _show(invoice_lifecycle.remove_line(s.actor, number, line_id), as_json, "updated")
+
+
+@invoice.command("list")
+@click.option("--status", default=None, type=click.Choice(["ready", "sent", "paid", "void"]))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_list(status, as_json):
+    """List invoices and credit notes."""
+    from ..services import invoices
+    from .output import invoice_summary_json
+
+    settings().open()
+    rows = invoices.list_invoices(status)
+    if as_json:
+        emit_json([invoice_summary_json(r) for r in rows])
+        return
+    click.echo(table(
+        ["Number", "Kind", "Status", "Client", "Issued", "Due", "Total"],
+        [[r.number, "credit note" if r.kind == "credit_note" else "invoice", r.status, r.client,
+          str(r.issue_date), str(r.due_date), f"{r.total} {r.currency}"] for r in rows],
+        right={6},
+    ))
+
+
+@invoice.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_show(number, as_json):
+    """Show an invoice with its lines and totals."""
+    from ..services import invoices
+    from .output import invoice_json
+
+    settings().open()
+    view = invoices.show(number)
+    if as_json:
+        emit_json(invoice_json(view))
+    else:
+        click.echo(_document_text(view))
+
+
+@invoice.command("mark-sent")
+@click.argument("number")
+def invoice_mark_sent(number):
+    """Mark a ready invoice sent; from now on it only changes through credit notes."""
+    from ..services import invoice_lifecycle
+
+    s = settings()
+    s.open()
+    invoice_lifecycle.mark_sent(s.actor, number)
+    click.echo(f"{number} marked sent")
+
+
+@invoice.command("mark-paid")
+@click.argument("number")
+@click.option("--date", "day", default=None, metavar="DATE", help="Day paid (default: today).")
+def invoice_mark_paid(number, day):
+    """Record the payment of a sent invoice."""
+    from ..services import invoice_lifecycle
+    from . import parse
+
+    s = settings()
+    s.open()
+    view = invoice_lifecycle.mark_paid(s.actor, number, parse.day(day, "--date"))
+    click.echo(f"{number} marked paid on {view.paid_on}")
+
+
+@invoice.command("delete")
+@click.argument("number")
+def invoice_delete(number):
+    """Delete a ready invoice: the newest of its month disappears, any other becomes void."""
+    from ..services import invoice_lifecycle
+
+    s = settings()
+    s.open()
+    _, removed = invoice_lifecycle.delete(s.actor, number)
+    click.echo(f"deleted {number}; its number is free again" if removed else
+               f"{number} is void: a later number exists, so it stays in the register; "
+               "its time is uninvoiced again")

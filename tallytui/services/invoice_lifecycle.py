@@ -1,0 +1,116 @@
+"""An invoice's life: ready (editable) → sent → paid; ready documents can lose lines or be
+deleted, and the register never gets a gap."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.errors import Conflict, InvalidInput
+from ..store.db import write_transaction
+from ..store.models import BilledEntry, BilledExpense, Expense, Invoice, InvoiceLine, TimeEntry
+from . import lookup
+from .clock import now_utc
+from .documents import refresh_totals, release
+from .invoice_views import InvoiceView, load, view
+from .org import local_today
+from .register import give_back
+
+
+def _ready(number: str, verb: str) -> Invoice:
+    invoice = load(number)
+    if invoice.status != "ready":
+        raise Conflict(
+            f"{number} is {invoice.status} and cannot be changed; "
+            + ("correct it with a credit note" if invoice.status in ("sent", "paid")
+               else f"a void document cannot be {verb}")
+        )
+    return invoice
+
+
+def remove_line(actor: str, number: str, line_id: int) -> InvoiceView:
+    """Drop a line from a ready invoice; its entries and expenses become uninvoiced."""
+    with write_transaction():
+        lookup.user(actor)
+        invoice = _ready(number, "edited")
+        lines = [i for (i,) in InvoiceLine.select(InvoiceLine.id)
+                 .where(InvoiceLine.invoice == invoice).tuples()]
+        if line_id not in lines:
+            raise InvalidInput(f"{number} has no line {line_id}")
+        if len(lines) == 1:
+            raise Conflict(f"line {line_id} is the last line of {number}; delete the invoice instead")
+        _undo_lines(invoice, [line_id])
+        InvoiceLine.delete().where(InvoiceLine.id == line_id).execute()
+        refresh_totals(invoice)
+        return view(load(number))
+
+
+def _undo_lines(invoice: Invoice, line_ids: list[int]) -> None:
+    """Release what the lines bill; for a credit note, re-bill what it had released."""
+    if invoice.kind == "invoice":
+        release(line_ids)
+        return
+    for line in InvoiceLine.select().where(InvoiceLine.id.in_(line_ids)):
+        if line.credits_line_id is None:
+            continue
+        for model, billed, column in ((TimeEntry, BilledEntry, BilledEntry.entry),
+                                      (Expense, BilledExpense, BilledExpense.expense)):
+            ids = [i for (i,) in billed.select(column).where(billed.line == line.id).tuples()]
+            taken = model.select().where(model.id.in_(ids) & model.invoice_line.is_null(False))
+            if ids and taken.exists():
+                raise Conflict(
+                    f"time credited by {invoice.number} has been invoiced again; "
+                    "its credit cannot be undone"
+                )
+            model.update(invoice_line=line.credits_line_id).where(model.id.in_(ids)).execute()
+
+
+def delete(actor: str, number: str) -> tuple[InvoiceView, bool]:
+    """Delete a ready document. Returns its last view and whether it was removed (True)
+    or kept as void because a later number exists (False)."""
+    with write_transaction():
+        org = lookup.organisation()
+        lookup.user(actor)
+        invoice = _ready(number, "deleted")
+        line_ids = [i for (i,) in InvoiceLine.select(InvoiceLine.id)
+                    .where(InvoiceLine.invoice == invoice).tuples()]
+        _undo_lines(invoice, line_ids)
+        if give_back(org, number):
+            gone = view(invoice)
+            invoice.delete_instance(recursive=False)
+            return gone, True
+        invoice.status = "void"
+        invoice.voided_at = now_utc()
+        invoice.save()
+        return view(load(number)), False
+
+
+def mark_sent(actor: str, number: str) -> InvoiceView:
+    with write_transaction():
+        lookup.user(actor)
+        invoice = load(number)
+        if invoice.status == "void":
+            raise Conflict(f"{number} is void; a void document is never sent")
+        if invoice.status != "ready":
+            raise Conflict(f"{number} is {invoice.status} already")
+        invoice.status, invoice.sent_at = "sent", now_utc()
+        invoice.save()
+        return view(load(number))
+
+
+def mark_paid(actor: str, number: str, paid_on: date | None = None) -> InvoiceView:
+    with write_transaction():
+        org = lookup.organisation()
+        lookup.user(actor)
+        invoice = load(number)
+        if invoice.status == "void":
+            raise Conflict(f"{number} is void and cannot be paid")
+        if invoice.status == "paid":
+            raise Conflict(f"{number} is paid already (on {invoice.paid_on})")
+        if invoice.status == "ready":
+            raise Conflict(f"{number} has not been sent; mark it sent first")
+        day = paid_on or local_today(org)
+        if day < invoice.issue_date:
+            raise InvalidInput(f"date: {day} is before the issue date {invoice.issue_date}")
+        invoice.status, invoice.paid_on = "paid", day
+        invoice.save()
+        return view(load(number))

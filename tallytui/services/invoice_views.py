@@ -1,0 +1,160 @@
+"""Invoices as callers see them, read back from the stored document (never recomputed)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from peewee import JOIN
+
+from ..domain.errors import NotFound
+from ..domain.money import basis_points_to_percent, from_minor
+from ..store.models import BilledEntry, BilledExpense, Client, Invoice, InvoiceLine, Project
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """Seller or buyer as they were when the document was issued."""
+
+    name: str
+    address: str = ""
+    email: str = ""
+    vat_id: str = ""
+    iban: str = ""
+    bic: str = ""
+    bank_name: str = ""
+
+
+@dataclass(frozen=True)
+class LineView:
+    id: int
+    position: int
+    description: str
+    project: str | None
+    line_type: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+    entries: tuple[int, ...]
+    expenses: tuple[int, ...]
+    credits_line: int | None
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    number: str
+    kind: str
+    status: str
+    client: str
+    project: str | None
+    issue_date: date
+    due_date: date
+    currency: str
+    period_start: date | None
+    period_end: date | None
+    credits: str | None
+    credits_issue_date: date | None
+    lines: tuple[LineView, ...]
+    subtotal: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    grouping: str
+    rounding: str | None
+    reason: str
+    payment_terms_days: int
+    seller: PartyView
+    buyer: PartyView
+    sent_at: int | None
+    paid_on: date | None
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    number: str
+    kind: str
+    status: str
+    client: str
+    issue_date: date
+    due_date: date
+    currency: str
+    total: Decimal
+
+
+def party(snapshot: str) -> PartyView:
+    return PartyView(**json.loads(snapshot))
+
+
+def snapshot(view: PartyView) -> str:
+    return json.dumps(view.__dict__, ensure_ascii=False, sort_keys=True)
+
+
+def _lines(invoice: Invoice) -> tuple[LineView, ...]:
+    rows = list(
+        InvoiceLine.select(InvoiceLine, Project)
+        .join(Project, JOIN.LEFT_OUTER)
+        .where(InvoiceLine.invoice == invoice).order_by(InvoiceLine.position)
+    )
+    ids = [row.id for row in rows]
+    entries, expenses = defaultdict(list), defaultdict(list)
+    if ids:
+        for line_id, entry_id in (BilledEntry.select(BilledEntry.line, BilledEntry.entry)
+                                  .where(BilledEntry.line.in_(ids)).tuples()):
+            entries[line_id].append(entry_id)
+        for line_id, expense_id in (BilledExpense.select(BilledExpense.line, BilledExpense.expense)
+                                    .where(BilledExpense.line.in_(ids)).tuples()):
+            expenses[line_id].append(expense_id)
+    currency = invoice.currency
+    return tuple(
+        LineView(
+            id=row.id, position=row.position, description=row.description,
+            project=row.project.name if row.project_id else None, line_type=row.line_type,
+            quantity=Decimal(row.quantity_hundredths) / 100, unit=row.unit,
+            unit_price=from_minor(row.unit_price_minor, currency),
+            amount=from_minor(row.amount_minor, currency),
+            entries=tuple(sorted(entries[row.id])), expenses=tuple(sorted(expenses[row.id])),
+            credits_line=row.credits_line_id,
+        )
+        for row in rows
+    )
+
+
+def load(number: str) -> Invoice:
+    row = (Invoice.select(Invoice, Client).join(Client)
+           .where(Invoice.number == number).first())
+    if row is None:
+        raise NotFound(f"no invoice numbered {number!r}")
+    return row
+
+
+def view(invoice: Invoice) -> InvoiceView:
+    currency = invoice.currency
+    original = invoice.credits if invoice.credits_id else None
+    return InvoiceView(
+        number=invoice.number, kind=invoice.kind, status=invoice.status,
+        client=invoice.client.name,
+        project=invoice.project.name if invoice.project_id else None,
+        issue_date=invoice.issue_date, due_date=invoice.due_date, currency=currency,
+        period_start=invoice.period_start, period_end=invoice.period_end,
+        credits=original.number if original else None,
+        credits_issue_date=original.issue_date if original else None,
+        lines=_lines(invoice), subtotal=from_minor(invoice.subtotal_minor, currency),
+        tax_rate=basis_points_to_percent(invoice.tax_rate_bp),
+        tax=from_minor(invoice.tax_minor, currency),
+        total=from_minor(invoice.total_minor, currency), grouping=invoice.grouping,
+        rounding=invoice.rounding, reason=invoice.reason,
+        payment_terms_days=invoice.payment_terms_days, seller=party(invoice.seller),
+        buyer=party(invoice.buyer), sent_at=invoice.sent_at, paid_on=invoice.paid_on,
+    )
+
+
+def summary(invoice: Invoice) -> InvoiceSummary:
+    return InvoiceSummary(
+        number=invoice.number, kind=invoice.kind, status=invoice.status,
+        client=invoice.client.name, issue_date=invoice.issue_date, due_date=invoice.due_date,
+        currency=invoice.currency, total=from_minor(invoice.total_minor, invoice.currency),
+    )
