@@ -81,6 +81,7 @@ def invoice_json(v) -> dict:
         "subtotal": money(v.subtotal), "tax_rate": format_plain(v.tax_rate), "tax": money(v.tax),
         "total": money(v.total), "grouping": v.grouping, "round": v.rounding, "reason": v.reason,
         "terms": v.payment_terms_days, "paid_on": _day(v.paid_on),
+        "seller": dict(v.seller.__dict__), "buyer": dict(v.buyer.__dict__),
     }
 
 
