@@ -71,9 +71,21 @@ def tally(env) -> Tally:
 @pytest.fixture
 def org(tally) -> Tally:
     """An organisation (Europe/Berlin, EUR, 19 % tax) with one client and one project."""
-    tally.ok("init", "--org", "Acme Consulting", "--code", "ACME", "--tax-rate", "19",
-             "--address", "Hauptstr. 1\\n10115 Berlin", "--vat-id", "DE111", "--iban",
-             "DE89370400440532013000")
+    tally.ok(
+        "init",
+        "--org",
+        "Acme Consulting",
+        "--code",
+        "ACME",
+        "--tax-rate",
+        "19",
+        "--address",
+        "Hauptstr. 1\\n10115 Berlin",
+        "--vat-id",
+        "DE111",
+        "--iban",
+        "DE89370400440532013000",
+    )
     tally.ok("client", "add", "Globex", "--address", "1 Main St", "--email", "ap@globex.test")
     tally.ok("project", "add", "Web", "--client", "Globex", "--rate", "95", "--schedule", "monthly")
     return tally

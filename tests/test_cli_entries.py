@@ -25,14 +25,35 @@ def count_entries(env) -> int:
 
 
 def test_entry_json_shape(org):
-    result = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
-                    "--end", "2026-11-18 12:30", "--description", "Landing page", "--json")
+    result = org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 12:30",
+        "--description",
+        "Landing page",
+        "--json",
+    )
     entry = result.json()
     assert entry == {
-        "id": entry["id"], "project": "Web", "client": "Globex", "user": "anna",
-        "start": "2026-11-18T08:00:00Z", "end": "2026-11-18T11:30:00Z", "seconds": 12600,
-        "date": "2026-11-18", "hours": "3.50", "description": "Landing page", "billable": True,
-        "source": "manual", "state": "open", "invoice": None,
+        "id": entry["id"],
+        "project": "Web",
+        "client": "Globex",
+        "user": "anna",
+        "start": "2026-11-18T08:00:00Z",
+        "end": "2026-11-18T11:30:00Z",
+        "seconds": 12600,
+        "date": "2026-11-18",
+        "hours": "3.50",
+        "description": "Landing page",
+        "billable": True,
+        "source": "manual",
+        "state": "open",
+        "invoice": None,
     }
     assert entries(org) == [entry]
 
@@ -51,8 +72,16 @@ def test_fall_back_entry_lasts_three_hours(org):
 
 
 def test_entry_across_midnight_belongs_to_its_start_day(org):
-    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-17 22:00",
-           "--end", "2026-11-18 01:15")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-17 22:00",
+        "--end",
+        "2026-11-18 01:15",
+    )
     [entry] = entries(org, "--from", "2026-11-17", "--to", "2026-11-17")
     assert entry["date"] == "2026-11-17" and entry["seconds"] == 3 * 3600 + 900
     assert entries(org, "--from", "2026-11-18", "--to", "2026-11-18") == []
@@ -92,8 +121,16 @@ def test_bad_entries_are_refused_and_nothing_is_written(org, env, start, end, me
 
 
 def test_unknown_project_and_user_are_refused(org, env):
-    result = org("entry", "add", "--project", "Nope", "--start", "2026-11-18 09:00",
-                 "--end", "2026-11-18 10:00")
+    result = org(
+        "entry",
+        "add",
+        "--project",
+        "Nope",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 10:00",
+    )
     assert result.exit_code == 1 and "unknown project 'Nope' (known: Web)" in result.stderr
     result = add(org, "2026-11-18 09:00", "2026-11-18 10:00", "--user", "ghost")
     assert result.exit_code == 1 and "unknown user 'ghost'" in result.stderr
@@ -114,20 +151,53 @@ def test_overlapping_entries_of_one_person_are_refused(org, env):
     assert "overlaps anna's entry" in result.stderr and "09:00–12:00" in result.stderr
     add(org, "2026-11-18 12:00", "2026-11-18 13:00")  # touching is fine
     org.ok("user", "add", "ben")
-    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
-           "--end", "2026-11-18 12:00", "--user", "ben")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 12:00",
+        "--user",
+        "ben",
+    )
     assert count_entries(env) == 3
 
 
 def test_edit_and_delete(org):
-    entry = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
-                   "--end", "2026-11-18 10:00", "--json").json()
+    entry = org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 10:00",
+        "--json",
+    ).json()
     org.ok("project", "add", "Internal", "--client", "Globex", "--non-billable")
-    edited = org.ok("entry", "edit", str(entry["id"]), "--project", "Internal",
-                    "--end", "2026-11-18 10:45", "--description", "Planning",
-                    "--non-billable", "--json").json()
+    edited = org.ok(
+        "entry",
+        "edit",
+        str(entry["id"]),
+        "--project",
+        "Internal",
+        "--end",
+        "2026-11-18 10:45",
+        "--description",
+        "Planning",
+        "--non-billable",
+        "--json",
+    ).json()
     assert (edited["project"], edited["seconds"], edited["description"], edited["billable"]) == (
-        "Internal", 6300, "Planning", False)
+        "Internal",
+        6300,
+        "Planning",
+        False,
+    )
     result = org("entry", "edit", str(entry["id"]), "--end", "2026-11-18 08:00")
     assert result.exit_code == 1 and "before start" in result.stderr
     org.ok("entry", "delete", str(entry["id"]))
@@ -137,8 +207,16 @@ def test_edit_and_delete(org):
 
 def test_non_billable_project_makes_non_billable_entries(org):
     org.ok("project", "add", "Internal", "--client", "Globex", "--non-billable")
-    org.ok("entry", "add", "--project", "Internal", "--start", "2026-11-18 09:00",
-           "--end", "2026-11-18 10:00")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Internal",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 10:00",
+    )
     assert entries(org)[0]["billable"] is False
 
 
@@ -151,23 +229,56 @@ def lock(env, user: str, until: str) -> None:
 
 
 def test_locked_days_refuse_add_edit_and_delete(org, env):
-    entry = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-16 09:00",
-                   "--end", "2026-11-16 10:00", "--json").json()
+    entry = org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-16 09:00",
+        "--end",
+        "2026-11-16 10:00",
+        "--json",
+    ).json()
     lock(env, "anna", "2026-11-17")
     assert entries(org)[0]["state"] == "locked"
     for args in (
         ["entry", "edit", str(entry["id"]), "--description", "x"],
         ["entry", "delete", str(entry["id"])],
-        ["entry", "add", "--project", "Web", "--start", "2026-11-17 09:00", "--end",
-         "2026-11-17 10:00"],
+        [
+            "entry",
+            "add",
+            "--project",
+            "Web",
+            "--start",
+            "2026-11-17 09:00",
+            "--end",
+            "2026-11-17 10:00",
+        ],
     ):
         result = org(*args)
         assert result.exit_code == 1 and "locked until 2026-11-17" in result.stderr, args
     # Moving an open entry into a locked day is refused too.
-    later = org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
-                   "--end", "2026-11-18 10:00", "--json").json()
-    result = org("entry", "edit", str(later["id"]), "--start", "2026-11-17 09:00",
-                 "--end", "2026-11-17 10:00")
+    later = org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 10:00",
+        "--json",
+    ).json()
+    result = org(
+        "entry",
+        "edit",
+        str(later["id"]),
+        "--start",
+        "2026-11-17 09:00",
+        "--end",
+        "2026-11-17 10:00",
+    )
     assert result.exit_code == 1 and "locked" in result.stderr
     assert [e["description"] for e in entries(org)] == ["", ""]
 
@@ -177,8 +288,18 @@ def test_list_filters(org):
     org.ok("project", "add", "Api", "--client", "Initech", "--rate", "150")
     org.ok("user", "add", "ben")
     add(org, "2026-11-16 09:00", "2026-11-16 10:00")
-    org.ok("entry", "add", "--project", "Api", "--start", "2026-11-17 09:00",
-           "--end", "2026-11-17 10:00", "--user", "ben")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Api",
+        "--start",
+        "2026-11-17 09:00",
+        "--end",
+        "2026-11-17 10:00",
+        "--user",
+        "ben",
+    )
     add(org, "2026-11-09 09:00", "2026-11-09 10:00")  # previous week
     assert len(entries(org)) == 2  # this week by default
     assert [e["project"] for e in entries(org, "--client", "Initech")] == ["Api"]
@@ -197,12 +318,39 @@ def test_list_text_shows_totals(org):
 
 
 def test_expense_amount_and_unit_price(org):
-    org.ok("expense", "add", "--project", "Web", "--date", "2026-11-18", "--amount", "49.90",
-           "--category", "software")
-    km = org.ok("expense", "add", "--project", "Web", "--date", "2026-11-19", "--quantity", "123",
-                "--unit-price", "0.35", "--unit", "km", "--json").json()
+    org.ok(
+        "expense",
+        "add",
+        "--project",
+        "Web",
+        "--date",
+        "2026-11-18",
+        "--amount",
+        "49.90",
+        "--category",
+        "software",
+    )
+    km = org.ok(
+        "expense",
+        "add",
+        "--project",
+        "Web",
+        "--date",
+        "2026-11-19",
+        "--quantity",
+        "123",
+        "--unit-price",
+        "0.35",
+        "--unit",
+        "km",
+        "--json",
+    ).json()
     assert (km["quantity"], km["unit_price"], km["amount"], km["currency"]) == (
-        "123.00", "0.35", "43.05", "EUR")
+        "123.00",
+        "0.35",
+        "43.05",
+        "EUR",
+    )
     listed = org.ok("expense", "list", "--json").json()
     assert [x["amount"] for x in listed] == ["49.90", "43.05"]
 

@@ -14,34 +14,93 @@ def billed(org):
     so the tests bill explicit periods."""
     org.ok("project", "set", "Web", "--rate", "100", "--from", "2026-11-15")
     for day, end in (("03", "11:20"), ("10", "10:00"), ("17", "11:20"), ("18", "09:07")):
-        org.ok("entry", "add", "--project", "Web", "--start", f"2026-11-{day} 09:00",
-               "--end", f"2026-11-{day} {end}", "--description", f"work {day}")
-    org.ok("expense", "add", "--project", "Web", "--date", "2026-11-12", "--quantity", "120",
-           "--unit-price", "0.30", "--unit", "km", "--category", "travel")
+        org.ok(
+            "entry",
+            "add",
+            "--project",
+            "Web",
+            "--start",
+            f"2026-11-{day} 09:00",
+            "--end",
+            f"2026-11-{day} {end}",
+            "--description",
+            f"work {day}",
+        )
+    org.ok(
+        "expense",
+        "add",
+        "--project",
+        "Web",
+        "--date",
+        "2026-11-12",
+        "--quantity",
+        "120",
+        "--unit-price",
+        "0.30",
+        "--unit",
+        "km",
+        "--category",
+        "travel",
+    )
     org.ok("timesheet", "lock", "--until", "2026-11-19")
     return org
 
 
 def create(tally, *args):
-    return tally("invoice", "create", "--project", "Web", "--period-start", "2026-11-01",
-                 "--period-end", "2026-11-19", "--json", *args)
+    return tally(
+        "invoice",
+        "create",
+        "--project",
+        "Web",
+        "--period-start",
+        "2026-11-01",
+        "--period-end",
+        "2026-11-19",
+        "--json",
+        *args,
+    )
 
 
 def entry_invoices(tally):
-    return {e["id"]: e["invoice"] for e in tally.ok(
-        "entry", "list", "--json", "--from", "2026-11-01", "--to", "2026-11-30").json()}
+    return {
+        e["id"]: e["invoice"]
+        for e in tally.ok(
+            "entry", "list", "--json", "--from", "2026-11-01", "--to", "2026-11-30"
+        ).json()
+    }
 
 
 def test_invoice_json_follows_the_contract(billed):
     invoice = create(billed).json()
     assert invoice["number"] == "ACME-202611-0001"
-    assert {k: invoice[k] for k in ("kind", "status", "client", "issue_date", "due_date",
-                                    "currency", "period_start", "period_end", "credits")} == {
-        "kind": "invoice", "status": "ready", "client": "Globex", "issue_date": "2026-11-20",
-        "due_date": "2026-12-04", "currency": "EUR", "period_start": "2026-11-01",
-        "period_end": "2026-11-19", "credits": None}
-    lines = [(line["type"], line["quantity"], line["unit"], line["unit_price"], line["amount"])
-             for line in invoice["lines"]]
+    assert {
+        k: invoice[k]
+        for k in (
+            "kind",
+            "status",
+            "client",
+            "issue_date",
+            "due_date",
+            "currency",
+            "period_start",
+            "period_end",
+            "credits",
+        )
+    } == {
+        "kind": "invoice",
+        "status": "ready",
+        "client": "Globex",
+        "issue_date": "2026-11-20",
+        "due_date": "2026-12-04",
+        "currency": "EUR",
+        "period_start": "2026-11-01",
+        "period_end": "2026-11-19",
+        "credits": None,
+    }
+    lines = [
+        (line["type"], line["quantity"], line["unit"], line["unit_price"], line["amount"])
+        for line in invoice["lines"]
+    ]
     # 2:20 + 1:00 at 95 = 3.33 h; 2:20 + 0:07 at 100 = 2.45 h; 120 km at 0.30.
     assert lines == [
         ("service", "3.33", "h", "95.00", "316.35"),
@@ -49,7 +108,11 @@ def test_invoice_json_follows_the_contract(billed):
         ("product", "120.00", "km", "0.30", "36.00"),
     ]
     assert (invoice["subtotal"], invoice["tax_rate"], invoice["tax"], invoice["total"]) == (
-        "597.35", "19.00", "113.50", "710.85")
+        "597.35",
+        "19.00",
+        "113.50",
+        "710.85",
+    )
     assert sorted(e for line in invoice["lines"] for e in line["entries"]) == [1, 2, 3, 4]
     assert invoice["buyer"]["name"] == "Globex" and invoice["seller"]["vat_id"] == "DE111"
     assert set(entry_invoices(billed).values()) == {"ACME-202611-0001"}
@@ -65,8 +128,16 @@ def test_invoiced_entries_refuse_changes_and_cannot_be_billed_twice(billed):
 
 
 def test_unlocked_time_is_refused_unless_asked(org):
-    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-03 09:00",
-           "--end", "2026-11-03 10:00")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-03 09:00",
+        "--end",
+        "2026-11-03 10:00",
+    )
     refused = create(org)
     assert refused.exit_code == 1
     assert "not ready (anna: 1 entries (1.00 h))" in refused.stderr
@@ -78,10 +149,27 @@ def test_unlocked_time_is_refused_unless_asked(org):
 
 def test_project_without_rate_is_refused(org):
     org.ok("project", "add", "Norate", "--client", "Globex")
-    org.ok("entry", "add", "--project", "Norate", "--start", "2026-11-03 09:00",
-           "--end", "2026-11-03 10:00")
-    result = org("invoice", "create", "--project", "Norate", "--period-start", "2026-11-01",
-                 "--period-end", "2026-11-30", "--include-unlocked")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Norate",
+        "--start",
+        "2026-11-03 09:00",
+        "--end",
+        "2026-11-03 10:00",
+    )
+    result = org(
+        "invoice",
+        "create",
+        "--project",
+        "Norate",
+        "--period-start",
+        "2026-11-01",
+        "--period-end",
+        "2026-11-30",
+        "--include-unlocked",
+    )
     assert result.exit_code == 1 and "has no rate" in result.stderr
     with_counter = _counter()
     assert with_counter == []
@@ -134,8 +222,9 @@ def test_rounding_option_is_stored_and_applied(billed):
     # 2:20 → 2:30 and 1:00 at 95; 2:20 → 2:30 and 0:07 → 0:15 at 100.
     assert [line["quantity"] for line in invoice["lines"]] == ["3.50", "2.75"]
     assert invoice["round"] == "15:up"
-    entries = billed.ok("entry", "list", "--json", "--from", "2026-11-18", "--to",
-                        "2026-11-18").json()
+    entries = billed.ok(
+        "entry", "list", "--json", "--from", "2026-11-18", "--to", "2026-11-18"
+    ).json()
     assert entries[0]["seconds"] == 7 * 60  # raw time untouched
 
 
@@ -150,14 +239,44 @@ def test_project_rounding_is_the_default(billed):
 def test_client_mode_bills_all_projects_and_into_adds_more(billed):
     billed.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
     billed.ok("user", "add", "ben")
-    billed.ok("entry", "add", "--project", "Api", "--start", "2026-11-05 13:00",
-              "--end", "2026-11-05 14:30", "--user", "ben")
+    billed.ok(
+        "entry",
+        "add",
+        "--project",
+        "Api",
+        "--start",
+        "2026-11-05 13:00",
+        "--end",
+        "2026-11-05 14:30",
+        "--user",
+        "ben",
+    )
     billed.ok("timesheet", "lock", "--until", "2026-11-19", "--user", "ben")
-    first = billed.ok("invoice", "create", "--client", "Globex", "--from", "2026-11-01",
-                      "--to", "2026-11-09", "--json").json()
+    first = billed.ok(
+        "invoice",
+        "create",
+        "--client",
+        "Globex",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-09",
+        "--json",
+    ).json()
     assert sorted({line["project"] for line in first["lines"]}) == ["Api", "Web"]
-    more = billed.ok("invoice", "create", "--client", "Globex", "--from", "2026-11-10",
-                     "--to", "2026-11-19", "--into", first["number"], "--json").json()
+    more = billed.ok(
+        "invoice",
+        "create",
+        "--client",
+        "Globex",
+        "--from",
+        "2026-11-10",
+        "--to",
+        "2026-11-19",
+        "--into",
+        first["number"],
+        "--json",
+    ).json()
     assert more["number"] == first["number"]
     assert len(more["lines"]) > len(first["lines"])
     assert (more["period_start"], more["period_end"]) == ("2026-11-01", "2026-11-19")
@@ -167,15 +286,18 @@ def test_client_mode_bills_all_projects_and_into_adds_more(billed):
 def test_remove_line_releases_its_entries(billed):
     invoice = create(billed).json()
     second = invoice["lines"][1]
-    updated = billed.ok("invoice", "remove-line", invoice["number"], str(second["id"]),
-                        "--json").json()
+    updated = billed.ok(
+        "invoice", "remove-line", invoice["number"], str(second["id"]), "--json"
+    ).json()
     assert len(updated["lines"]) == 2
     assert updated["subtotal"] == "352.35"
     owners = entry_invoices(billed)
     assert all(owners[e] is None for e in second["entries"])
     again = create(billed).json()
     assert again["number"] == "ACME-202611-0002"
-    assert sorted(e for line in again["lines"] for e in line["entries"]) == sorted(second["entries"])
+    assert sorted(e for line in again["lines"] for e in line["entries"]) == sorted(
+        second["entries"]
+    )
 
 
 def test_deleting_the_newest_number_rolls_the_counter_back(billed):
@@ -203,12 +325,17 @@ def test_sent_invoices_are_immutable(billed):
     invoice = create(billed).json()
     billed.ok("invoice", "mark-sent", invoice["number"])
     line = str(invoice["lines"][0]["id"])
-    for args in (["invoice", "remove-line", invoice["number"], line],
-                 ["invoice", "delete", invoice["number"]],
-                 ["invoice", "mark-sent", invoice["number"]]):
+    for args in (
+        ["invoice", "remove-line", invoice["number"], line],
+        ["invoice", "delete", invoice["number"]],
+        ["invoice", "mark-sent", invoice["number"]],
+    ):
         result = billed(*args)
         assert result.exit_code == 1 and "sent" in result.stderr, args
-    assert billed.ok("invoice", "show", invoice["number"], "--json").json()["lines"] == invoice["lines"]
+    assert (
+        billed.ok("invoice", "show", invoice["number"], "--json").json()["lines"]
+        == invoice["lines"]
+    )
 
 
 def test_mark_paid(billed):
@@ -219,17 +346,22 @@ def test_mark_paid(billed):
     billed.ok("invoice", "mark-paid", invoice["number"], "--date", "2026-11-20")
     shown = billed.ok("invoice", "show", invoice["number"], "--json").json()
     assert (shown["status"], shown["paid_on"]) == ("paid", "2026-11-20")
-    assert [i["number"] for i in billed.ok("invoice", "list", "--status", "paid",
-                                           "--json").json()] == [invoice["number"]]
+    assert [
+        i["number"] for i in billed.ok("invoice", "list", "--status", "paid", "--json").json()
+    ] == [invoice["number"]]
 
 
 def test_credit_whole_invoice_nets_to_zero_and_releases_time(billed):
     invoice = create(billed).json()
     billed.ok("invoice", "mark-sent", invoice["number"])
-    note = billed.ok("invoice", "credit", invoice["number"], "--reason", "Wrong rate",
-                     "--json").json()
+    note = billed.ok(
+        "invoice", "credit", invoice["number"], "--reason", "Wrong rate", "--json"
+    ).json()
     assert (note["kind"], note["credits"], note["number"]) == (
-        "credit_note", invoice["number"], "ACME-202611-0002")
+        "credit_note",
+        invoice["number"],
+        "ACME-202611-0002",
+    )
     assert [line["amount"] for line in note["lines"]] == ["-316.35", "-245.00", "-36.00"]
     assert [line["quantity"] for line in note["lines"]] == ["-3.33", "-2.45", "-120.00"]
     assert note["total"] == "-710.85" and note["reason"] == "Wrong rate"
@@ -242,8 +374,9 @@ def test_credit_chosen_lines_and_not_more_than_invoiced(billed):
     invoice = create(billed).json()
     billed.ok("invoice", "mark-sent", invoice["number"])
     line = invoice["lines"][0]
-    note = billed.ok("invoice", "credit", invoice["number"], "--line", str(line["id"]),
-                     "--json").json()
+    note = billed.ok(
+        "invoice", "credit", invoice["number"], "--line", str(line["id"]), "--json"
+    ).json()
     assert [x["amount"] for x in note["lines"]] == ["-316.35"]
     assert note["tax"] == "-60.11" and note["total"] == "-376.46"
     owners = entry_invoices(billed)
@@ -272,17 +405,37 @@ def test_deleting_a_ready_credit_note_rebills_its_time(billed):
 
 
 def test_freeform_invoice_and_credit_note(org):
-    invoice = org.ok("invoice", "freeform", "--client", "Globex", "--project", "Web",
-                     "--line", "Workshop day|1|800", "--line", "Printed handbook|3|12.50|copy|product",
-                     "--json").json()
-    assert [(x["description"], x["quantity"], x["unit"], x["unit_price"], x["amount"], x["type"])
-            for x in invoice["lines"]] == [
+    invoice = org.ok(
+        "invoice",
+        "freeform",
+        "--client",
+        "Globex",
+        "--project",
+        "Web",
+        "--line",
+        "Workshop day|1|800",
+        "--line",
+        "Printed handbook|3|12.50|copy|product",
+        "--json",
+    ).json()
+    assert [
+        (x["description"], x["quantity"], x["unit"], x["unit_price"], x["amount"], x["type"])
+        for x in invoice["lines"]
+    ] == [
         ("Workshop day", "1.00", "", "800.00", "800.00", "service"),
         ("Printed handbook", "3.00", "copy", "12.50", "37.50", "product"),
     ]
     assert invoice["total"] == "996.63"  # 837.50 + 159.125 → 159.13
-    note = org.ok("invoice", "freeform", "--client", "Globex", "--line", "Goodwill|1|50",
-                  "--credit-note", "--json").json()
+    note = org.ok(
+        "invoice",
+        "freeform",
+        "--client",
+        "Globex",
+        "--line",
+        "Goodwill|1|50",
+        "--credit-note",
+        "--json",
+    ).json()
     assert note["kind"] == "credit_note" and note["total"] == "-59.50"
 
 
@@ -313,14 +466,36 @@ def test_issued_invoice_keeps_the_details_it_was_issued_with(billed):
 
 
 def test_timesheet_lock_unlock_status(org):
-    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-16 09:00",
-           "--end", "2026-11-16 11:00")
-    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-19 09:00",
-           "--end", "2026-11-19 10:00")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-16 09:00",
+        "--end",
+        "2026-11-16 11:00",
+    )
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-19 09:00",
+        "--end",
+        "2026-11-19 10:00",
+    )
     org.ok("timesheet", "lock", "--until", "2026-11-17")
     [status] = org.ok("timesheet", "status", "--json").json()
-    assert status == {"user": "anna", "role": "admin", "locked_until": "2026-11-17",
-                      "open_hours": "1.00", "locked_hours": "2.00", "approved_hours": "0.00"}
+    assert status == {
+        "user": "anna",
+        "role": "admin",
+        "locked_until": "2026-11-17",
+        "open_hours": "1.00",
+        "locked_hours": "2.00",
+        "approved_hours": "0.00",
+    }
     refused = org("timesheet", "lock", "--until", "2026-11-10")
     assert refused.exit_code == 1 and "already" in refused.stderr
     org.ok("timesheet", "unlock", "--until", "2026-11-15")

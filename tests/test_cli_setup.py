@@ -9,8 +9,17 @@ import pytest
 
 
 def test_init_creates_org_and_admin_in_private_file(tally, env):
-    result = tally.ok("init", "--org", "Acme", "--code", "acme", "--currency", "chf",
-                      "--timezone", "Europe/Zurich")
+    result = tally.ok(
+        "init",
+        "--org",
+        "Acme",
+        "--code",
+        "acme",
+        "--currency",
+        "chf",
+        "--timezone",
+        "Europe/Zurich",
+    )
     assert "ACME" in result.stdout and "anna is admin" in result.stdout
     assert stat.S_IMODE(os.stat(env).st_mode) == 0o600
     users = tally.ok("user", "list", "--json").json()
@@ -55,12 +64,31 @@ def test_commands_before_init_say_what_to_do(tally):
 
 
 def test_client_add_and_list_json(org):
-    org.ok("client", "add", "Initech", "--currency", "usd", "--terms", "30", "--tax-rate", "0",
-           "--vat-id", "US-1", "--address", "Line 1\\nLine 2")
+    org.ok(
+        "client",
+        "add",
+        "Initech",
+        "--currency",
+        "usd",
+        "--terms",
+        "30",
+        "--tax-rate",
+        "0",
+        "--vat-id",
+        "US-1",
+        "--address",
+        "Line 1\\nLine 2",
+    )
     clients = {c["name"]: c for c in org.ok("client", "list", "--json").json()}
     assert clients["Initech"] == {
-        "name": "Initech", "currency": "USD", "address": "Line 1\nLine 2", "email": "",
-        "vat_id": "US-1", "terms": 30, "tax_rate": "0.00", "archived": False,
+        "name": "Initech",
+        "currency": "USD",
+        "address": "Line 1\nLine 2",
+        "email": "",
+        "vat_id": "US-1",
+        "terms": 30,
+        "tax_rate": "0.00",
+        "archived": False,
     }
     # Defaults come from the organisation: EUR, 14 days, 19 %.
     assert clients["Globex"]["currency"] == "EUR"
@@ -96,17 +124,44 @@ def test_project_add_json_shape(org, tmp_path):
     folder = tmp_path / "src" / "shop"
     folder.mkdir(parents=True)
     org.ok("user", "add", "bea", "--role", "approver")
-    org.ok("project", "add", "Shop", "--client", "Globex", "--rate", "120.50",
-           "--schedule", "every:2:weeks", "--schedule-start", "2026-01-05", "--watch", str(folder),
-           "--url", "https://GitHub.com/globex/shop/*", "--approval", "--approver", "bea",
-           "--round", "15:up")
+    org.ok(
+        "project",
+        "add",
+        "Shop",
+        "--client",
+        "Globex",
+        "--rate",
+        "120.50",
+        "--schedule",
+        "every:2:weeks",
+        "--schedule-start",
+        "2026-01-05",
+        "--watch",
+        str(folder),
+        "--url",
+        "https://GitHub.com/globex/shop/*",
+        "--approval",
+        "--approver",
+        "bea",
+        "--round",
+        "15:up",
+    )
     shop = {p["name"]: p for p in org.ok("project", "list", "--json").json()}["Shop"]
     assert shop == {
-        "name": "Shop", "client": "Globex", "currency": "EUR", "rate": "120.50",
-        "rates": [{"from": None, "rate": "120.50"}], "billable": True,
-        "schedule": "biweekly", "schedule_start": "2026-01-05", "approval": True,
-        "approver": "bea", "round": "15:up", "watch": [str(folder)],
-        "urls": ["github.com/globex/shop/*"], "archived": False,
+        "name": "Shop",
+        "client": "Globex",
+        "currency": "EUR",
+        "rate": "120.50",
+        "rates": [{"from": None, "rate": "120.50"}],
+        "billable": True,
+        "schedule": "biweekly",
+        "schedule_start": "2026-01-05",
+        "approval": True,
+        "approver": "bea",
+        "round": "15:up",
+        "watch": [str(folder)],
+        "urls": ["github.com/globex/shop/*"],
+        "archived": False,
     }
 
 
@@ -145,7 +200,10 @@ def test_rate_change_applies_from_its_date(org):
     result = org.ok("project", "set", "Web", "--rate", "110", "--from", "2026-12-01")
     assert "110.00 EUR/h from 2026-12-01" in result.stdout
     [web] = org.ok("project", "list", "--json").json()
-    assert web["rates"] == [{"from": None, "rate": "95.00"}, {"from": "2026-12-01", "rate": "110.00"}]
+    assert web["rates"] == [
+        {"from": None, "rate": "95.00"},
+        {"from": "2026-12-01", "rate": "110.00"},
+    ]
     assert web["rate"] == "95.00"  # TALLY_NOW is in November: the old rate is in force
 
 
@@ -190,8 +248,16 @@ def test_help_is_usage_exit_code_two(tally):
 
 
 def test_backup_is_a_private_consistent_copy(org, tmp_path, monkeypatch):
-    org.ok("entry", "add", "--project", "Web", "--start", "2026-11-18 09:00",
-           "--end", "2026-11-18 10:00")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Web",
+        "--start",
+        "2026-11-18 09:00",
+        "--end",
+        "2026-11-18 10:00",
+    )
     copy = tmp_path / "copies" / "tally-backup.db"
     assert "backed up" in org.ok("backup", str(copy)).stdout
     assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600

@@ -23,8 +23,17 @@ from tallytui.domain.rounding import Rounding
 D = Decimal
 
 
-def item(entry_id, seconds, *, project="Web", user="anna", day=date(2026, 11, 3), price="95",
-         rounding=None, description=""):
+def item(
+    entry_id,
+    seconds,
+    *,
+    project="Web",
+    user="anna",
+    day=date(2026, 11, 3),
+    price="95",
+    rounding=None,
+    description="",
+):
     return BillableTime(entry_id, project, user, day, seconds, description, D(price), rounding)
 
 
@@ -59,12 +68,18 @@ def test_amount_is_quantity_times_price_rounded_half_up():
 
 def test_rate_change_inside_the_period_gives_two_lines():
     lines = time_lines(
-        [item(1, 3600, day=date(2026, 11, 3), price="95"),
-         item(2, 3600, day=date(2026, 11, 20), price="100"),
-         item(3, 1800, day=date(2026, 11, 4), price="95")],
-        "project", "EUR")
+        [
+            item(1, 3600, day=date(2026, 11, 3), price="95"),
+            item(2, 3600, day=date(2026, 11, 20), price="100"),
+            item(3, 1800, day=date(2026, 11, 4), price="95"),
+        ],
+        "project",
+        "EUR",
+    )
     assert [(line.unit_price, line.quantity, line.entry_ids) for line in lines] == [
-        (D("95"), D("1.50"), (1, 3)), (D("100"), D("1.00"), (2,))]
+        (D("95"), D("1.50"), (1, 3)),
+        (D("100"), D("1.00"), (2,)),
+    ]
     assert "2026-11-03 – 2026-11-04" in lines[0].description
 
 
@@ -92,8 +107,9 @@ def test_detailed_line_names_day_project_and_description():
 
 
 def test_single_line_never_blends_two_rates():
-    lines = time_lines([item(1, 3600, price="95"), item(2, 3600, project="Api", price="120")],
-                       "single", "EUR")
+    lines = time_lines(
+        [item(1, 3600, price="95"), item(2, 3600, project="Api", price="120")], "single", "EUR"
+    )
     assert sorted(line.unit_price for line in lines) == [D("95"), D("120")]
 
 
@@ -103,10 +119,20 @@ def test_unknown_grouping_is_refused():
 
 
 def test_expenses_are_product_lines_with_their_recorded_amount():
-    [line] = expense_lines([BillableExpense(5, "Web", date(2026, 11, 3), D("123"), "km",
-                                            D("0.35"), D("43.05"), "travel", "")])
+    [line] = expense_lines(
+        [
+            BillableExpense(
+                5, "Web", date(2026, 11, 3), D("123"), "km", D("0.35"), D("43.05"), "travel", ""
+            )
+        ]
+    )
     assert (line.line_type, line.quantity, line.unit, line.unit_price, line.amount) == (
-        "product", D("123"), "km", D("0.35"), D("43.05"))
+        "product",
+        D("123"),
+        "km",
+        D("0.35"),
+        D("43.05"),
+    )
     assert line.description == "2026-11-03 Web: travel" and line.expense_ids == (5,)
 
 

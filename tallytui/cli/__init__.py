@@ -16,11 +16,25 @@ from .setup import backup, demo, init, user
 from .timesheets import timesheet
 
 
-@click.group(cls=TallyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_url", envvar="TALLY_DB", metavar="URL",
-              help="SQLite file or postgresql:// URL (env TALLY_DB).")
-@click.option("--user", "user_name", envvar="TALLY_USER", metavar="NAME",
-              help="Acting user (env TALLY_USER; default: your login name).")
+@click.group(
+    cls=TallyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="TALLY_DB",
+    metavar="URL",
+    help="SQLite file or postgresql:// URL (env TALLY_DB).",
+)
+@click.option(
+    "--user",
+    "user_name",
+    envvar="TALLY_USER",
+    metavar="NAME",
+    help="Acting user (env TALLY_USER; default: your login name).",
+)
 @click.version_option(package_name="tallytui", prog_name="tally")
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:

@@ -45,7 +45,8 @@ class TallyGroup(click.Group):
             from peewee import DatabaseError, InterfaceError
 
             if isinstance(exc, (DatabaseError, InterfaceError)):
-                fail(f"database: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+                first_line = str(exc).strip().splitlines()[:1]
+                fail(f"database: {first_line[0] if first_line else type(exc).__name__}")
             raise
 
 

@@ -27,10 +27,14 @@ def _changes(name, currency, terms, tax_rate, address, email, vat_id, **extra):
     from . import parse
 
     return ClientChanges(
-        name=name, currency=currency, payment_terms_days=terms,
+        name=name,
+        currency=currency,
+        payment_terms_days=terms,
         tax_rate=parse.percent(tax_rate, "--tax-rate"),
         address=address.replace("\\n", "\n") if address is not None else None,
-        email=email, vat_id=vat_id, **extra,
+        email=email,
+        vat_id=vat_id,
+        **extra,
     )
 
 
@@ -77,9 +81,20 @@ def client_list(as_json):
     if as_json:
         emit_json([client_json(c) for c in views])
         return
-    click.echo(table(
-        ["Client", "Currency", "Terms", "Tax", "E-mail", "VAT id"],
-        [[c.name + (" (archived)" if c.archived else ""), c.currency,
-          f"{c.payment_terms_days} d", f"{c.tax_rate}%", c.email, c.vat_id] for c in views],
-        right={2, 3},
-    ))
+    click.echo(
+        table(
+            ["Client", "Currency", "Terms", "Tax", "E-mail", "VAT id"],
+            [
+                [
+                    c.name + (" (archived)" if c.archived else ""),
+                    c.currency,
+                    f"{c.payment_terms_days} d",
+                    f"{c.tax_rate}%",
+                    c.email,
+                    c.vat_id,
+                ]
+                for c in views
+            ],
+            right={2, 3},
+        )
+    )

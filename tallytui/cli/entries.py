@@ -14,8 +14,12 @@ def entry():
 
 @entry.command("add")
 @click.option("--project", required=True, help="Project name.")
-@click.option("--start", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset.")
-@click.option("--end", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset.")
+@click.option(
+    "--start", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset."
+)
+@click.option(
+    "--end", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset."
+)
 @click.option("--description", default="", help="What was done.")
 @click.option("--user", "owner", default=None, help="Whose time it is (default: you).")
 @click.option("--billable/--non-billable", default=None, help="Default: the project's setting.")
@@ -28,19 +32,30 @@ def entry_add(project, start, end, description, owner, billable, as_json):
 
     s = settings()
     s.open()
-    view = entries.add(s.actor, entries.NewEntry(
-        project=project, start_utc=parse.instant(start, "--start"),
-        end_utc=parse.instant(end, "--end"), description=description, billable=billable,
-    ), user=owner)
+    view = entries.add(
+        s.actor,
+        entries.NewEntry(
+            project=project,
+            start_utc=parse.instant(start, "--start"),
+            end_utc=parse.instant(end, "--end"),
+            description=description,
+            billable=billable,
+        ),
+        user=owner,
+    )
     if as_json:
         emit_json(entry_json(view))
     else:
-        click.echo(f"added entry {view.id}: {hours(view.seconds)} h on {view.project} "
-                   f"({view.day.isoformat()})")
+        click.echo(
+            f"added entry {view.id}: {hours(view.seconds)} h on {view.project} "
+            f"({view.day.isoformat()})"
+        )
 
 
 @entry.command("list")
-@click.option("--from", "first", default=None, metavar="DATE", help="First day (default: this week's Monday).")
+@click.option(
+    "--from", "first", default=None, metavar="DATE", help="First day (default: this week's Monday)."
+)
 @click.option("--to", "last", default=None, metavar="DATE", help="Last day, inclusive.")
 @click.option("--project", default=None, help="Only this project.")
 @click.option("--client", default=None, help="Only this client's projects.")
@@ -82,15 +97,31 @@ def _entry_table(views, tz, first_day, last_day) -> str:
         start, end = local_datetime(v.start_utc, tz), local_datetime(v.end_utc, tz)
         end_text = end.format("HH:mm") if end.date() == start.date() else end.format("MM-DD HH:mm")
         marks = v.state if v.invoice is None else f"invoiced {v.invoice}"
-        rows.append([str(v.id), start.format("ddd YYYY-MM-DD"), start.format("HH:mm"), end_text,
-                     hours(v.seconds), v.project, v.user, v.source,
-                     ("" if v.billable else "non-billable ") + marks, v.description])
+        rows.append(
+            [
+                str(v.id),
+                start.format("ddd YYYY-MM-DD"),
+                start.format("HH:mm"),
+                end_text,
+                hours(v.seconds),
+                v.project,
+                v.user,
+                v.source,
+                ("" if v.billable else "non-billable ") + marks,
+                v.description,
+            ]
+        )
     total = sum(v.seconds for v in views)
     billable = sum(v.seconds for v in views if v.billable)
-    body = table(["ID", "Day", "Start", "End", "Hours", "Project", "User", "Source", "State",
-                  "Description"], rows, right={0, 4})
-    return (f"{first_day.isoformat()} to {last_day.isoformat()} ({tz})\n{body}\n"
-            f"{len(views)} entries, {hours(total)} h, {hours(billable)} h billable")
+    body = table(
+        ["ID", "Day", "Start", "End", "Hours", "Project", "User", "Source", "State", "Description"],
+        rows,
+        right={0, 4},
+    )
+    return (
+        f"{first_day.isoformat()} to {last_day.isoformat()} ({tz})\n{body}\n"
+        f"{len(views)} entries, {hours(total)} h, {hours(billable)} h billable"
+    )
 
 
 @entry.command("edit")
@@ -109,10 +140,17 @@ def entry_edit(entry_id, project, start, end, description, billable, as_json):
 
     s = settings()
     s.open()
-    view = entries.edit(s.actor, entry_id, entries.EntryChanges(
-        project=project, start_utc=parse.instant(start, "--start"),
-        end_utc=parse.instant(end, "--end"), description=description, billable=billable,
-    ))
+    view = entries.edit(
+        s.actor,
+        entry_id,
+        entries.EntryChanges(
+            project=project,
+            start_utc=parse.instant(start, "--start"),
+            end_utc=parse.instant(end, "--end"),
+            description=description,
+            billable=billable,
+        ),
+    )
     if as_json:
         emit_json(entry_json(view))
     else:
@@ -147,8 +185,9 @@ def expense():
 @click.option("--description", default="", help="What it was.")
 @click.option("--billable/--non-billable", default=None, help="Default: the project's setting.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def expense_add(project, day, amount, quantity, unit_price, unit, category, description,
-                billable, as_json):
+def expense_add(
+    project, day, amount, quantity, unit_price, unit, category, description, billable, as_json
+):
     """Add an expense."""
     from ..services import expenses
     from . import parse
@@ -156,12 +195,20 @@ def expense_add(project, day, amount, quantity, unit_price, unit, category, desc
 
     s = settings()
     s.open()
-    view = expenses.add(s.actor, expenses.NewExpense(
-        project=project, day=parse.day(day, "--date"), amount=parse.amount(amount, "--amount"),
-        quantity=parse.amount(quantity, "--quantity"),
-        unit_price=parse.amount(unit_price, "--unit-price"), unit=unit, category=category,
-        description=description, billable=billable,
-    ))
+    view = expenses.add(
+        s.actor,
+        expenses.NewExpense(
+            project=project,
+            day=parse.day(day, "--date"),
+            amount=parse.amount(amount, "--amount"),
+            quantity=parse.amount(quantity, "--quantity"),
+            unit_price=parse.amount(unit_price, "--unit-price"),
+            unit=unit,
+            category=category,
+            description=description,
+            billable=billable,
+        ),
+    )
     if as_json:
         emit_json(expense_json(view))
     else:
@@ -184,11 +231,33 @@ def expense_list(first, last, project, as_json):
     if as_json:
         emit_json([expense_json(v) for v in views])
         return
-    click.echo(table(
-        ["ID", "Date", "Project", "Category", "Quantity", "Unit price", "Amount", "Invoice",
-         "Description"],
-        [[str(x.id), x.day.isoformat(), x.project, x.category, f"{x.quantity} {x.unit}".strip(),
-          str(x.unit_price), f"{x.amount} {x.currency}", x.invoice or "", x.description]
-         for x in views],
-        right={0, 4, 5, 6},
-    ))
+    click.echo(
+        table(
+            [
+                "ID",
+                "Date",
+                "Project",
+                "Category",
+                "Quantity",
+                "Unit price",
+                "Amount",
+                "Invoice",
+                "Description",
+            ],
+            [
+                [
+                    str(x.id),
+                    x.day.isoformat(),
+                    x.project,
+                    x.category,
+                    f"{x.quantity} {x.unit}".strip(),
+                    str(x.unit_price),
+                    f"{x.amount} {x.currency}",
+                    x.invoice or "",
+                    x.description,
+                ]
+                for x in views
+            ],
+            right={0, 4, 5, 6},
+        )
+    )

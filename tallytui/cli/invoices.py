@@ -19,17 +19,31 @@ def _show(view, as_json: bool, verb: str) -> None:
 
 def _document_text(v) -> str:
     kind = "Credit note" if v.kind == "credit_note" else "Invoice"
-    head = [f"{kind} {v.number} ({v.status}) for {v.client}",
-            f"issued {v.issue_date}, due {v.due_date}"
-            + (f", period {v.period_start} to {v.period_end}" if v.period_start else "")]
+    head = [
+        f"{kind} {v.number} ({v.status}) for {v.client}",
+        f"issued {v.issue_date}, due {v.due_date}"
+        + (f", period {v.period_start} to {v.period_end}" if v.period_start else ""),
+    ]
     if v.credits:
         head.append(f"corrects {v.credits} of {v.credits_issue_date}")
-    rows = [[str(line.id), line.description, f"{line.quantity} {line.unit}".strip(),
-             str(line.unit_price), str(line.amount)] for line in v.lines]
-    body = table(["Line", "Description", "Quantity", "Unit price", "Amount"], rows,
-                 right={0, 2, 3, 4})
-    foot = [f"Subtotal {v.subtotal} {v.currency}", f"Tax {v.tax_rate}% {v.tax} {v.currency}",
-            f"Total {v.total} {v.currency}"]
+    rows = [
+        [
+            str(line.id),
+            line.description,
+            f"{line.quantity} {line.unit}".strip(),
+            str(line.unit_price),
+            str(line.amount),
+        ]
+        for line in v.lines
+    ]
+    body = table(
+        ["Line", "Description", "Quantity", "Unit price", "Amount"], rows, right={0, 2, 3, 4}
+    )
+    foot = [
+        f"Subtotal {v.subtotal} {v.currency}",
+        f"Tax {v.tax_rate}% {v.tax} {v.currency}",
+        f"Total {v.total} {v.currency}",
+    ]
     return "\n".join(head + [body] + foot)
 
 
@@ -45,17 +59,40 @@ def invoice():
 @click.option("--client", default=None, help="Bill all of a client's projects (with --from/--to).")
 @click.option("--from", "first", default=None, metavar="DATE", help="With --client: first day.")
 @click.option("--to", "last", default=None, metavar="DATE", help="With --client: last day.")
-@click.option("--group", "grouping", default=None,
-              type=click.Choice(["project", "single", "detailed", "user", "date"]),
-              help="How time becomes lines (default: project).")
-@click.option("--round", "rounding", default=None, metavar="N:up|down|nearest",
-              help="Round each entry (default: the project's rule).")
+@click.option(
+    "--group",
+    "grouping",
+    default=None,
+    type=click.Choice(["project", "single", "detailed", "user", "date"]),
+    help="How time becomes lines (default: project).",
+)
+@click.option(
+    "--round",
+    "rounding",
+    default=None,
+    metavar="N:up|down|nearest",
+    help="Round each entry (default: the project's rule).",
+)
 @click.option("--no-expenses", is_flag=True, help="Bill time only.")
 @click.option("--include-unlocked", is_flag=True, help="Bill open and unapproved time too.")
-@click.option("--into", default=None, metavar="NUMBER", help="Add to a ready invoice of the client.")
+@click.option(
+    "--into", default=None, metavar="NUMBER", help="Add to a ready invoice of the client."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def invoice_create(project, period_start, period_end, client, first, last, grouping, rounding,
-                   no_expenses, include_unlocked, into, as_json):
+def invoice_create(
+    project,
+    period_start,
+    period_end,
+    client,
+    first,
+    last,
+    grouping,
+    rounding,
+    no_expenses,
+    include_unlocked,
+    into,
+    as_json,
+):
     """Invoice tracked time and expenses."""
     from ..domain.errors import InvalidInput
     from ..services import invoices
@@ -68,11 +105,15 @@ def invoice_create(project, period_start, period_end, client, first, last, group
     if client and (period_start or period_end):
         raise InvalidInput("with --client give the range as --from and --to")
     request = invoices.InvoiceRequest(
-        project=project, client=client,
+        project=project,
+        client=client,
         first=parse.day(period_start or first, "--period-start" if project else "--from"),
         last=parse.day(period_end or last, "--period-end" if project else "--to"),
-        grouping=grouping, rounding=rounding, expenses=not no_expenses,
-        include_unlocked=include_unlocked, into=into,
+        grouping=grouping,
+        rounding=rounding,
+        expenses=not no_expenses,
+        include_unlocked=include_unlocked,
+        into=into,
     )
     _show(invoices.create(s.actor, request), as_json, "updated" if into else "created")
 
@@ -84,7 +125,9 @@ def _free_line(text: str, n: int):
 
     parts = text.split("|")
     if not 3 <= len(parts) <= 5:
-        raise InvalidInput(f"--line {n}: {text!r} is not DESC|QTY|UNIT_PRICE[|UNIT][|service|product]")
+        raise InvalidInput(
+            f"--line {n}: {text!r} is not DESC|QTY|UNIT_PRICE[|UNIT][|service|product]"
+        )
     unit, kind = "", "service"
     for extra in parts[3:]:
         if extra.strip() in ("service", "product"):
@@ -92,8 +135,10 @@ def _free_line(text: str, n: int):
         else:
             unit = extra
     return FreeLine(
-        description=parts[0], quantity=parse.amount(parts[1].strip(), f"--line {n} quantity"),
-        unit_price=parse.amount(parts[2].strip(), f"--line {n} unit price"), unit=unit,
+        description=parts[0],
+        quantity=parse.amount(parts[1].strip(), f"--line {n} quantity"),
+        unit_price=parse.amount(parts[2].strip(), f"--line {n} unit price"),
+        unit=unit,
         line_type=kind,
     )
 
@@ -101,8 +146,14 @@ def _free_line(text: str, n: int):
 @invoice.command("freeform")
 @click.option("--client", required=True, help="Who is billed.")
 @click.option("--project", default=None, help="Optionally, the project it concerns.")
-@click.option("--line", "lines", multiple=True, required=True,
-              metavar="DESC|QTY|UNIT_PRICE[|UNIT][|service|product]", help="A line; repeat for more.")
+@click.option(
+    "--line",
+    "lines",
+    multiple=True,
+    required=True,
+    metavar="DESC|QTY|UNIT_PRICE[|UNIT][|service|product]",
+    help="A line; repeat for more.",
+)
 @click.option("--credit-note", is_flag=True, help="Issue a freeform credit note instead.")
 @click.option("--reason", default="", help="Why (shown on credit notes).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -113,15 +164,22 @@ def invoice_freeform(client, project, lines, credit_note, reason, as_json):
     s = settings()
     s.open()
     parsed = [_free_line(text, n) for n, text in enumerate(lines, start=1)]
-    view = corrections.freeform(s.actor, client, parsed, project=project,
-                                credit_note=credit_note, reason=reason)
+    view = corrections.freeform(
+        s.actor, client, parsed, project=project, credit_note=credit_note, reason=reason
+    )
     _show(view, as_json, "created")
 
 
 @invoice.command("credit")
 @click.argument("number")
-@click.option("--line", "line_ids", multiple=True, type=int, metavar="LINE_ID",
-              help="Credit only this line; repeat for more (default: all).")
+@click.option(
+    "--line",
+    "line_ids",
+    multiple=True,
+    type=int,
+    metavar="LINE_ID",
+    help="Credit only this line; repeat for more (default: all).",
+)
 @click.option("--reason", default="", help="Why the invoice is corrected.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def invoice_credit(number, line_ids, reason, as_json):
@@ -159,12 +217,24 @@ def invoice_list(status, as_json):
     if as_json:
         emit_json([invoice_summary_json(r) for r in rows])
         return
-    click.echo(table(
-        ["Number", "Kind", "Status", "Client", "Issued", "Due", "Total"],
-        [[r.number, "credit note" if r.kind == "credit_note" else "invoice", r.status, r.client,
-          str(r.issue_date), str(r.due_date), f"{r.total} {r.currency}"] for r in rows],
-        right={6},
-    ))
+    click.echo(
+        table(
+            ["Number", "Kind", "Status", "Client", "Issued", "Due", "Total"],
+            [
+                [
+                    r.number,
+                    "credit note" if r.kind == "credit_note" else "invoice",
+                    r.status,
+                    r.client,
+                    str(r.issue_date),
+                    str(r.due_date),
+                    f"{r.total} {r.currency}",
+                ]
+                for r in rows
+            ],
+            right={6},
+        )
+    )
 
 
 @invoice.command("show")
@@ -218,6 +288,9 @@ def invoice_delete(number):
     s = settings()
     s.open()
     _, removed = invoice_lifecycle.delete(s.actor, number)
-    click.echo(f"deleted {number}; its number is free again" if removed else
-               f"{number} is void: a later number exists, so it stays in the register; "
-               "its time is uninvoiced again")
+    click.echo(
+        f"deleted {number}; its number is free again"
+        if removed
+        else f"{number} is void: a later number exists, so it stays in the register; "
+        "its time is uninvoiced again"
+    )

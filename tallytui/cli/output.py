@@ -20,41 +20,73 @@ def money(value: Decimal | None) -> str | None:
 
 def entry_json(e: EntryView) -> dict:
     return {
-        "id": e.id, "project": e.project, "client": e.client, "user": e.user,
-        "start": format_utc(e.start_utc), "end": format_utc(e.end_utc), "seconds": e.seconds,
-        "date": e.day.isoformat(), "hours": hours(e.seconds), "description": e.description,
-        "billable": e.billable, "source": e.source, "state": e.state, "invoice": e.invoice,
+        "id": e.id,
+        "project": e.project,
+        "client": e.client,
+        "user": e.user,
+        "start": format_utc(e.start_utc),
+        "end": format_utc(e.end_utc),
+        "seconds": e.seconds,
+        "date": e.day.isoformat(),
+        "hours": hours(e.seconds),
+        "description": e.description,
+        "billable": e.billable,
+        "source": e.source,
+        "state": e.state,
+        "invoice": e.invoice,
     }
 
 
 def client_json(c: ClientView) -> dict:
     return {
-        "name": c.name, "currency": c.currency, "address": c.address, "email": c.email,
-        "vat_id": c.vat_id, "terms": c.payment_terms_days, "tax_rate": format_plain(c.tax_rate),
+        "name": c.name,
+        "currency": c.currency,
+        "address": c.address,
+        "email": c.email,
+        "vat_id": c.vat_id,
+        "terms": c.payment_terms_days,
+        "tax_rate": format_plain(c.tax_rate),
         "archived": c.archived,
     }
 
 
 def project_json(p: ProjectView) -> dict:
     return {
-        "name": p.name, "client": p.client, "currency": p.currency, "rate": money(p.rate),
+        "name": p.name,
+        "client": p.client,
+        "currency": p.currency,
+        "rate": money(p.rate),
         "rates": [
             {"from": r.valid_from.isoformat() if r.valid_from else None, "rate": money(r.amount)}
             for r in p.rates
         ],
-        "billable": p.billable, "schedule": p.schedule,
+        "billable": p.billable,
+        "schedule": p.schedule,
         "schedule_start": p.schedule_start.isoformat() if p.schedule_start else None,
-        "approval": p.approval_required, "approver": p.approver, "round": p.rounding,
-        "watch": list(p.watch), "urls": list(p.urls), "archived": p.archived,
+        "approval": p.approval_required,
+        "approver": p.approver,
+        "round": p.rounding,
+        "watch": list(p.watch),
+        "urls": list(p.urls),
+        "archived": p.archived,
     }
 
 
 def expense_json(x: ExpenseView) -> dict:
     return {
-        "id": x.id, "project": x.project, "client": x.client, "user": x.user,
-        "date": x.day.isoformat(), "quantity": format_plain(x.quantity), "unit": x.unit,
-        "unit_price": money(x.unit_price), "amount": money(x.amount), "currency": x.currency,
-        "category": x.category, "description": x.description, "billable": x.billable,
+        "id": x.id,
+        "project": x.project,
+        "client": x.client,
+        "user": x.user,
+        "date": x.day.isoformat(),
+        "quantity": format_plain(x.quantity),
+        "unit": x.unit,
+        "unit_price": money(x.unit_price),
+        "amount": money(x.amount),
+        "currency": x.currency,
+        "category": x.category,
+        "description": x.description,
+        "billable": x.billable,
         "invoice": x.invoice,
     }
 
@@ -66,26 +98,55 @@ def _day(value) -> str | None:
 def invoice_json(v) -> dict:
     """The contract's invoice shape, from an ``InvoiceView``."""
     return {
-        "number": v.number, "kind": v.kind, "status": v.status, "client": v.client,
-        "project": v.project, "issue_date": _day(v.issue_date), "due_date": _day(v.due_date),
-        "currency": v.currency, "period_start": _day(v.period_start),
-        "period_end": _day(v.period_end), "credits": v.credits,
+        "number": v.number,
+        "kind": v.kind,
+        "status": v.status,
+        "client": v.client,
+        "project": v.project,
+        "issue_date": _day(v.issue_date),
+        "due_date": _day(v.due_date),
+        "currency": v.currency,
+        "period_start": _day(v.period_start),
+        "period_end": _day(v.period_end),
+        "credits": v.credits,
         "lines": [
-            {"id": line.id, "description": line.description, "project": line.project,
-             "type": line.line_type, "quantity": format_plain(line.quantity), "unit": line.unit,
-             "unit_price": money(line.unit_price), "amount": money(line.amount),
-             "entries": list(line.entries), "expenses": list(line.expenses),
-             "credits_line": line.credits_line}
+            {
+                "id": line.id,
+                "description": line.description,
+                "project": line.project,
+                "type": line.line_type,
+                "quantity": format_plain(line.quantity),
+                "unit": line.unit,
+                "unit_price": money(line.unit_price),
+                "amount": money(line.amount),
+                "entries": list(line.entries),
+                "expenses": list(line.expenses),
+                "credits_line": line.credits_line,
+            }
             for line in v.lines
         ],
-        "subtotal": money(v.subtotal), "tax_rate": format_plain(v.tax_rate), "tax": money(v.tax),
-        "total": money(v.total), "grouping": v.grouping, "round": v.rounding, "reason": v.reason,
-        "terms": v.payment_terms_days, "paid_on": _day(v.paid_on),
-        "seller": dict(v.seller.__dict__), "buyer": dict(v.buyer.__dict__),
+        "subtotal": money(v.subtotal),
+        "tax_rate": format_plain(v.tax_rate),
+        "tax": money(v.tax),
+        "total": money(v.total),
+        "grouping": v.grouping,
+        "round": v.rounding,
+        "reason": v.reason,
+        "terms": v.payment_terms_days,
+        "paid_on": _day(v.paid_on),
+        "seller": dict(v.seller.__dict__),
+        "buyer": dict(v.buyer.__dict__),
     }
 
 
 def invoice_summary_json(s) -> dict:
-    return {"number": s.number, "kind": s.kind, "status": s.status, "client": s.client,
-            "issue_date": _day(s.issue_date), "due_date": _day(s.due_date),
-            "currency": s.currency, "total": money(s.total)}
+    return {
+        "number": s.number,
+        "kind": s.kind,
+        "status": s.status,
+        "client": s.client,
+        "issue_date": _day(s.issue_date),
+        "due_date": _day(s.due_date),
+        "currency": s.currency,
+        "total": money(s.total),
+    }

@@ -9,15 +9,27 @@ from .app import emit_json, settings, table
 _PROJECT_OPTIONS = [
     click.option("--rate", default=None, help="Hourly rate in the client's currency."),
     click.option("--billable/--non-billable", default=None, help="Whether its time is billed."),
-    click.option("--schedule", default=None,
-                 help="none|weekly|biweekly|monthly|every:N:days|weeks|months"),
+    click.option(
+        "--schedule", default=None, help="none|weekly|biweekly|monthly|every:N:days|weeks|months"
+    ),
     click.option("--schedule-start", default=None, help="Anchor date of the first period."),
-    click.option("--watch", multiple=True, metavar="DIR", help="A folder whose saves are this project's."),
-    click.option("--url", multiple=True, metavar="PATTERN", help="A URL pattern, e.g. github.com/acme/*."),
-    click.option("--approval/--no-approval", default=None, help="Whether locked time needs approval."),
+    click.option(
+        "--watch", multiple=True, metavar="DIR", help="A folder whose saves are this project's."
+    ),
+    click.option(
+        "--url", multiple=True, metavar="PATTERN", help="A URL pattern, e.g. github.com/acme/*."
+    ),
+    click.option(
+        "--approval/--no-approval", default=None, help="Whether locked time needs approval."
+    ),
     click.option("--approver", default=None, metavar="USER", help="Who approves its time."),
-    click.option("--round", "rounding", default=None, metavar="N:up|down|nearest",
-                 help="Round each entry on invoices (none to switch off)."),
+    click.option(
+        "--round",
+        "rounding",
+        default=None,
+        metavar="N:up|down|nearest",
+        help="Round each entry on invoices (none to switch off).",
+    ),
 ]
 
 
@@ -27,16 +39,36 @@ def project_options(func):
     return func
 
 
-def _changes(name, client, rate, billable, schedule, schedule_start, watch, url, approval,
-             approver, rounding, **extra):
+def _changes(
+    name,
+    client,
+    rate,
+    billable,
+    schedule,
+    schedule_start,
+    watch,
+    url,
+    approval,
+    approver,
+    rounding,
+    **extra,
+):
     from ..services.projects import ProjectChanges
     from . import parse
 
     return ProjectChanges(
-        name=name, client=client, rate=parse.amount(rate, "--rate"), billable=billable,
-        schedule=schedule, schedule_start=parse.day(schedule_start, "--schedule-start"),
-        watch=tuple(watch), urls=tuple(url), approval_required=approval, approver=approver,
-        rounding=rounding, **extra,
+        name=name,
+        client=client,
+        rate=parse.amount(rate, "--rate"),
+        billable=billable,
+        schedule=schedule,
+        schedule_start=parse.day(schedule_start, "--schedule-start"),
+        watch=tuple(watch),
+        urls=tuple(url),
+        approval_required=approval,
+        approver=approver,
+        rounding=rounding,
+        **extra,
     )
 
 
@@ -64,10 +96,17 @@ def project_add(name, **options):
 @click.option("--name", "new_name", default=None, help="Rename the project.")
 @click.option("--client", default=None, help="Move it to another client.")
 @project_options
-@click.option("--from", "rate_from", default=None, metavar="DATE",
-              help="With --rate: the new rate applies from this date on (default: today).")
+@click.option(
+    "--from",
+    "rate_from",
+    default=None,
+    metavar="DATE",
+    help="With --rate: the new rate applies from this date on (default: today).",
+)
 @click.option("--unwatch", multiple=True, metavar="DIR", help="Stop watching a folder.")
-@click.option("--no-url", "drop_urls", multiple=True, metavar="PATTERN", help="Remove a URL pattern.")
+@click.option(
+    "--no-url", "drop_urls", multiple=True, metavar="PATTERN", help="Remove a URL pattern."
+)
 @click.option("--archive/--unarchive", default=None, help="Hide from pickers; history stays.")
 def project_set(name, new_name, rate_from, unwatch, drop_urls, archive, **options):
     """Change a project; a rate change applies from --from on, earlier time keeps its rate."""
@@ -75,10 +114,17 @@ def project_set(name, new_name, rate_from, unwatch, drop_urls, archive, **option
     from . import parse
 
     settings().open()
-    view = projects.update(name, _changes(
-        new_name, rate_from=parse.day(rate_from, "--from"), unwatch=tuple(unwatch),
-        drop_urls=tuple(drop_urls), archived=archive, **options,
-    ))
+    view = projects.update(
+        name,
+        _changes(
+            new_name,
+            rate_from=parse.day(rate_from, "--from"),
+            unwatch=tuple(unwatch),
+            drop_urls=tuple(drop_urls),
+            archived=archive,
+            **options,
+        ),
+    )
     click.echo(f"updated project {view.name}")
     if options["rate"] is not None:
         for r in view.rates:
@@ -98,11 +144,20 @@ def project_list(as_json):
     if as_json:
         emit_json([project_json(p) for p in views])
         return
-    click.echo(table(
-        ["Project", "Client", "Rate", "Billable", "Schedule", "Approval"],
-        [[p.name + (" (archived)" if p.archived else ""), p.client,
-          f"{p.rate} {p.currency}" if p.rate is not None else "-",
-          "yes" if p.billable else "no", p.schedule,
-          (p.approver or "required") if p.approval_required else "-"] for p in views],
-        right={2},
-    ))
+    click.echo(
+        table(
+            ["Project", "Client", "Rate", "Billable", "Schedule", "Approval"],
+            [
+                [
+                    p.name + (" (archived)" if p.archived else ""),
+                    p.client,
+                    f"{p.rate} {p.currency}" if p.rate is not None else "-",
+                    "yes" if p.billable else "no",
+                    p.schedule,
+                    (p.approver or "required") if p.approval_required else "-",
+                ]
+                for p in views
+            ],
+            right={2},
+        )
+    )

@@ -11,16 +11,25 @@ from .app import settings
 @click.option("--org", "name", required=True, help="Organisation name, as it appears on invoices.")
 @click.option("--code", required=True, help="2-10 letters or digits: the ORG of ORG-YYYYMM-XXXX.")
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code.")
-@click.option("--timezone", default="Europe/Berlin", show_default=True, help="IANA zone for days, weeks and periods.")
+@click.option(
+    "--timezone",
+    default="Europe/Berlin",
+    show_default=True,
+    help="IANA zone for days, weeks and periods.",
+)
 @click.option("--address", default="", help="Postal address (use \\n for new lines).")
 @click.option("--email", default="", help="Billing e-mail shown on invoices.")
 @click.option("--vat-id", default="", help="Your VAT identification number.")
 @click.option("--iban", default="", help="Bank account for payment.")
 @click.option("--bic", default="", help="BIC of the bank.")
 @click.option("--tax-rate", default="0", show_default=True, help="Default tax rate in percent.")
-@click.option("--terms", default=14, show_default=True, type=int, help="Default payment terms in days.")
+@click.option(
+    "--terms", default=14, show_default=True, type=int, help="Default payment terms in days."
+)
 @click.option("--round", "rounding", default=None, help="Default time rounding N:up|down|nearest.")
-def init(name, code, currency, timezone, address, email, vat_id, iban, bic, tax_rate, terms, rounding):
+def init(
+    name, code, currency, timezone, address, email, vat_id, iban, bic, tax_rate, terms, rounding
+):
     """Create the organisation and make you its admin."""
     from ..services import org
     from . import parse
@@ -29,15 +38,24 @@ def init(name, code, currency, timezone, address, email, vat_id, iban, bic, tax_
     s.open()
     view = org.init(
         org.OrgSettings(
-            name=name, code=code, currency=currency, timezone=timezone,
-            address=address.replace("\\n", "\n"), email=email, vat_id=vat_id, iban=iban,
-            bic=bic, tax_rate=parse.percent(tax_rate, "--tax-rate"),
-            payment_terms_days=terms, rounding=rounding,
+            name=name,
+            code=code,
+            currency=currency,
+            timezone=timezone,
+            address=address.replace("\\n", "\n"),
+            email=email,
+            vat_id=vat_id,
+            iban=iban,
+            bic=bic,
+            tax_rate=parse.percent(tax_rate, "--tax-rate"),
+            payment_terms_days=terms,
+            rounding=rounding,
         ),
         admin=s.actor,
     )
-    click.echo(f"created {view.name} ({view.code}, {view.currency}, {view.timezone}); "
-               f"{s.actor} is admin")
+    click.echo(
+        f"created {view.name} ({view.code}, {view.currency}, {view.timezone}); {s.actor} is admin"
+    )
 
 
 @click.group()
@@ -47,8 +65,12 @@ def user():
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", default="consultant", show_default=True,
-              type=click.Choice(["consultant", "approver", "finance", "admin"]))
+@click.option(
+    "--role",
+    default="consultant",
+    show_default=True,
+    type=click.Choice(["consultant", "approver", "finance", "admin"]),
+)
 def user_add(name, role):
     """Add a person."""
     from ..services import users
@@ -68,28 +90,48 @@ def user_list(as_json):
     settings().open()
     rows = users.list_all()
     if as_json:
-        emit_json([{"name": u.name, "role": u.role,
-                    "locked_until": u.locked_until.isoformat() if u.locked_until else None}
-                   for u in rows])
+        emit_json(
+            [
+                {
+                    "name": u.name,
+                    "role": u.role,
+                    "locked_until": u.locked_until.isoformat() if u.locked_until else None,
+                }
+                for u in rows
+            ]
+        )
         return
-    click.echo(table(["User", "Role", "Locked until"],
-                     [[u.name, u.role, u.locked_until.isoformat() if u.locked_until else "never"]
-                      for u in rows]))
+    click.echo(
+        table(
+            ["User", "Role", "Locked until"],
+            [
+                [u.name, u.role, u.locked_until.isoformat() if u.locked_until else "never"]
+                for u in rows
+            ],
+        )
+    )
 
 
 @click.command()
-@click.option("--db", "path", default=None, metavar="PATH", help="Where to write it (default: --db of tally).")
+@click.option("--db", "path", default=None, metavar="PATH", help="Where to write it.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
-def demo(path, force):
-    """Write a realistic demo database (relative to TALLY_NOW), then exit."""
+@click.pass_context
+def demo(ctx, path, force):
+    """Write a realistic demo database (relative to TALLY_NOW), then exit.
+
+    The file is named on the command line (`tally demo --db PATH` or `tally --db PATH demo`),
+    never taken from TALLY_DB, so a demo cannot replace the database you work in.
+    """
+    from click.core import ParameterSource
+
     from ..services.demo import write_demo
 
-    s = settings()
-    target = path or s.db_url
+    root = ctx.find_root()
+    typed = root.get_parameter_source("db_url") == ParameterSource.COMMANDLINE
+    target = path or (settings().db_url if typed else None)
     if target is None:
         raise click.UsageError("give --db PATH: the demo never writes into your real database")
-    summary = write_demo(target, force=force)
-    click.echo(summary)
+    click.echo(write_demo(target, force=force, admin=settings().actor))
 
 
 @click.command()

@@ -27,8 +27,12 @@ def timesheet_lock(until, owner):
 
 
 @timesheet.command("unlock")
-@click.option("--until", required=True, metavar="DATE",
-              help="Keep the lock up to this day; later days open again.")
+@click.option(
+    "--until",
+    required=True,
+    metavar="DATE",
+    help="Keep the lock up to this day; later days open again.",
+)
 @click.option("--user", "owner", default=None, help="Whose timesheet (default: yours).")
 def timesheet_unlock(until, owner):
     """Move the lock back; billed and approved time stays protected."""
@@ -51,15 +55,34 @@ def timesheet_status(as_json):
     settings().open()
     rows = timesheets.status()
     if as_json:
-        emit_json([{"user": r.user, "role": r.role,
+        emit_json(
+            [
+                {
+                    "user": r.user,
+                    "role": r.role,
                     "locked_until": r.locked_until.isoformat() if r.locked_until else None,
-                    "open_hours": hours(r.open_seconds), "locked_hours": hours(r.locked_seconds),
-                    "approved_hours": hours(r.approved_seconds)} for r in rows])
+                    "open_hours": hours(r.open_seconds),
+                    "locked_hours": hours(r.locked_seconds),
+                    "approved_hours": hours(r.approved_seconds),
+                }
+                for r in rows
+            ]
+        )
         return
-    click.echo(table(
-        ["User", "Role", "Locked until", "Open h", "Locked h", "Approved h"],
-        [[r.user, r.role, r.locked_until.isoformat() if r.locked_until else "never",
-          hours(r.open_seconds), hours(r.locked_seconds), hours(r.approved_seconds)]
-         for r in rows],
-        right={3, 4, 5},
-    ))
+    click.echo(
+        table(
+            ["User", "Role", "Locked until", "Open h", "Locked h", "Approved h"],
+            [
+                [
+                    r.user,
+                    r.role,
+                    r.locked_until.isoformat() if r.locked_until else "never",
+                    hours(r.open_seconds),
+                    hours(r.locked_seconds),
+                    hours(r.approved_seconds),
+                ]
+                for r in rows
+            ],
+            right={3, 4, 5},
+        )
+    )

@@ -129,13 +129,19 @@ def time_lines(items: Sequence[BillableTime], grouping: str, currency: str) -> l
         quantity = hours(seconds)
         price = members[0].unit_price
         projects = {m.project for m in members}
-        lines.append(DraftLine(
-            description=_describe(members, grouping), quantity=quantity, unit=HOUR_UNIT,
-            unit_price=price, amount=round_money(quantity * price, currency),
-            line_type="service", project=projects.pop() if len(projects) == 1 else None,
-            group_key="|".join(str(part) for part in key),
-            entry_ids=tuple(m.entry_id for m in members),
-        ))
+        lines.append(
+            DraftLine(
+                description=_describe(members, grouping),
+                quantity=quantity,
+                unit=HOUR_UNIT,
+                unit_price=price,
+                amount=round_money(quantity * price, currency),
+                line_type="service",
+                project=projects.pop() if len(projects) == 1 else None,
+                group_key="|".join(str(part) for part in key),
+                entry_ids=tuple(m.entry_id for m in members),
+            )
+        )
     return lines
 
 
@@ -144,12 +150,19 @@ def expense_lines(items: Sequence[BillableExpense]) -> list[DraftLine]:
     lines = []
     for item in sorted(items, key=lambda i: (i.day, i.expense_id)):
         label = item.description or item.category or "Expense"
-        lines.append(DraftLine(
-            description=f"{item.day.isoformat()} {item.project}: {label}",
-            quantity=item.quantity, unit=item.unit, unit_price=item.unit_price,
-            amount=item.amount, line_type="product", project=item.project,
-            group_key=f"expense|{item.expense_id}", expense_ids=(item.expense_id,),
-        ))
+        lines.append(
+            DraftLine(
+                description=f"{item.day.isoformat()} {item.project}: {label}",
+                quantity=item.quantity,
+                unit=item.unit,
+                unit_price=item.unit_price,
+                amount=item.amount,
+                line_type="product",
+                project=item.project,
+                group_key=f"expense|{item.expense_id}",
+                expense_ids=(item.expense_id,),
+            )
+        )
     return lines
 
 

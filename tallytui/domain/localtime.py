@@ -14,12 +14,13 @@ from pendulum.tz.exceptions import AmbiguousTime, InvalidTimezone, NonExistingTi
 
 from .errors import InvalidInput
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _INSTANT = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
-    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$",
+    re.ASCII,
 )
-_CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$")
+_CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$", re.ASCII)
 
 
 def check_timezone(name: str) -> str:
@@ -92,7 +93,10 @@ def parse_instant(text: str, tz: str | None, what: str = "date-time") -> int:
         seconds = 0
     else:
         digits = offset[1:].replace(":", "")
-        seconds = (int(digits[:2]) * 3600 + int(digits[2:]) * 60) * (1 if offset[0] == "+" else -1)
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 14 or minutes > 59:
+            raise InvalidInput(f"{what}: {text!r} has an offset no time zone uses ({offset})")
+        seconds = (hours * 3600 + minutes * 60) * (1 if offset[0] == "+" else -1)
     moment = pendulum.datetime(day.year, day.month, day.day, *clock, tz="UTC")
     return int(moment.timestamp()) - seconds
 
@@ -110,7 +114,9 @@ def local_datetime(epoch: int, tz: str) -> pendulum.DateTime:
 
 def day_start(day: date, tz: str) -> int:
     """Epoch seconds of local midnight (a zone whose midnight is skipped starts later)."""
-    return int(pendulum.instance(pendulum.datetime(day.year, day.month, day.day, tz=tz)).timestamp())
+    return int(
+        pendulum.instance(pendulum.datetime(day.year, day.month, day.day, tz=tz)).timestamp()
+    )
 
 
 def days_to_utc_range(first: date, last: date, tz: str) -> tuple[int, int]:

@@ -14,7 +14,13 @@ from .errors import InvalidInput
 
 # Digits with an optional dot and decimals; an optional leading minus. Nothing else:
 # no thousands separators, no comma decimals, no exponent, no NaN or infinity.
-_AMOUNT = re.compile(r"^(-)?(\d+)(?:\.(\d+))?$")
+_AMOUNT = re.compile(r"^(-)?(\d+)(?:\.(\d+))?$", re.ASCII)
+# ISO 4217 codes that are not money one invoices in: precious metals, SDRs, test, none.
+_NOT_MONEY = frozenset(
+    ["XAU", "XAG", "XPT", "XPD", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA", "XTS", "XXX"]
+)
+# Minor units must fit a signed 64-bit column in SQLite and PostgreSQL.
+_LARGEST_MINOR = 2**63 - 1
 
 CENT = Decimal("0.01")
 
@@ -29,7 +35,7 @@ def _currencies() -> frozenset[str]:
 def check_currency(code: str) -> str:
     """Return the ISO 4217 code in upper case, or refuse it."""
     normal = (code or "").strip().upper()
-    if len(normal) != 3 or not normal.isalpha() or normal not in _currencies():
+    if len(normal) != 3 or normal in _NOT_MONEY or normal not in _currencies():
         raise InvalidInput(f"currency {code!r} is not an ISO 4217 code (e.g. EUR, USD, CHF)")
     return normal
 
@@ -75,11 +81,17 @@ def round_money(value: Decimal, currency: str) -> Decimal:
 
 
 def to_minor(value: Decimal, currency: str) -> int:
-    """Decimal amount to integer minor units, refusing anything that would need rounding."""
-    scaled = value.scaleb(minor_digits(currency))
-    if scaled != scaled.to_integral_value():
+    """Decimal amount to integer minor units, exactly: anything that would need rounding,
+    or that does not fit a 64-bit column, is refused."""
+    sign, digits, exponent = value.as_tuple()
+    shift = exponent + minor_digits(currency)
+    if shift < 0 and any(digits[shift:]):
         raise InvalidInput(f"{value} has more decimals than {currency} allows")
-    return int(scaled)
+    whole = int("".join(map(str, digits)) or "0")
+    units = whole * 10**shift if shift >= 0 else whole // 10**-shift
+    if units > _LARGEST_MINOR:
+        raise InvalidInput(f"{value} {currency} is too large an amount")
+    return -units if sign else units
 
 
 def from_minor(units: int, currency: str) -> Decimal:

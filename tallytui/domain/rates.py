@@ -16,9 +16,5 @@ class Rate:
 
 def rate_on(rates: Sequence[Rate], day: date) -> Rate | None:
     """The rate in force on ``day``: the latest one starting on or before it."""
-    best: Rate | None = None
-    for rate in rates:
-        if rate.valid_from is None or rate.valid_from <= day:
-            if best is None or (best.valid_from or date.min) <= (rate.valid_from or date.min):
-                best = rate
-    return best
+    started = [rate for rate in rates if rate.valid_from is None or rate.valid_from <= day]
+    return max(started, key=lambda rate: rate.valid_from or date.min, default=None)

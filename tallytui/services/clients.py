@@ -33,8 +33,12 @@ def view(row: Client, org: Organisation) -> ClientView:
     terms = row.payment_terms_days
     tax = row.tax_rate_bp
     return ClientView(
-        name=row.name, currency=row.currency, address=row.address, email=row.email,
-        vat_id=row.vat_id, archived=row.archived,
+        name=row.name,
+        currency=row.currency,
+        address=row.address,
+        email=row.email,
+        vat_id=row.vat_id,
+        archived=row.archived,
         payment_terms_days=org.payment_terms_days if terms is None else terms,
         tax_rate=basis_points_to_percent(org.tax_rate_bp if tax is None else tax),
     )

@@ -43,14 +43,25 @@ def _draft(line: FreeLine, currency: str, project: str | None, sign: int, n: int
         raise InvalidInput(f"{where}: type {line.line_type!r} is not service or product")
     quantity = line.quantity * sign
     return DraftLine(
-        description=description, quantity=quantity, unit=line.unit.strip(),
-        unit_price=line.unit_price, amount=line_amount(quantity, line.unit_price, currency),
-        line_type=line.line_type, project=project, group_key="freeform",
+        description=description,
+        quantity=quantity,
+        unit=line.unit.strip(),
+        unit_price=line.unit_price,
+        amount=line_amount(quantity, line.unit_price, currency),
+        line_type=line.line_type,
+        project=project,
+        group_key="freeform",
     )
 
 
-def freeform(actor: str, client: str, lines: list[FreeLine], project: str | None = None,
-             credit_note: bool = False, reason: str = "") -> InvoiceView:
+def freeform(
+    actor: str,
+    client: str,
+    lines: list[FreeLine],
+    project: str | None = None,
+    credit_note: bool = False,
+    reason: str = "",
+) -> InvoiceView:
     """An invoice (or credit note) with hand-entered lines and no tracked time behind it."""
     if not lines:
         raise InvalidInput("a freeform document needs at least one --line")
@@ -60,19 +71,31 @@ def freeform(actor: str, client: str, lines: list[FreeLine], project: str | None
         buyer = lookup.client(client)
         row = lookup.project(project) if project else None
         if row is not None and row.client_id != buyer.id:
-            raise InvalidInput(f"project {row.name!r} belongs to {row.client.name}, not {buyer.name}")
+            raise InvalidInput(
+                f"project {row.name!r} belongs to {row.client.name}, not {buyer.name}"
+            )
         sign = -1 if credit_note else 1
-        drafts = [_draft(line, buyer.currency, project, sign, n)
-                  for n, line in enumerate(lines, start=1)]
-        invoice = new_document(org, buyer, acting, local_today(org),
-                               kind="credit_note" if credit_note else "invoice", project=row,
-                               grouping="freeform", reason=reason.strip())
+        drafts = [
+            _draft(line, buyer.currency, project, sign, n) for n, line in enumerate(lines, start=1)
+        ]
+        invoice = new_document(
+            org,
+            buyer,
+            acting,
+            local_today(org),
+            kind="credit_note" if credit_note else "invoice",
+            project=row,
+            grouping="freeform",
+            reason=reason.strip(),
+        )
         write_lines(invoice, drafts, mark=False)
         refresh_totals(invoice)
         return view(load(invoice.number))
 
 
-def credit(actor: str, number: str, line_ids: list[int] | None = None, reason: str = "") -> InvoiceView:
+def credit(
+    actor: str, number: str, line_ids: list[int] | None = None, reason: str = ""
+) -> InvoiceView:
     """A credit note negating the whole invoice or chosen lines; credited time is released
     for re-invoicing."""
     with write_transaction():
@@ -85,8 +108,11 @@ def credit(actor: str, number: str, line_ids: list[int] | None = None, reason: s
             raise Conflict(f"{number} is void: there is nothing to credit")
         if original.status == "ready":
             raise Conflict(f"{number} has not been sent: remove its lines or delete it instead")
-        lines = list(InvoiceLine.select().where(InvoiceLine.invoice == original)
-                     .order_by(InvoiceLine.position))
+        lines = list(
+            InvoiceLine.select()
+            .where(InvoiceLine.invoice == original)
+            .order_by(InvoiceLine.position)
+        )
         credited = credited_lines(original)
         if line_ids:
             known = {line.id: line for line in lines}
@@ -96,17 +122,27 @@ def credit(actor: str, number: str, line_ids: list[int] | None = None, reason: s
             chosen = [known[i] for i in dict.fromkeys(line_ids)]
             again = [str(line.id) for line in chosen if line.id in credited]
             if again:
-                raise Conflict(f"line {', '.join(again)} of {number} is credited already; "
-                               "crediting more than was invoiced is refused")
+                raise Conflict(
+                    f"line {', '.join(again)} of {number} is credited already; "
+                    "crediting more than was invoiced is refused"
+                )
         else:
             chosen = [line for line in lines if line.id not in credited]
             if not chosen:
                 raise Conflict(f"every line of {number} is credited already")
-        note = new_document(org, original.client, acting, local_today(org), kind="credit_note",
-                            project=original.project, grouping=original.grouping,
-                            period=(original.period_start, original.period_end),
-                            credits=original, reason=reason.strip(),
-                            tax_rate_bp=original.tax_rate_bp)
+        note = new_document(
+            org,
+            original.client,
+            acting,
+            local_today(org),
+            kind="credit_note",
+            project=original.project,
+            grouping=original.grouping,
+            period=(original.period_start, original.period_end),
+            credits=original,
+            reason=reason.strip(),
+            tax_rate_bp=original.tax_rate_bp,
+        )
         drafts = [_negated(line, original.currency) for line in chosen]
         write_lines(note, drafts, mark=False, credits=[line.id for line in chosen])
         release([line.id for line in chosen])
@@ -117,19 +153,35 @@ def credit(actor: str, number: str, line_ids: list[int] | None = None, reason: s
 def _negated(line: InvoiceLine, currency: str) -> DraftLine:
     project = Project.get_by_id(line.project_id).name if line.project_id else None
     return DraftLine(
-        description=line.description, quantity=-Decimal(line.quantity_hundredths) / 100,
-        unit=line.unit, unit_price=from_minor(line.unit_price_minor, currency),
-        amount=-from_minor(line.amount_minor, currency), line_type=line.line_type,
-        project=project, group_key=line.group_key,
-        entry_ids=tuple(e for (e,) in BilledEntry.select(BilledEntry.entry)
-                        .where(BilledEntry.line == line.id).tuples()),
-        expense_ids=tuple(x for (x,) in BilledExpense.select(BilledExpense.expense)
-                          .where(BilledExpense.line == line.id).tuples()),
+        description=line.description,
+        quantity=-Decimal(line.quantity_hundredths) / 100,
+        unit=line.unit,
+        unit_price=from_minor(line.unit_price_minor, currency),
+        amount=-from_minor(line.amount_minor, currency),
+        line_type=line.line_type,
+        project=project,
+        group_key=line.group_key,
+        entry_ids=tuple(
+            e
+            for (e,) in BilledEntry.select(BilledEntry.entry)
+            .where(BilledEntry.line == line.id)
+            .tuples()
+        ),
+        expense_ids=tuple(
+            x
+            for (x,) in BilledExpense.select(BilledExpense.expense)
+            .where(BilledExpense.line == line.id)
+            .tuples()
+        ),
     )
 
 
 def credited_lines(invoice: Invoice) -> set[int]:
     """Lines of ``invoice`` that a live (not void) credit note credits already."""
-    return {line_id for (line_id,) in InvoiceLine.select(InvoiceLine.credits_line)
-            .join(Invoice).where((Invoice.credits == invoice) & (Invoice.status != "void"))
-            .tuples()}
+    return {
+        line_id
+        for (line_id,) in InvoiceLine.select(InvoiceLine.credits_line)
+        .join(Invoice)
+        .where((Invoice.credits == invoice) & (Invoice.status != "void"))
+        .tuples()
+    }

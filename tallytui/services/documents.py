@@ -32,51 +32,89 @@ CHUNK = 500  # ids per statement, well under every engine's parameter limit
 
 
 def seller(org: Organisation) -> PartyView:
-    return PartyView(name=org.name, address=org.address, email=org.email, vat_id=org.vat_id,
-                     iban=org.iban, bic=org.bic, bank_name=org.bank_name)
+    return PartyView(
+        name=org.name,
+        address=org.address,
+        email=org.email,
+        vat_id=org.vat_id,
+        iban=org.iban,
+        bic=org.bic,
+        bank_name=org.bank_name,
+    )
 
 
 def buyer(client: Client) -> PartyView:
-    return PartyView(name=client.name, address=client.address, email=client.email,
-                     vat_id=client.vat_id)
+    return PartyView(
+        name=client.name, address=client.address, email=client.email, vat_id=client.vat_id
+    )
 
 
 def client_terms(org: Organisation, client: Client) -> tuple[int, int]:
     """(payment terms in days, tax rate in basis points), the client's or the defaults."""
-    terms = org.payment_terms_days if client.payment_terms_days is None else client.payment_terms_days
+    terms = (
+        org.payment_terms_days if client.payment_terms_days is None else client.payment_terms_days
+    )
     tax = org.tax_rate_bp if client.tax_rate_bp is None else client.tax_rate_bp
     return terms, tax
 
 
 def new_document(
-    org: Organisation, client: Client, actor: User, issue_date: date, *, kind: str = "invoice",
-    project: Project | None = None, period: tuple[date | None, date | None] = (None, None),
-    grouping: str = "project", rounding: str | None = None, credits: Invoice | None = None,
-    reason: str = "", tax_rate_bp: int | None = None,
+    org: Organisation,
+    client: Client,
+    actor: User,
+    issue_date: date,
+    *,
+    kind: str = "invoice",
+    project: Project | None = None,
+    period: tuple[date | None, date | None] = (None, None),
+    grouping: str = "project",
+    rounding: str | None = None,
+    credits: Invoice | None = None,
+    reason: str = "",
+    tax_rate_bp: int | None = None,
 ) -> Invoice:
     """A numbered, empty document with frozen copies of both parties' details."""
     terms, tax = client_terms(org, client)
     return Invoice.create(
-        number=take_number(org, issue_date), kind=kind, status="ready", client=client,
-        project=project, period_start=period[0], period_end=period[1], issue_date=issue_date,
-        due_date=issue_date + timedelta(days=terms), currency=client.currency,
-        tax_rate_bp=tax if tax_rate_bp is None else tax_rate_bp, subtotal_minor=0, tax_minor=0,
-        total_minor=0, credits=credits, reason=reason, grouping=grouping, rounding=rounding,
-        payment_terms_days=terms, seller=snapshot(seller(org)), buyer=snapshot(buyer(client)),
-        created_by=actor, created_at=now_utc(),
+        number=take_number(org, issue_date),
+        kind=kind,
+        status="ready",
+        client=client,
+        project=project,
+        period_start=period[0],
+        period_end=period[1],
+        issue_date=issue_date,
+        due_date=issue_date + timedelta(days=terms),
+        currency=client.currency,
+        tax_rate_bp=tax if tax_rate_bp is None else tax_rate_bp,
+        subtotal_minor=0,
+        tax_minor=0,
+        total_minor=0,
+        credits=credits,
+        reason=reason,
+        grouping=grouping,
+        rounding=rounding,
+        payment_terms_days=terms,
+        seller=snapshot(seller(org)),
+        buyer=snapshot(buyer(client)),
+        created_by=actor,
+        created_at=now_utc(),
     )
 
 
 def _chunks(ids: Sequence[int]):
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def _mark(model, ids: Sequence[int], line_id: int) -> None:
     """Point still-unbilled rows at ``line_id``; anything already billed aborts the whole write."""
     for chunk in _chunks(ids):
-        changed = (model.update(invoice_line=line_id)
-                   .where(model.id.in_(chunk) & model.invoice_line.is_null()).execute())
+        changed = (
+            model.update(invoice_line=line_id)
+            .where(model.id.in_(chunk) & model.invoice_line.is_null())
+            .execute()
+        )
         if changed != len(chunk):
             raise Conflict(
                 "some of this time or these expenses were billed by another invoice a moment "
@@ -84,39 +122,64 @@ def _mark(model, ids: Sequence[int], line_id: int) -> None:
             )
 
 
-def write_lines(invoice: Invoice, drafts: Sequence[DraftLine], *, mark: bool = True,
-                credits: Sequence[int | None] = ()) -> None:
+def write_lines(
+    invoice: Invoice,
+    drafts: Sequence[DraftLine],
+    *,
+    mark: bool = True,
+    credits: Sequence[int | None] = (),
+) -> None:
     """Store ``drafts`` after the invoice's existing lines and record what each one bills."""
     currency = invoice.currency
-    position = (InvoiceLine.select(InvoiceLine.position).where(InvoiceLine.invoice == invoice)
-                .order_by(InvoiceLine.position.desc()).scalar() or 0)
-    projects = {p.name: p.id for p in Project.select(Project.id, Project.name)
-                .where(Project.name.in_({d.project for d in drafts if d.project}))}
+    position = (
+        InvoiceLine.select(InvoiceLine.position)
+        .where(InvoiceLine.invoice == invoice)
+        .order_by(InvoiceLine.position.desc())
+        .scalar()
+        or 0
+    )
+    projects = {
+        p.name: p.id
+        for p in Project.select(Project.id, Project.name).where(
+            Project.name.in_({d.project for d in drafts if d.project})
+        )
+    }
     for index, draft in enumerate(drafts):
         line = InvoiceLine.create(
-            invoice=invoice, position=position + index + 1, description=draft.description,
-            quantity_hundredths=int(draft.quantity * 100), unit=draft.unit,
+            invoice=invoice,
+            position=position + index + 1,
+            description=draft.description,
+            quantity_hundredths=int(draft.quantity * 100),
+            unit=draft.unit,
             unit_price_minor=to_minor(draft.unit_price, currency),
-            amount_minor=to_minor(draft.amount, currency), line_type=draft.line_type,
-            project=projects.get(draft.project), group_key=draft.group_key,
+            amount_minor=to_minor(draft.amount, currency),
+            line_type=draft.line_type,
+            project=projects.get(draft.project),
+            group_key=draft.group_key,
             credits_line=credits[index] if credits else None,
         )
         if mark:
             _mark(TimeEntry, draft.entry_ids, line.id)
             _mark(Expense, draft.expense_ids, line.id)
         for chunk in _chunks(list(draft.entry_ids)):
-            BilledEntry.insert_many([(line.id, e) for e in chunk],
-                                    fields=[BilledEntry.line, BilledEntry.entry]).execute()
+            BilledEntry.insert_many(
+                [(line.id, e) for e in chunk], fields=[BilledEntry.line, BilledEntry.entry]
+            ).execute()
         for chunk in _chunks(list(draft.expense_ids)):
-            BilledExpense.insert_many([(line.id, x) for x in chunk],
-                                      fields=[BilledExpense.line, BilledExpense.expense]).execute()
+            BilledExpense.insert_many(
+                [(line.id, x) for x in chunk], fields=[BilledExpense.line, BilledExpense.expense]
+            ).execute()
 
 
 def refresh_totals(invoice: Invoice) -> None:
     """Totals from the stored line amounts: tax once on the net, total = net + tax."""
     currency = invoice.currency
-    amounts = [from_minor(m, currency) for (m,) in InvoiceLine.select(InvoiceLine.amount_minor)
-               .where(InvoiceLine.invoice == invoice).tuples()]
+    amounts = [
+        from_minor(m, currency)
+        for (m,) in InvoiceLine.select(InvoiceLine.amount_minor)
+        .where(InvoiceLine.invoice == invoice)
+        .tuples()
+    ]
     result = totals(amounts, basis_points_to_percent(invoice.tax_rate_bp), currency)
     invoice.subtotal_minor = to_minor(result.subtotal, currency)
     invoice.tax_minor = to_minor(result.tax, currency)

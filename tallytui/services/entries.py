@@ -51,9 +51,12 @@ def _entry_query():
     owner = User.alias("owner")
     return (
         TimeEntry.select(TimeEntry, Project, Client, owner, InvoiceLine, Invoice)
-        .join(Project).join(Client)
-        .switch(TimeEntry).join(owner, on=(TimeEntry.user == owner.id))
-        .switch(TimeEntry).join(InvoiceLine, JOIN.LEFT_OUTER)
+        .join(Project)
+        .join(Client)
+        .switch(TimeEntry)
+        .join(owner, on=(TimeEntry.user == owner.id))
+        .switch(TimeEntry)
+        .join(InvoiceLine, JOIN.LEFT_OUTER)
         .join(Invoice, JOIN.LEFT_OUTER)
     )
 
@@ -62,9 +65,16 @@ def _view(row: TimeEntry, tz: str) -> EntryView:
     day = local_date(row.start_utc, tz)
     invoice = row.invoice_line.invoice.number if row.invoice_line_id else None
     return EntryView(
-        id=row.id, project=row.project.name, client=row.project.client.name,
-        user=row.user.name, start_utc=row.start_utc, end_utc=row.end_utc, day=day,
-        description=row.description, billable=row.billable, source=row.source,
+        id=row.id,
+        project=row.project.name,
+        client=row.project.client.name,
+        user=row.user.name,
+        start_utc=row.start_utc,
+        end_utc=row.end_utc,
+        day=day,
+        description=row.description,
+        billable=row.billable,
+        source=row.source,
         state=entry_state(day, row.user.locked_until, row.approved_at is not None),
         invoice=invoice,
     )
@@ -86,9 +96,15 @@ def _check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
         )
 
 
-def _check_no_overlap(owner: User, start: int, end: int, tz: str, ignore: int | None = None) -> None:
-    query = TimeEntry.select(TimeEntry, Project).join(Project).where(
-        (TimeEntry.user == owner) & (TimeEntry.start_utc < end) & (TimeEntry.end_utc > start)
+def _check_no_overlap(
+    owner: User, start: int, end: int, tz: str, ignore: int | None = None
+) -> None:
+    query = (
+        TimeEntry.select(TimeEntry, Project)
+        .join(Project)
+        .where(
+            (TimeEntry.user == owner) & (TimeEntry.start_utc < end) & (TimeEntry.end_utc > start)
+        )
     )
     if ignore is not None:
         query = query.where(TimeEntry.id != ignore)
@@ -129,10 +145,15 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
         _check_no_overlap(owner, entry.start_utc, entry.end_utc, org.timezone)
         now = now_utc()
         row = TimeEntry.create(
-            user=owner, project=project, start_utc=entry.start_utc, end_utc=entry.end_utc,
-            description=entry.description.strip(), source=entry.source,
+            user=owner,
+            project=project,
+            start_utc=entry.start_utc,
+            end_utc=entry.end_utc,
+            description=entry.description.strip(),
+            source=entry.source,
             billable=project.billable if entry.billable is None else entry.billable,
-            created_at=now, updated_at=now,
+            created_at=now,
+            updated_at=now,
         )
         return get(row.id)
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from peewee import JOIN
+
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.money import from_minor, round_money, to_minor
 from ..store.models import Client, Expense, Invoice, InvoiceLine, Project, User, db
 from . import lookup
 from .clock import now_utc
 from .views import ExpenseView
-
-from peewee import JOIN
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,19 @@ def _hundredths(quantity: Decimal) -> int:
 def _view(row: Expense) -> ExpenseView:
     currency = row.project.client.currency
     return ExpenseView(
-        id=row.id, project=row.project.name, client=row.project.client.name,
-        user=row.user.name if row.user_id else None, day=row.spent_on,
-        quantity=Decimal(row.quantity_hundredths) / 100, unit=row.unit,
+        id=row.id,
+        project=row.project.name,
+        client=row.project.client.name,
+        user=row.user.name if row.user_id else None,
+        day=row.spent_on,
+        quantity=Decimal(row.quantity_hundredths) / 100,
+        unit=row.unit,
         unit_price=from_minor(row.unit_price_minor, currency),
-        amount=from_minor(row.amount_minor, currency), currency=currency,
-        category=row.category, description=row.description, billable=row.billable,
+        amount=from_minor(row.amount_minor, currency),
+        currency=currency,
+        category=row.category,
+        description=row.description,
+        billable=row.billable,
         invoice=row.invoice_line.invoice.number if row.invoice_line_id else None,
     )
 
@@ -52,9 +59,13 @@ def _view(row: Expense) -> ExpenseView:
 def _query():
     return (
         Expense.select(Expense, Project, Client, User, InvoiceLine, Invoice)
-        .join(Project).join(Client)
-        .switch(Expense).join(User, JOIN.LEFT_OUTER)
-        .switch(Expense).join(InvoiceLine, JOIN.LEFT_OUTER).join(Invoice, JOIN.LEFT_OUTER)
+        .join(Project)
+        .join(Client)
+        .switch(Expense)
+        .join(User, JOIN.LEFT_OUTER)
+        .switch(Expense)
+        .join(InvoiceLine, JOIN.LEFT_OUTER)
+        .join(Invoice, JOIN.LEFT_OUTER)
     )
 
 
@@ -76,18 +87,24 @@ def add(actor: str, expense: NewExpense) -> ExpenseView:
         if amount <= 0:
             raise InvalidInput("amount: an expense must be above 0 (credit notes correct invoices)")
         row = Expense.create(
-            project=project, user=owner, spent_on=expense.day,
-            quantity_hundredths=_hundredths(quantity), unit=expense.unit.strip(),
-            unit_price_minor=to_minor(unit_price, currency), amount_minor=to_minor(amount, currency),
-            category=expense.category.strip(), description=expense.description.strip(),
+            project=project,
+            user=owner,
+            spent_on=expense.day,
+            quantity_hundredths=_hundredths(quantity),
+            unit=expense.unit.strip(),
+            unit_price_minor=to_minor(unit_price, currency),
+            amount_minor=to_minor(amount, currency),
+            category=expense.category.strip(),
+            description=expense.description.strip(),
             billable=project.billable if expense.billable is None else expense.billable,
             created_at=now_utc(),
         )
         return _view(_query().where(Expense.id == row.id).get())
 
 
-def list_expenses(first: date | None = None, last: date | None = None,
-                  project: str | None = None) -> list[ExpenseView]:
+def list_expenses(
+    first: date | None = None, last: date | None = None, project: str | None = None
+) -> list[ExpenseView]:
     with db.atomic():
         query = _query()
         if first is not None:

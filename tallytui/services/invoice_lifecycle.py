@@ -21,8 +21,11 @@ def _ready(number: str, verb: str) -> Invoice:
     if invoice.status != "ready":
         raise Conflict(
             f"{number} is {invoice.status} and cannot be changed; "
-            + ("correct it with a credit note" if invoice.status in ("sent", "paid")
-               else f"a void document cannot be {verb}")
+            + (
+                "correct it with a credit note"
+                if invoice.status in ("sent", "paid")
+                else f"a void document cannot be {verb}"
+            )
         )
     return invoice
 
@@ -32,12 +35,18 @@ def remove_line(actor: str, number: str, line_id: int) -> InvoiceView:
     with write_transaction():
         lookup.user(actor)
         invoice = _ready(number, "edited")
-        lines = [i for (i,) in InvoiceLine.select(InvoiceLine.id)
-                 .where(InvoiceLine.invoice == invoice).tuples()]
+        lines = [
+            i
+            for (i,) in InvoiceLine.select(InvoiceLine.id)
+            .where(InvoiceLine.invoice == invoice)
+            .tuples()
+        ]
         if line_id not in lines:
             raise InvalidInput(f"{number} has no line {line_id}")
         if len(lines) == 1:
-            raise Conflict(f"line {line_id} is the last line of {number}; delete the invoice instead")
+            raise Conflict(
+                f"line {line_id} is the last line of {number}; delete the invoice instead"
+            )
         _undo_lines(invoice, [line_id])
         InvoiceLine.delete().where(InvoiceLine.id == line_id).execute()
         refresh_totals(invoice)
@@ -52,8 +61,10 @@ def _undo_lines(invoice: Invoice, line_ids: list[int]) -> None:
     for line in InvoiceLine.select().where(InvoiceLine.id.in_(line_ids)):
         if line.credits_line_id is None:
             continue
-        for model, billed, column in ((TimeEntry, BilledEntry, BilledEntry.entry),
-                                      (Expense, BilledExpense, BilledExpense.expense)):
+        for model, billed, column in (
+            (TimeEntry, BilledEntry, BilledEntry.entry),
+            (Expense, BilledExpense, BilledExpense.expense),
+        ):
             ids = [i for (i,) in billed.select(column).where(billed.line == line.id).tuples()]
             taken = model.select().where(model.id.in_(ids) & model.invoice_line.is_null(False))
             if ids and taken.exists():
@@ -71,8 +82,12 @@ def delete(actor: str, number: str) -> tuple[InvoiceView, bool]:
         org = lookup.organisation()
         lookup.user(actor)
         invoice = _ready(number, "deleted")
-        line_ids = [i for (i,) in InvoiceLine.select(InvoiceLine.id)
-                    .where(InvoiceLine.invoice == invoice).tuples()]
+        line_ids = [
+            i
+            for (i,) in InvoiceLine.select(InvoiceLine.id)
+            .where(InvoiceLine.invoice == invoice)
+            .tuples()
+        ]
         _undo_lines(invoice, line_ids)
         if give_back(org, number):
             gone = view(invoice)

@@ -97,26 +97,38 @@ def _lines(invoice: Invoice) -> tuple[LineView, ...]:
     rows = list(
         InvoiceLine.select(InvoiceLine, Project)
         .join(Project, JOIN.LEFT_OUTER)
-        .where(InvoiceLine.invoice == invoice).order_by(InvoiceLine.position)
+        .where(InvoiceLine.invoice == invoice)
+        .order_by(InvoiceLine.position)
     )
     ids = [row.id for row in rows]
     entries, expenses = defaultdict(list), defaultdict(list)
     if ids:
-        for line_id, entry_id in (BilledEntry.select(BilledEntry.line, BilledEntry.entry)
-                                  .where(BilledEntry.line.in_(ids)).tuples()):
+        for line_id, entry_id in (
+            BilledEntry.select(BilledEntry.line, BilledEntry.entry)
+            .where(BilledEntry.line.in_(ids))
+            .tuples()
+        ):
             entries[line_id].append(entry_id)
-        for line_id, expense_id in (BilledExpense.select(BilledExpense.line, BilledExpense.expense)
-                                    .where(BilledExpense.line.in_(ids)).tuples()):
+        for line_id, expense_id in (
+            BilledExpense.select(BilledExpense.line, BilledExpense.expense)
+            .where(BilledExpense.line.in_(ids))
+            .tuples()
+        ):
             expenses[line_id].append(expense_id)
     currency = invoice.currency
     return tuple(
         LineView(
-            id=row.id, position=row.position, description=row.description,
-            project=row.project.name if row.project_id else None, line_type=row.line_type,
-            quantity=Decimal(row.quantity_hundredths) / 100, unit=row.unit,
+            id=row.id,
+            position=row.position,
+            description=row.description,
+            project=row.project.name if row.project_id else None,
+            line_type=row.line_type,
+            quantity=Decimal(row.quantity_hundredths) / 100,
+            unit=row.unit,
             unit_price=from_minor(row.unit_price_minor, currency),
             amount=from_minor(row.amount_minor, currency),
-            entries=tuple(sorted(entries[row.id])), expenses=tuple(sorted(expenses[row.id])),
+            entries=tuple(sorted(entries[row.id])),
+            expenses=tuple(sorted(expenses[row.id])),
             credits_line=row.credits_line_id,
         )
         for row in rows
@@ -124,8 +136,7 @@ def _lines(invoice: Invoice) -> tuple[LineView, ...]:
 
 
 def load(number: str) -> Invoice:
-    row = (Invoice.select(Invoice, Client).join(Client)
-           .where(Invoice.number == number).first())
+    row = Invoice.select(Invoice, Client).join(Client).where(Invoice.number == number).first()
     if row is None:
         raise NotFound(f"no invoice numbered {number!r}")
     return row
@@ -135,26 +146,42 @@ def view(invoice: Invoice) -> InvoiceView:
     currency = invoice.currency
     original = invoice.credits if invoice.credits_id else None
     return InvoiceView(
-        number=invoice.number, kind=invoice.kind, status=invoice.status,
+        number=invoice.number,
+        kind=invoice.kind,
+        status=invoice.status,
         client=invoice.client.name,
         project=invoice.project.name if invoice.project_id else None,
-        issue_date=invoice.issue_date, due_date=invoice.due_date, currency=currency,
-        period_start=invoice.period_start, period_end=invoice.period_end,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        currency=currency,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
         credits=original.number if original else None,
         credits_issue_date=original.issue_date if original else None,
-        lines=_lines(invoice), subtotal=from_minor(invoice.subtotal_minor, currency),
+        lines=_lines(invoice),
+        subtotal=from_minor(invoice.subtotal_minor, currency),
         tax_rate=basis_points_to_percent(invoice.tax_rate_bp),
         tax=from_minor(invoice.tax_minor, currency),
-        total=from_minor(invoice.total_minor, currency), grouping=invoice.grouping,
-        rounding=invoice.rounding, reason=invoice.reason,
-        payment_terms_days=invoice.payment_terms_days, seller=party(invoice.seller),
-        buyer=party(invoice.buyer), sent_at=invoice.sent_at, paid_on=invoice.paid_on,
+        total=from_minor(invoice.total_minor, currency),
+        grouping=invoice.grouping,
+        rounding=invoice.rounding,
+        reason=invoice.reason,
+        payment_terms_days=invoice.payment_terms_days,
+        seller=party(invoice.seller),
+        buyer=party(invoice.buyer),
+        sent_at=invoice.sent_at,
+        paid_on=invoice.paid_on,
     )
 
 
 def summary(invoice: Invoice) -> InvoiceSummary:
     return InvoiceSummary(
-        number=invoice.number, kind=invoice.kind, status=invoice.status,
-        client=invoice.client.name, issue_date=invoice.issue_date, due_date=invoice.due_date,
-        currency=invoice.currency, total=from_minor(invoice.total_minor, invoice.currency),
+        number=invoice.number,
+        kind=invoice.kind,
+        status=invoice.status,
+        client=invoice.client.name,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        currency=invoice.currency,
+        total=from_minor(invoice.total_minor, invoice.currency),
     )

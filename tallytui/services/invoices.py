@@ -9,7 +9,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
-from ..domain.invoicing import BillableExpense, BillableTime, check_grouping, expense_lines, time_lines
+from ..domain.invoicing import (
+    BillableExpense,
+    BillableTime,
+    check_grouping,
+    expense_lines,
+    time_lines,
+)
 from ..domain.localtime import day_start, days_to_utc_range, local_date
 from ..domain.money import from_minor
 from ..domain.rates import Rate, rate_on
@@ -19,9 +25,9 @@ from ..domain.timesheet import is_locked
 from ..store.db import write_transaction
 from ..store.models import Client, Expense, Invoice, Project, ProjectRate, TimeEntry, User, db
 from . import lookup
-from .org import local_today
 from .documents import new_document, refresh_totals, write_lines
 from .invoice_views import InvoiceSummary, InvoiceView, load, summary, view
+from .org import local_today
 
 STATUSES = ("ready", "sent", "paid", "void")
 
@@ -51,14 +57,20 @@ class _Scope:
 
 
 def _earliest_unbilled(project: Project, tz: str) -> date | None:
-    start = (TimeEntry.select(TimeEntry.start_utc)
-             .where((TimeEntry.project == project) & TimeEntry.billable
-                    & TimeEntry.invoice_line.is_null())
-             .order_by(TimeEntry.start_utc).scalar())
-    spent = (Expense.select(Expense.spent_on)
-             .where((Expense.project == project) & Expense.billable
-                    & Expense.invoice_line.is_null())
-             .order_by(Expense.spent_on).scalar())
+    start = (
+        TimeEntry.select(TimeEntry.start_utc)
+        .where(
+            (TimeEntry.project == project) & TimeEntry.billable & TimeEntry.invoice_line.is_null()
+        )
+        .order_by(TimeEntry.start_utc)
+        .scalar()
+    )
+    spent = (
+        Expense.select(Expense.spent_on)
+        .where((Expense.project == project) & Expense.billable & Expense.invoice_line.is_null())
+        .order_by(Expense.spent_on)
+        .scalar()
+    )
     days = [d for d in (local_date(start, tz) if start else None, spent) if d]
     return min(days) if days else None
 
@@ -97,13 +109,16 @@ def _rates(projects: list[Project]) -> dict[int, list[Rate]]:
     currency = {p.id: p.client.currency for p in projects}
     for row in ProjectRate.select().where(ProjectRate.project.in_([p.id for p in projects])):
         by_project[row.project_id].append(
-            Rate(row.valid_from, from_minor(row.amount_minor, currency[row.project_id])))
+            Rate(row.valid_from, from_minor(row.amount_minor, currency[row.project_id]))
+        )
     return by_project
 
 
 def _not_ready_message(waiting: dict[str, list[int]], total: int) -> str:
-    people = "; ".join(f"{name}: {len(ids)} entries ({Decimal(s) / 3600:.2f} h)"
-                       for name, (ids, s) in sorted(waiting.items()))
+    people = "; ".join(
+        f"{name}: {len(ids)} entries ({Decimal(s) / 3600:.2f} h)"
+        for name, (ids, s) in sorted(waiting.items())
+    )
     return (
         f"{total} billable entries in the period are not ready ({people}): they are not locked"
         " or still wait for approval; lock them (tally timesheet lock --until DATE), approve them,"
@@ -111,22 +126,35 @@ def _not_ready_message(waiting: dict[str, list[int]], total: int) -> str:
     )
 
 
-def _billable_time(scope: _Scope, request: InvoiceRequest, org, rounding_rule) -> list[BillableTime]:
+def _billable_time(
+    scope: _Scope, request: InvoiceRequest, org, rounding_rule
+) -> list[BillableTime]:
     tz = org.timezone
-    query = (TimeEntry.select(TimeEntry, User, Project).join(User).switch(TimeEntry).join(Project)
-             .where(TimeEntry.project.in_([p.id for p in scope.projects]) & TimeEntry.billable
-                    & TimeEntry.invoice_line.is_null()))
+    query = (
+        TimeEntry.select(TimeEntry, User, Project)
+        .join(User)
+        .switch(TimeEntry)
+        .join(Project)
+        .where(
+            TimeEntry.project.in_([p.id for p in scope.projects])
+            & TimeEntry.billable
+            & TimeEntry.invoice_line.is_null()
+        )
+    )
     if scope.first is not None:
         start, end = days_to_utc_range(scope.first, scope.last, tz)
         query = query.where((TimeEntry.start_utc >= start) & (TimeEntry.start_utc < end))
     else:
-        query = query.where(TimeEntry.start_utc < day_start(local_today(org) + timedelta(days=1), tz))
+        query = query.where(
+            TimeEntry.start_utc < day_start(local_today(org) + timedelta(days=1), tz)
+        )
     rates = _rates(scope.projects)
     items, waiting, unready = [], {}, 0
     for row in query.order_by(TimeEntry.start_utc):
         day = local_date(row.start_utc, tz)
         ready = is_locked(day, row.user.locked_until) and (
-            not row.project.approval_required or row.approved_at is not None)
+            not row.project.approval_required or row.approved_at is not None
+        )
         if not ready and not request.include_unlocked:
             ids, seconds = waiting.get(row.user.name, ([], 0))
             waiting[row.user.name] = (ids + [row.id], seconds + row.end_utc - row.start_utc)
@@ -139,27 +167,50 @@ def _billable_time(scope: _Scope, request: InvoiceRequest, org, rounding_rule) -
                 f"tally project set {row.project.name!r} --rate AMOUNT"
             )
         rule = rounding_rule(row.project)
-        items.append(BillableTime(row.id, row.project.name, row.user.name, day,
-                                  row.end_utc - row.start_utc, row.description, rate.amount, rule))
+        items.append(
+            BillableTime(
+                row.id,
+                row.project.name,
+                row.user.name,
+                day,
+                row.end_utc - row.start_utc,
+                row.description,
+                rate.amount,
+                rule,
+            )
+        )
     if unready:
         raise Conflict(_not_ready_message(waiting, unready))
     return items
 
 
 def _billable_expenses(scope: _Scope, org) -> list[BillableExpense]:
-    query = (Expense.select(Expense, Project).join(Project)
-             .where(Expense.project.in_([p.id for p in scope.projects]) & Expense.billable
-                    & Expense.invoice_line.is_null()))
+    query = (
+        Expense.select(Expense, Project)
+        .join(Project)
+        .where(
+            Expense.project.in_([p.id for p in scope.projects])
+            & Expense.billable
+            & Expense.invoice_line.is_null()
+        )
+    )
     if scope.first is not None:
         query = query.where((Expense.spent_on >= scope.first) & (Expense.spent_on <= scope.last))
     else:
         query = query.where(Expense.spent_on <= local_today(org))
     currency = scope.client.currency
     return [
-        BillableExpense(row.id, row.project.name, row.spent_on,
-                        Decimal(row.quantity_hundredths) / 100, row.unit,
-                        from_minor(row.unit_price_minor, currency),
-                        from_minor(row.amount_minor, currency), row.category, row.description)
+        BillableExpense(
+            row.id,
+            row.project.name,
+            row.spent_on,
+            Decimal(row.quantity_hundredths) / 100,
+            row.unit,
+            from_minor(row.unit_price_minor, currency),
+            from_minor(row.amount_minor, currency),
+            row.category,
+            row.description,
+        )
         for row in query
     ]
 
@@ -194,9 +245,16 @@ def create(actor: str, request: InvoiceRequest) -> InvoiceView:
             invoice.period_start = min(filter(None, (invoice.period_start, period[0])))
             invoice.period_end = max(filter(None, (invoice.period_end, period[1])))
         else:
-            invoice = new_document(org, scope.client, acting, today, project=scope.project,
-                                   period=period, grouping=grouping,
-                                   rounding=rule.spec() if rule else None)
+            invoice = new_document(
+                org,
+                scope.client,
+                acting,
+                today,
+                project=scope.project,
+                period=period,
+                grouping=grouping,
+                rounding=rule.spec() if rule else None,
+            )
         write_lines(invoice, drafts)
         refresh_totals(invoice)
         return view(load(invoice.number))

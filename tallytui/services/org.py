@@ -74,10 +74,19 @@ def init(settings: OrgSettings, admin: str) -> OrgView:
 
 def view(org: Organisation) -> OrgView:
     return OrgView(
-        name=org.name, code=org.code, currency=org.currency, timezone=org.timezone,
-        address=org.address, email=org.email, vat_id=org.vat_id, iban=org.iban, bic=org.bic,
-        bank_name=org.bank_name, tax_rate=basis_points_to_percent(org.tax_rate_bp),
-        payment_terms_days=org.payment_terms_days, rounding=org.rounding,
+        name=org.name,
+        code=org.code,
+        currency=org.currency,
+        timezone=org.timezone,
+        address=org.address,
+        email=org.email,
+        vat_id=org.vat_id,
+        iban=org.iban,
+        bic=org.bic,
+        bank_name=org.bank_name,
+        tax_rate=basis_points_to_percent(org.tax_rate_bp),
+        payment_terms_days=org.payment_terms_days,
+        rounding=org.rounding,
     )
 
 

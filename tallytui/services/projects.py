@@ -64,7 +64,7 @@ def normalise_url_pattern(pattern: str) -> str:
     text = pattern.strip()
     for scheme in ("https://", "http://"):
         if text.lower().startswith(scheme):
-            text = text[len(scheme):]
+            text = text[len(scheme) :]
     if not text or any(ch.isspace() for ch in text):
         raise InvalidInput(f"url: {pattern!r} is not a URL pattern (e.g. github.com/acme-co/*)")
     host, _, rest = text.partition("/")
@@ -79,20 +79,31 @@ def _view(row: Project, rates: list[ProjectRate], folders, urls, on: date) -> Pr
     )
     current = rate_on([Rate(r.valid_from, r.amount) for r in history], on)
     return ProjectView(
-        name=row.name, client=row.client.name, currency=currency,
-        rate=current.amount if current else None, rates=history, billable=row.billable,
-        schedule=row.schedule, schedule_start=row.schedule_anchor,
+        name=row.name,
+        client=row.client.name,
+        currency=currency,
+        rate=current.amount if current else None,
+        rates=history,
+        billable=row.billable,
+        schedule=row.schedule,
+        schedule_start=row.schedule_anchor,
         approval_required=row.approval_required,
         approver=row.approver.name if row.approver_id else None,
-        rounding=row.rounding, watch=tuple(sorted(folders)), urls=tuple(sorted(urls)),
+        rounding=row.rounding,
+        watch=tuple(sorted(folders)),
+        urls=tuple(sorted(urls)),
         archived=row.archived,
     )
 
 
 def _load_views(query) -> list[ProjectView]:
     """Views for the projects in ``query`` in four queries, whatever their number."""
-    rows = list(query.select(Project, Client, User).join(Client).switch(Project)
-                .join(User, JOIN.LEFT_OUTER, on=Project.approver))
+    rows = list(
+        query.select(Project, Client, User)
+        .join(Client)
+        .switch(Project)
+        .join(User, JOIN.LEFT_OUTER, on=Project.approver)
+    )
     ids = [row.id for row in rows]
     rates, folders, urls = defaultdict(list), defaultdict(list), defaultdict(list)
     if ids:
@@ -112,15 +123,19 @@ def _set_rate(row: Project, amount: Decimal, valid_from: date | None) -> None:
         valid_from = today()
     existing = ProjectRate.get_or_none(
         (ProjectRate.project == row)
-        & (ProjectRate.valid_from.is_null() if valid_from is None
-           else ProjectRate.valid_from == valid_from)
+        & (
+            ProjectRate.valid_from.is_null()
+            if valid_from is None
+            else ProjectRate.valid_from == valid_from
+        )
     )
     if existing:
         existing.amount_minor = minor
         existing.save()
     else:
-        ProjectRate.create(project=row, valid_from=valid_from, amount_minor=minor,
-                           created_at=now_utc())
+        ProjectRate.create(
+            project=row, valid_from=valid_from, amount_minor=minor, created_at=now_utc()
+        )
 
 
 def _apply(row: Project, changes: ProjectChanges) -> None:
@@ -160,11 +175,15 @@ def _apply_capture_rules(row: Project, changes: ProjectChanges) -> None:
         if owner is None:
             WatchFolder.create(project=row, path=folder)
     for folder in map(normalise_folder, changes.unwatch):
-        WatchFolder.delete().where((WatchFolder.project == row) & (WatchFolder.path == folder)).execute()
+        WatchFolder.delete().where(
+            (WatchFolder.project == row) & (WatchFolder.path == folder)
+        ).execute()
     for pattern in map(normalise_url_pattern, changes.urls):
         UrlPattern.get_or_create(project=row, pattern=pattern)
     for pattern in map(normalise_url_pattern, changes.drop_urls):
-        UrlPattern.delete().where((UrlPattern.project == row) & (UrlPattern.pattern == pattern)).execute()
+        UrlPattern.delete().where(
+            (UrlPattern.project == row) & (UrlPattern.pattern == pattern)
+        ).execute()
 
 
 def _refuse_duplicate(name: str, own_id: int | None = None) -> None:
@@ -179,7 +198,9 @@ def add(changes: ProjectChanges) -> ProjectView:
     if changes.client is None:
         raise InvalidInput("client: every project belongs to a client (give --client)")
     if changes.rate_from is not None:
-        raise InvalidInput("from: a new project's rate applies to all its time; use --from with `project set`")
+        raise InvalidInput(
+            "from: a new project's rate applies to all its time; use --from with `project set`"
+        )
     with db.atomic():
         lookup.organisation()
         row = Project(created_at=now_utc())

@@ -16,7 +16,9 @@ def _counter(org: Organisation, period: str) -> NumberCounter:
     creating it first with ON CONFLICT DO NOTHING keeps two first-of-the-month writers from
     failing on the unique key.
     """
-    NumberCounter.insert(organisation=org, period=period, last_number=0).on_conflict_ignore().execute()
+    NumberCounter.insert(
+        organisation=org, period=period, last_number=0
+    ).on_conflict_ignore().execute()
     query = NumberCounter.select().where(
         (NumberCounter.organisation == org) & (NumberCounter.period == period)
     )

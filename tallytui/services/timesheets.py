@@ -81,10 +81,16 @@ def status() -> list[TimesheetStatus]:
             else:
                 open_seconds = pending.where(TimeEntry.start_utc >= boundary).scalar()
                 locked = pending.where(TimeEntry.start_utc < boundary).scalar()
-            result.append(TimesheetStatus(
-                user=person.name, role=person.role, locked_until=person.locked_until,
-                open_seconds=open_seconds, locked_seconds=locked, approved_seconds=approved,
-            ))
+            result.append(
+                TimesheetStatus(
+                    user=person.name,
+                    role=person.role,
+                    locked_until=person.locked_until,
+                    open_seconds=open_seconds,
+                    locked_seconds=locked,
+                    approved_seconds=approved,
+                )
+            )
         return result
 
 

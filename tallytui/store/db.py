@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseError, SqliteDatabase
 
 from ..domain.errors import TallyError
 from .migrate import migrate
@@ -41,9 +41,9 @@ def _create_private(path: Path) -> None:
     SQLite gives its -wal and -shm files the permissions of the main file.
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        os.close(fd)
+    # FileExistsError: an existing database, or another process created it a moment ago.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
 
 
 def _connect_sqlite(url: str) -> Database:
@@ -58,13 +58,11 @@ def _connect_sqlite(url: str) -> Database:
 def _connect_postgres(url: str) -> Database:
     from playhouse.db_url import parse
 
-    try:
-        import psycopg  # noqa: F401
-    except ImportError as exc:
-        raise TallyError("PostgreSQL needs the psycopg package: pip install 'tallytui[postgres]'") from exc
+    from .postgres import TeamDatabase
+
     params = parse(url)
     name = params.pop("database")
-    return PostgresqlDatabase(name, **params)
+    return TeamDatabase(name, **params)
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
@@ -76,9 +74,11 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         database.connect(reuse_if_open=True)
         if upgrade:
             migrate(database)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         where = _redact(target)
-        raise TallyError(f"cannot open the database {where}: {str(exc).strip().splitlines()[0]}") from exc
+        raise TallyError(
+            f"cannot open the database {where}: {str(exc).strip().splitlines()[0]}"
+        ) from exc
     return database
 
 

@@ -241,7 +241,23 @@ class Setting(BaseModel):
 
 
 ALL_MODELS = (
-    Organisation, User, Client, Project, ProjectRate, Invoice, InvoiceLine, TimeEntry,
-    Expense, BilledEntry, BilledExpense, NumberCounter, TimesheetEvent, WatchFolder,
-    UrlPattern, IgnorePattern, Heartbeat, BrowserCursor, Setting,
+    Organisation,
+    User,
+    Client,
+    Project,
+    ProjectRate,
+    Invoice,
+    InvoiceLine,
+    TimeEntry,
+    Expense,
+    BilledEntry,
+    BilledExpense,
+    NumberCounter,
+    TimesheetEvent,
+    WatchFolder,
+    UrlPattern,
+    IgnorePattern,
+    Heartbeat,
+    BrowserCursor,
+    Setting,
 )

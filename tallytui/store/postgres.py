@@ -1,0 +1,54 @@
+"""PostgreSQL for teams, through psycopg 3 loaded only when a team database is opened."""
+
+from __future__ import annotations
+
+import importlib
+
+from peewee import ImproperlyConfigured, PostgresqlDatabase, Psycopg3Adapter
+
+
+class LazyPsycopgAdapter(Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, with the driver imported on first use."""
+
+    def __init__(self) -> None:
+        try:
+            self.driver = importlib.import_module("psycopg")
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                "PostgreSQL needs the psycopg package: pip install 'tallytui[postgres]'"
+            ) from exc
+        status = importlib.import_module("psycopg.pq").TransactionStatus
+        self.txn_idle, self.txn_inerror, self.txn_unknown = (
+            status.IDLE,
+            status.INERROR,
+            status.UNKNOWN,
+        )
+        self.in_transaction = status.INTRANS
+        super().__init__()
+        json = importlib.import_module("psycopg.types.json")
+        self.json_type, self.jsonb_type = json.Json, json.Jsonb
+
+    def check_driver(self) -> None:
+        """The driver was imported in ``__init__``."""
+
+    def get_binary_type(self):
+        return self.driver.Binary
+
+    def connect(self, db, **params):
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        params.setdefault("dbname", db.database)
+        return self.driver.connect(**params)
+
+    def server_side_cursor(self, conn):
+        in_txn = self.txn_status(conn) == self.in_transaction
+        return conn.cursor(name=f"tally_{id(conn)}", withhold=not in_txn)
+
+
+class TeamDatabase(PostgresqlDatabase):
+    psycopg3_adapter = LazyPsycopgAdapter
+
+    def init(self, database, **kwargs):
+        kwargs["prefer_psycopg3"] = True
+        super().init(database, **kwargs)
+        self._adapter = LazyPsycopgAdapter()
