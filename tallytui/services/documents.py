@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from ..domain.errors import Conflict
 from ..domain.invoicing import DraftLine, totals
 from ..domain.money import basis_points_to_percent, from_minor, to_minor
+from ..store.bulk import insert_rows
 from ..store.models import (
     BilledEntry,
     BilledExpense,
@@ -107,11 +108,16 @@ def _chunks(ids: Sequence[int]):
         yield ids[start : start + CHUNK]
 
 
-def _mark(model, ids: Sequence[int], line_id: int) -> None:
-    """Point still-unbilled rows at ``line_id``; anything already billed aborts the whole write."""
+def _mark(model, billed, column, lines: range, ids: list[int]) -> None:
+    """Point still-unbilled rows at the new line that bills them (found through the billed
+    rows just written, by the item's index); a row billed elsewhere in the meantime aborts
+    the whole write."""
+    line = billed.select(billed.line).where(
+        (column == model.id) & billed.line.between(lines.start, lines.stop - 1)
+    )
     for chunk in _chunks(ids):
         changed = (
-            model.update(invoice_line=line_id)
+            model.update(invoice_line=line)
             .where(model.id.in_(chunk) & model.invoice_line.is_null())
             .execute()
         )
@@ -129,9 +135,13 @@ def write_lines(
     mark: bool = True,
     credits: Sequence[int | None] = (),
 ) -> None:
-    """Store ``drafts`` after the invoice's existing lines and record what each one bills."""
+    """Store ``drafts`` after the invoice's existing lines and record what each one bills.
+
+    A few statements per 500 rows whatever the number of lines, so a detailed invoice of
+    10,000 entries costs about what a one-line invoice of the same entries does.
+    """
     currency = invoice.currency
-    position = (
+    after = (
         InvoiceLine.select(InvoiceLine.position)
         .where(InvoiceLine.invoice == invoice)
         .order_by(InvoiceLine.position.desc())
@@ -144,31 +154,53 @@ def write_lines(
             Project.name.in_({d.project for d in drafts if d.project})
         )
     }
+    insert_rows(
+        [
+            InvoiceLine.invoice,
+            InvoiceLine.position,
+            InvoiceLine.description,
+            InvoiceLine.quantity_hundredths,
+            InvoiceLine.unit,
+            InvoiceLine.unit_price_minor,
+            InvoiceLine.amount_minor,
+            InvoiceLine.line_type,
+            InvoiceLine.project,
+            InvoiceLine.group_key,
+            InvoiceLine.credits_line,
+        ],
+        [
+            (
+                invoice.id,
+                after + index + 1,
+                draft.description,
+                int(draft.quantity * 100),
+                draft.unit,
+                to_minor(draft.unit_price, currency),
+                to_minor(draft.amount, currency),
+                draft.line_type,
+                projects.get(draft.project),
+                draft.group_key,
+                credits[index] if credits else None,
+            )
+            for index, draft in enumerate(drafts)
+        ],
+    )
+    line_ids = dict(
+        InvoiceLine.select(InvoiceLine.position, InvoiceLine.id)
+        .where((InvoiceLine.invoice == invoice) & (InvoiceLine.position > after))
+        .tuples()
+    )
+    entries, expenses = [], []
     for index, draft in enumerate(drafts):
-        line = InvoiceLine.create(
-            invoice=invoice,
-            position=position + index + 1,
-            description=draft.description,
-            quantity_hundredths=int(draft.quantity * 100),
-            unit=draft.unit,
-            unit_price_minor=to_minor(draft.unit_price, currency),
-            amount_minor=to_minor(draft.amount, currency),
-            line_type=draft.line_type,
-            project=projects.get(draft.project),
-            group_key=draft.group_key,
-            credits_line=credits[index] if credits else None,
-        )
-        if mark:
-            _mark(TimeEntry, draft.entry_ids, line.id)
-            _mark(Expense, draft.expense_ids, line.id)
-        for chunk in _chunks(list(draft.entry_ids)):
-            BilledEntry.insert_many(
-                [(line.id, e) for e in chunk], fields=[BilledEntry.line, BilledEntry.entry]
-            ).execute()
-        for chunk in _chunks(list(draft.expense_ids)):
-            BilledExpense.insert_many(
-                [(line.id, x) for x in chunk], fields=[BilledExpense.line, BilledExpense.expense]
-            ).execute()
+        line_id = line_ids[after + index + 1]
+        entries.extend((line_id, entry) for entry in draft.entry_ids)
+        expenses.extend((line_id, expense) for expense in draft.expense_ids)
+    insert_rows([BilledEntry.line, BilledEntry.entry], entries)
+    insert_rows([BilledExpense.line, BilledExpense.expense], expenses)
+    if mark and line_ids:
+        new = range(min(line_ids.values()), max(line_ids.values()) + 1)
+        _mark(TimeEntry, BilledEntry, BilledEntry.entry, new, [entry for _, entry in entries])
+        _mark(Expense, BilledExpense, BilledExpense.expense, new, [x for _, x in expenses])
 
 
 def refresh_totals(invoice: Invoice) -> None:

@@ -93,45 +93,69 @@ def snapshot(view: PartyView) -> str:
     return json.dumps(view.__dict__, ensure_ascii=False, sort_keys=True)
 
 
+def _billed(model, column, invoice: Invoice) -> dict[int, list[int]]:
+    """Line id → ids of what it bills (or credits), for every line of ``invoice``."""
+    found: dict[int, list[int]] = defaultdict(list)
+    query = (
+        model.select(model.line, column)
+        .join(InvoiceLine)
+        .where(InvoiceLine.invoice == invoice)
+        .order_by(column)
+    )
+    for line_id, item_id in query.tuples():
+        found[line_id].append(item_id)
+    return found
+
+
 def _lines(invoice: Invoice) -> tuple[LineView, ...]:
-    rows = list(
-        InvoiceLine.select(InvoiceLine, Project)
+    entries = _billed(BilledEntry, BilledEntry.entry, invoice)
+    expenses = _billed(BilledExpense, BilledExpense.expense, invoice)
+    currency = invoice.currency
+    rows = (
+        InvoiceLine.select(
+            InvoiceLine.id,
+            InvoiceLine.position,
+            InvoiceLine.description,
+            Project.name,
+            InvoiceLine.line_type,
+            InvoiceLine.quantity_hundredths,
+            InvoiceLine.unit,
+            InvoiceLine.unit_price_minor,
+            InvoiceLine.amount_minor,
+            InvoiceLine.credits_line,
+        )
         .join(Project, JOIN.LEFT_OUTER)
         .where(InvoiceLine.invoice == invoice)
         .order_by(InvoiceLine.position)
+        .tuples()
     )
-    ids = [row.id for row in rows]
-    entries, expenses = defaultdict(list), defaultdict(list)
-    if ids:
-        for line_id, entry_id in (
-            BilledEntry.select(BilledEntry.line, BilledEntry.entry)
-            .where(BilledEntry.line.in_(ids))
-            .tuples()
-        ):
-            entries[line_id].append(entry_id)
-        for line_id, expense_id in (
-            BilledExpense.select(BilledExpense.line, BilledExpense.expense)
-            .where(BilledExpense.line.in_(ids))
-            .tuples()
-        ):
-            expenses[line_id].append(expense_id)
-    currency = invoice.currency
     return tuple(
         LineView(
-            id=row.id,
-            position=row.position,
-            description=row.description,
-            project=row.project.name if row.project_id else None,
-            line_type=row.line_type,
-            quantity=Decimal(row.quantity_hundredths) / 100,
-            unit=row.unit,
-            unit_price=from_minor(row.unit_price_minor, currency),
-            amount=from_minor(row.amount_minor, currency),
-            entries=tuple(sorted(entries[row.id])),
-            expenses=tuple(sorted(expenses[row.id])),
-            credits_line=row.credits_line_id,
+            id=line_id,
+            position=position,
+            description=description,
+            project=project,
+            line_type=line_type,
+            quantity=Decimal(hundredths) / 100,
+            unit=unit,
+            unit_price=from_minor(price, currency),
+            amount=from_minor(amount, currency),
+            entries=tuple(entries[line_id]),
+            expenses=tuple(expenses[line_id]),
+            credits_line=credits_line,
         )
-        for row in rows
+        for (
+            line_id,
+            position,
+            description,
+            project,
+            line_type,
+            hundredths,
+            unit,
+            price,
+            amount,
+            credits_line,
+        ) in rows
     )
 
 
