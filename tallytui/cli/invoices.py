@@ -294,3 +294,26 @@ def invoice_delete(number):
         else f"{number} is void: a later number exists, so it stays in the register; "
         "its time is uninvoiced again"
     )
+
+
+@invoice.command("pdf")
+@click.argument("number")
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    default=None,
+    metavar="FILE",
+    help="Where to write it (default: NUMBER.pdf here).",
+)
+def invoice_pdf(number, target):
+    """Render an invoice or credit note to PDF."""
+    from pathlib import Path
+
+    from ..render.pdf import write_pdf
+    from ..services import invoices
+
+    settings().open()
+    view = invoices.show(number)
+    written = write_pdf(view, Path(target or f"{number}.pdf"))
+    click.echo(f"wrote {written}")

@@ -1,0 +1,94 @@
+"""The invoice as HTML: every figure comes from the stored document, every piece of user text
+is escaped by the template engine, and the only files it names are the package's fonts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from markupsafe import Markup, escape
+
+from ..services.invoice_views import InvoiceView, LineView
+from .layout import ASSETS
+
+FONTS = ASSETS / "fonts"
+LOCALE = "en"
+
+
+def money(value: Decimal, currency: str) -> str:
+    """``€1,234.50``, ``CHF 1,234.50``, ``₹1,234.50``: the currency's own sign and decimals."""
+    from babel.numbers import format_currency, get_currency_symbol
+
+    text = format_currency(value, currency, locale=LOCALE)
+    symbol = get_currency_symbol(currency, locale=LOCALE)
+    return text.replace(symbol, f"{symbol} ", 1) if symbol.isalpha() else text
+
+
+def quantity(line: LineView) -> str:
+    return f"{line.quantity:.2f} {line.unit}".strip()
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def iban(value: str) -> str:
+    """Groups of four, as printed on bank statements."""
+    return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+
+
+def lines(text: str) -> Markup:
+    """A multi-line address: each line escaped, joined with line breaks."""
+    return Markup("<br/>").join(escape(line) for line in text.splitlines())
+
+
+@cache
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("tallytui.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        money=money, quantity=quantity, day=day, percent=percent, iban=iban, lines=lines
+    )
+    return env
+
+
+def render_html(
+    doc: InvoiceView,
+    pages: Sequence[Sequence[LineView]],
+    *,
+    show_header: bool = True,
+    show_totals: bool = True,
+) -> str:
+    """HTML for ``pages`` of the document's lines, one table per page; a document laid out
+    in parts gives the parties and dates to the first part and the totals to the last."""
+    credit = doc.kind == "credit_note"
+    return (
+        _environment()
+        .get_template("invoice.html")
+        .render(
+            doc=doc,
+            credit=credit,
+            title=title(doc),
+            pages=pages,
+            fonts=FONTS.as_posix(),
+            show_header=show_header,
+            show_totals=show_totals,
+        )
+    )
+
+
+def title(doc: InvoiceView) -> str:
+    return "Credit note" if doc.kind == "credit_note" else "Invoice"

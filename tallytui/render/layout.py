@@ -1,0 +1,51 @@
+"""HTML to PDF with xhtml2pdf, reading nothing but the package's own assets.
+
+Kept free of the rest of the package so that a worker process laying out part of a long
+invoice imports only what layout needs.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parent
+
+
+class LayoutError(Exception):
+    """xhtml2pdf reported errors while laying out a document."""
+
+
+def policy():
+    """Local reads confined to the package's assets; no network at all; bounded sizes.
+
+    User text is escaped before it reaches the template, so this is a second wall: even
+    markup that did get through could fetch no URL and read no file outside the assets.
+    """
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    return ResourceAccessPolicy.server(
+        base_dir=ASSETS,
+        allow_remote=False,
+        max_resources=8,
+        max_local_bytes=4 * 1024 * 1024,
+    )
+
+
+def layout(html: str) -> bytes:
+    """One PDF from one HTML document. ReportLab's invariant mode fixes the dates and ids it
+    writes, so the same HTML always gives the same bytes."""
+    from reportlab import rl_config
+    from xhtml2pdf import pisa
+
+    logging.getLogger("xhtml2pdf").setLevel(logging.ERROR)
+    output = io.BytesIO()
+    previous, rl_config.invariant = rl_config.invariant, 1
+    try:
+        status = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=policy())
+    finally:
+        rl_config.invariant = previous
+    if status.err:
+        raise LayoutError(f"{status.err} layout errors")
+    return output.getvalue()
