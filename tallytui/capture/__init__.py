@@ -1,0 +1,1 @@
+"""Automatic capture: saves in watched folders and visited URLs become heartbeats."""

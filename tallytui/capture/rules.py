@@ -1,0 +1,149 @@
+"""Which project a saved file or a visited URL belongs to, and what is never recorded."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+IGNORED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "_darcs",
+        "CVS",
+        "node_modules",
+        "bower_components",
+        "vendor",
+        ".venv",
+        "venv",
+        "env",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "build",
+        "dist",
+        "target",
+        "out",
+        ".next",
+        ".nuxt",
+        ".gradle",
+        ".cache",
+        ".idea",
+        ".vscode",
+        ".eggs",
+        "site-packages",
+        "coverage",
+        "htmlcov",
+        ".terraform",
+    }
+)
+IGNORED_FILES = (
+    "*.swp",
+    "*.swo",
+    "*.swx",
+    "*.swn",
+    "*~",
+    ".#*",
+    "#*#",
+    "*.tmp",
+    "*.temp",
+    "*.bak",
+    "*.orig",
+    "*.part",
+    "*.crdownload",
+    "4913",
+    ".DS_Store",
+    "Thumbs.db",
+    "*.pyc",
+    "*.pyo",
+    "*.class",
+    "*.o",
+    "*.so",
+    "*.lock",
+    "*.log",
+    "*.sqlite-journal",
+    "*-wal",
+    "*-shm",
+)
+
+
+@dataclass(frozen=True)
+class CaptureRules:
+    """Watched folders and URL patterns by project, plus extra ignore patterns."""
+
+    folders: Mapping[str, int] = field(default_factory=dict)  # absolute folder -> project id
+    urls: Mapping[str, int] = field(default_factory=dict)  # normalised pattern -> project id
+    ignore: tuple[str, ...] = ()
+
+    def project_for_path(self, path: str) -> int | None:
+        """The project of the deepest watched folder containing ``path``."""
+        parts = PurePath(path).parts
+        for depth in range(len(parts), 0, -1):
+            project = self.folders.get(str(PurePath(*parts[:depth])))
+            if project is not None:
+                return project
+        return None
+
+    def ignored(self, path: str) -> bool:
+        """VCS, dependency and build folders, editor swap and temp files, user patterns."""
+        pure = PurePath(path)
+        if any(part in IGNORED_DIRS for part in pure.parts[:-1]):
+            return True
+        name = pure.name
+        patterns = (*IGNORED_FILES, *self.ignore)
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(path, p) for p in patterns)
+
+    def ignored_dir(self, name: str) -> bool:
+        return name in IGNORED_DIRS or any(fnmatch.fnmatchcase(name, p) for p in self.ignore)
+
+    def project_for_url(self, url: str) -> int | None:
+        """The project whose pattern matches the visit; the longest pattern wins."""
+        clean = clean_url(url)
+        if clean is None:
+            return None
+        host = clean.split("/", 1)[0]
+        best: tuple[int, int] | None = None
+        for pattern, project in self.urls.items():
+            if _url_matches(pattern, clean, host) and (best is None or len(pattern) > best[0]):
+                best = (len(pattern), project)
+        return best[1] if best else None
+
+
+def _url_matches(pattern: str, clean: str, host: str) -> bool:
+    if "/" not in pattern and "*" not in pattern:
+        return host == pattern or host.endswith("." + pattern)  # a bare domain
+    if fnmatch.fnmatchcase(clean, pattern):
+        return True
+    return pattern.endswith("/*") and clean == pattern[:-2]
+
+
+def clean_url(url: str) -> str | None:
+    """``host/path`` of an http(s) URL without scheme, credentials, query or fragment."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{parts.path or '/'}".rstrip("/") or host
+
+
+def visit_record(url: str) -> str | None:
+    """What is stored of a visit: scheme, host and path, never the query string."""
+    clean = clean_url(url)
+    return None if clean is None else f"{urlsplit(url).scheme}://{clean}"
+
+
+def folders_of(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
+    return {str(PurePath(folder)): project for folder, project in pairs}
