@@ -8,6 +8,7 @@ import sys
 import click
 
 from .app import Settings, TallyGroup
+from .capture import capture, sessions
 from .clients import client
 from .entries import entry, expense
 from .invoices import invoice
@@ -47,7 +48,20 @@ def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
         click.echo(ctx.get_help())
 
 
-for command in (init, demo, backup, user, client, project, entry, expense, timesheet, invoice):
+for command in (
+    init,
+    demo,
+    backup,
+    user,
+    client,
+    project,
+    entry,
+    expense,
+    timesheet,
+    invoice,
+    capture,
+    sessions,
+):
     cli.add_command(command)
 
 
