@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..capture.files import Change, FolderWatcher, recently_saved
 from ..capture.rules import CaptureRules
+from ..store.db import write_transaction
 from ..store.models import Setting, db
 from . import capture
 from .clock import now_utc
@@ -49,7 +50,7 @@ def catch_up(actor: str, idle: int | None = None) -> Batch:
         row = Setting.get_or_none(Setting.key == _scan_key(actor))
     since = float(row.value) if row else started - FIRST_LOOK_BACK
     batch = _record_saves(actor, rules, recently_saved(rules, since), idle)
-    with db.atomic():
+    with write_transaction():
         (
             Setting.insert(key=_scan_key(actor), value=str(started))
             .on_conflict(conflict_target=[Setting.key], update={Setting.value: str(started)})

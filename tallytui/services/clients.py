@@ -8,6 +8,7 @@ from decimal import Decimal
 from ..domain.errors import Conflict
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import check_name
+from ..store.db import write_transaction
 from ..store.models import Client, Organisation, db
 from . import lookup
 from .clock import now_utc
@@ -70,7 +71,7 @@ def _refuse_duplicate(name: str, own_id: int | None = None) -> None:
 
 
 def add(changes: ClientChanges) -> ClientView:
-    with db.atomic():
+    with write_transaction():
         org = lookup.organisation()
         row = Client(currency=org.currency, created_at=now_utc())
         _apply(row, changes)
@@ -80,7 +81,7 @@ def add(changes: ClientChanges) -> ClientView:
 
 
 def update(name: str, changes: ClientChanges) -> ClientView:
-    with db.atomic():
+    with write_transaction():
         row = lookup.client(name)
         _apply(row, changes)
         _refuse_duplicate(row.name, row.id)

@@ -11,6 +11,7 @@ from peewee import JOIN
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.localtime import days_to_utc_range, format_utc, local_date, local_datetime
 from ..domain.timesheet import entry_state, is_locked
+from ..store.db import is_sqlite, write_transaction
 from ..store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
 from . import lookup
 from .clock import now_utc
@@ -145,7 +146,7 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
     if entry.source not in SOURCES:
         raise InvalidInput(f"source: {entry.source!r} is not one of {', '.join(SOURCES)}")
     _check_times(entry.start_utc, entry.end_utc)
-    with db.atomic():
+    with write_transaction():
         org = lookup.organisation()
         lookup.user(actor)
         owner = lookup.user(user or actor)
@@ -196,18 +197,24 @@ def list_entries(filters: EntryFilter) -> list[EntryView]:
         return [_view(row, org.timezone) for row in rows]
 
 
-def _load(entry_id: int) -> TimeEntry:
-    row = _entry_query().where(TimeEntry.id == entry_id).first()
+def _load(entry_id: int, lock: bool = False) -> TimeEntry:
+    """The entry with its related names; ``lock`` holds its row until the transaction ends
+    (PostgreSQL; SQLite writers already hold the database), so an invoice cannot bill it
+    between the checks and the change."""
+    query = _entry_query().where(TimeEntry.id == entry_id)
+    if lock and not is_sqlite():
+        query = query.for_update(of=TimeEntry)
+    row = query.first()
     if row is None:
         raise NotFound(f"entry {entry_id} does not exist")
     return row
 
 
 def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
-    with db.atomic():
+    with write_transaction():
         org = lookup.organisation()
         lookup.user(actor)
-        row = _load(entry_id)
+        row = _load(entry_id, lock=True)
         _check_editable(row, org.timezone, "edit")
         if changes.project is not None:
             row.project = lookup.project(changes.project)
@@ -223,15 +230,24 @@ def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
         if changes.billable is not None:
             row.billable = changes.billable
         row.updated_at = now_utc()
-        row.save()
+        row.save(
+            only=[
+                TimeEntry.project,
+                TimeEntry.start_utc,
+                TimeEntry.end_utc,
+                TimeEntry.description,
+                TimeEntry.billable,
+                TimeEntry.updated_at,
+            ]
+        )
         return get(row.id)
 
 
 def delete(actor: str, entry_id: int) -> EntryView:
-    with db.atomic():
+    with write_transaction():
         org = lookup.organisation()
         lookup.user(actor)
-        row = _load(entry_id)
+        row = _load(entry_id, lock=True)
         _check_editable(row, org.timezone, "delete")
         gone = _view(row, org.timezone)
         row.delete_instance()

@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.money import from_minor, round_money, to_minor
+from ..store.db import write_transaction
 from ..store.models import Client, Expense, Invoice, InvoiceLine, Project, User, db
 from . import lookup
 from .clock import now_utc
@@ -72,7 +73,7 @@ def _query():
 def add(actor: str, expense: NewExpense) -> ExpenseView:
     if (expense.amount is None) == (expense.quantity is None or expense.unit_price is None):
         raise InvalidInput("give either --amount, or --quantity with --unit-price")
-    with db.atomic():
+    with write_transaction():
         lookup.organisation()
         owner = lookup.user(actor)
         project = lookup.project(expense.project)

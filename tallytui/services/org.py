@@ -11,6 +11,7 @@ from ..domain.localtime import check_timezone, local_date
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import check_name, check_org_code, check_user_name
 from ..domain.rounding import parse_rounding
+from ..store.db import write_transaction
 from ..store.models import Organisation, User, db
 from . import lookup
 from .clock import now_utc
@@ -58,7 +59,7 @@ def init(settings: OrgSettings, admin: str) -> OrgView:
         rounding=r.spec() if (r := parse_rounding(settings.rounding)) else None,
     )
     admin = check_user_name(admin)
-    with db.atomic():
+    with write_transaction():
         if Organisation.select().exists():
             raise Conflict("this database already has an organisation; nothing was changed")
         now = now_utc()

@@ -16,6 +16,7 @@ from ..domain.names import check_name
 from ..domain.rates import Rate, rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import Schedule, parse_schedule
+from ..store.db import write_transaction
 from ..store.models import Client, Project, ProjectRate, UrlPattern, User, WatchFolder, db
 from . import lookup
 from .clock import now_utc
@@ -201,7 +202,7 @@ def add(changes: ProjectChanges) -> ProjectView:
         raise InvalidInput(
             "from: a new project's rate applies to all its time; use --from with `project set`"
         )
-    with db.atomic():
+    with write_transaction():
         lookup.organisation()
         row = Project(created_at=now_utc())
         _apply(row, changes)
@@ -216,7 +217,7 @@ def add(changes: ProjectChanges) -> ProjectView:
 def update(name: str, changes: ProjectChanges) -> ProjectView:
     if changes.rate_from is not None and changes.rate is None:
         raise InvalidInput("from: give the new rate with --rate")
-    with db.atomic():
+    with write_transaction():
         row = lookup.project(name)
         _apply(row, changes)
         _refuse_duplicate(row.name, row.id)

@@ -9,6 +9,7 @@ from peewee import fn
 
 from ..domain.errors import Conflict
 from ..domain.localtime import day_start
+from ..store.db import write_transaction
 from ..store.models import TimeEntry, TimesheetEvent, User, db
 from . import lookup
 from .clock import now_utc
@@ -31,7 +32,7 @@ def _record(owner: User, action: str, until: date, actor: User) -> None:
 
 def lock(actor: str, until: date, user: str | None = None) -> UserView:
     """Lock ``user``'s time up to and including ``until``."""
-    with db.atomic():
+    with write_transaction():
         lookup.organisation()
         acting = lookup.user(actor)
         owner = lookup.user(user or actor)
@@ -51,7 +52,7 @@ def unlock(actor: str, until: date, user: str | None = None) -> UserView:
 
     Invoiced and approved entries stay protected by their own rules.
     """
-    with db.atomic():
+    with write_transaction():
         lookup.organisation()
         acting = lookup.user(actor)
         owner = lookup.user(user or actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.names import check_user_name
+from ..store.db import write_transaction
 from ..store.models import User, db
 from . import lookup
 from .clock import now_utc
@@ -20,7 +21,7 @@ def add(name: str, role: str = "consultant") -> UserView:
     name = check_user_name(name)
     if role not in ROLES:
         raise InvalidInput(f"role: {role!r} is not one of {', '.join(ROLES)}")
-    with db.atomic():
+    with write_transaction():
         lookup.organisation()
         if User.select().where(User.name == name).exists():
             raise Conflict(f"user {name!r} exists already")
