@@ -517,14 +517,14 @@ def test_an_entry_changed_while_it_is_invoiced_is_never_unbilled(books, monkeypa
     entry_id = books["W00"][0]
     original = TimeEntry.get_by_id(entry_id)
     checked, go = threading.Event(), threading.Event()
-    real = entries._check_editable
+    real = entries.check_editable
 
     def paused(row, tz, verb):
         real(row, tz, verb)
         checked.set()
         go.wait(5)
 
-    monkeypatch.setattr(entries, "_check_editable", paused)
+    monkeypatch.setattr(entries, "check_editable", paused)
     outcome: dict[str, object] = {}
 
     def run(name, call):

@@ -1,8 +1,9 @@
 """Importing visited URLs from the browsers' history as heartbeats (`tally capture browser`).
 
-Each profile is read from just after where the previous import stopped, and its read
+Each profile is read from the second where the previous import stopped, and its read
 position moves in the same transaction as its heartbeats, so an import that is killed or run
-twice neither loses nor repeats a visit.
+twice neither loses nor repeats a visit (visits of that second are read again, and ``record``
+collapses them onto the heartbeats they already gave).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from . import capture
 
 @dataclass(frozen=True)
 class ImportSummary:
+    """What one import did, for the command's report."""
+
     profiles: int  # profiles read
-    visits_seen: int  # visits read since the cursors, matching a project rule or not
+    visits_seen: int  # visits read from the cursors' seconds on, matching a rule or not
     visits_kept: int  # visits matching a project rule
     heartbeats: int  # heartbeats stored (repeats within a minute are collapsed)
-    sessions: int  # sessions now covering the stretches that changed
+    sessions: int  # sessions re-derived by each profile's write, added up
 
 
 def import_history(
@@ -35,18 +38,20 @@ def import_history(
 ) -> ImportSummary:
     """Import the given profiles, or every profile found under ``home`` when none is given.
 
-    An unreadable profile does not stop the others: they are imported first, then one error
+    An unreadable history does not stop the others: they are imported first, then one error
     names every file that could not be read.
     """
     profiles = _profiles(firefox or (), chromium or (), home or Path.home())
     rules = capture.rules()
-    done: list[_Profile] = []
+    done: list[_Counts] = []
     failures = []
     for found in profiles:
         try:
-            done.append(_import_profile(actor, found, rules))
+            visits = browser.read_visits(found, capture.cursor(found.browser, str(found.path)))
         except TallyError as exc:
             failures.append(str(exc))
+            continue
+        done.append(_record(actor, found, visits, rules))
     if failures:
         raise TallyError("; ".join(failures))
     return ImportSummary(
@@ -69,24 +74,24 @@ def _profiles(
     ]
 
 
-class _Profile(NamedTuple):
+class _Counts(NamedTuple):
     seen: int
     kept: int
     stored: int
     sessions: int
 
 
-def _import_profile(actor: str, found: browser.Profile, rules: CaptureRules) -> _Profile:
-    """Record one profile's new visits; the cursor moves to the newest visit seen, matching
-    or not, so the same visits are not read again next time."""
-    name = str(found.path)
-    visits = browser.read_visits(found, capture.cursor(found.browser, name))
+def _record(
+    actor: str, found: browser.Profile, visits: Sequence[browser.Visit], rules: CaptureRules
+) -> _Counts:
+    """Record one profile's new visits; its cursor moves to the newest visit seen, matching
+    or not, so what lies before it is never read again."""
     if not visits:
-        return _Profile(0, 0, 0, 0)
+        return _Counts(0, 0, 0, 0)
     beats = _beats(visits, rules)
-    newest = capture.Cursor(found.browser, name, visits[-1].at)
+    newest = capture.Cursor(found.browser, str(found.path), visits[-1].at)
     recorded = capture.record(actor, beats, read_up_to=newest)
-    return _Profile(len(visits), len(beats), recorded.stored, recorded.sessions)
+    return _Counts(len(visits), len(beats), recorded.stored, recorded.sessions)
 
 
 def _beats(visits: Sequence[browser.Visit], rules: CaptureRules) -> list[capture.RawBeat]:

@@ -73,7 +73,7 @@ def _entry_query():
     )
 
 
-def _view(row: TimeEntry, tz: str) -> EntryView:
+def view(row: TimeEntry, tz: str) -> EntryView:
     day = local_date(row.start_utc, tz)
     invoice = row.invoice_line.invoice.number if row.invoice_line_id else None
     return EntryView(
@@ -92,14 +92,14 @@ def _view(row: TimeEntry, tz: str) -> EntryView:
     )
 
 
-def _check_times(start: int, end: int) -> None:
+def check_times(start: int, end: int) -> None:
     if end == start:
         raise InvalidInput("end: the entry has no length (end equals start)")
     if end < start:
         raise InvalidInput(f"end: {format_utc(end)} is before start {format_utc(start)}")
 
 
-def _check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
+def check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
     day = local_date(start, tz)
     if is_locked(day, owner.locked_until):
         raise Conflict(
@@ -108,7 +108,7 @@ def _check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
         )
 
 
-def _check_no_overlap(
+def check_no_overlap(
     owner: User, start: int, end: int, tz: str, ignore: int | None = None
 ) -> None:
     query = (
@@ -130,7 +130,7 @@ def _check_no_overlap(
         )
 
 
-def _check_editable(row: TimeEntry, tz: str, verb: str) -> None:
+def check_editable(row: TimeEntry, tz: str, verb: str) -> None:
     if row.invoice_line_id is not None:
         number = row.invoice_line.invoice.number
         raise Conflict(
@@ -139,13 +139,13 @@ def _check_editable(row: TimeEntry, tz: str, verb: str) -> None:
         )
     if row.approved_at is not None:
         raise Conflict(f"entry {row.id} is approved; the approval must be withdrawn first")
-    _check_unlocked(row.user, row.start_utc, tz, verb)
+    check_unlocked(row.user, row.start_utc, tz, verb)
 
 
 def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
     if entry.source not in SOURCES:
         raise InvalidInput(f"source: {entry.source!r} is not one of {', '.join(SOURCES)}")
-    _check_times(entry.start_utc, entry.end_utc)
+    check_times(entry.start_utc, entry.end_utc)
     with write_transaction():
         org = lookup.organisation()
         lookup.user(actor)
@@ -153,8 +153,8 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
         project = lookup.project(entry.project)
         if project.archived:
             raise Conflict(f"project {project.name!r} is archived")
-        _check_unlocked(owner, entry.start_utc, org.timezone, "add")
-        _check_no_overlap(owner, entry.start_utc, entry.end_utc, org.timezone)
+        check_unlocked(owner, entry.start_utc, org.timezone, "add")
+        check_no_overlap(owner, entry.start_utc, entry.end_utc, org.timezone)
         now = now_utc()
         row = TimeEntry.create(
             user=owner,
@@ -172,7 +172,7 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
 
 def get(entry_id: int) -> EntryView:
     with db.atomic():
-        return _view(_load(entry_id), lookup.organisation().timezone)
+        return view(load(entry_id), lookup.organisation().timezone)
 
 
 def list_entries(filters: EntryFilter) -> list[EntryView]:
@@ -194,10 +194,10 @@ def list_entries(filters: EntryFilter) -> list[EntryView]:
         if filters.user:
             query = query.where(TimeEntry.user == lookup.user(filters.user))
         rows = query.order_by(TimeEntry.start_utc, TimeEntry.id)
-        return [_view(row, org.timezone) for row in rows]
+        return [view(row, org.timezone) for row in rows]
 
 
-def _load(entry_id: int, lock: bool = False) -> TimeEntry:
+def load(entry_id: int, lock: bool = False) -> TimeEntry:
     """The entry with its related names; ``lock`` holds its row until the transaction ends
     (PostgreSQL; SQLite writers already hold the database), so an invoice cannot bill it
     between the checks and the change."""
@@ -214,16 +214,16 @@ def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
     with write_transaction():
         org = lookup.organisation()
         lookup.user(actor)
-        row = _load(entry_id, lock=True)
-        _check_editable(row, org.timezone, "edit")
+        row = load(entry_id, lock=True)
+        check_editable(row, org.timezone, "edit")
         if changes.project is not None:
             row.project = lookup.project(changes.project)
         start = row.start_utc if changes.start_utc is None else changes.start_utc
         end = row.end_utc if changes.end_utc is None else changes.end_utc
-        _check_times(start, end)
+        check_times(start, end)
         if start != row.start_utc or end != row.end_utc:
-            _check_unlocked(row.user, start, org.timezone, "move")
-            _check_no_overlap(row.user, start, end, org.timezone, ignore=row.id)
+            check_unlocked(row.user, start, org.timezone, "move")
+            check_no_overlap(row.user, start, end, org.timezone, ignore=row.id)
         row.start_utc, row.end_utc = start, end
         if changes.description is not None:
             row.description = changes.description.strip()
@@ -247,8 +247,8 @@ def delete(actor: str, entry_id: int) -> EntryView:
     with write_transaction():
         org = lookup.organisation()
         lookup.user(actor)
-        row = _load(entry_id, lock=True)
-        _check_editable(row, org.timezone, "delete")
-        gone = _view(row, org.timezone)
+        row = load(entry_id, lock=True)
+        check_editable(row, org.timezone, "delete")
+        gone = view(row, org.timezone)
         row.delete_instance()
         return gone
