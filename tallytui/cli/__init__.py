@@ -45,7 +45,9 @@ def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
     """
     ctx.obj = Settings(db_url=db_url, user_name=user_name)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from .tui import open_tui
+
+        open_tui(ctx.obj)
 
 
 for command in (

@@ -1,0 +1,24 @@
+"""``tally`` without a command: the terminal interface."""
+
+from __future__ import annotations
+
+from .app import Settings
+
+
+def open_tui(settings: Settings) -> None:
+    """Open the database first, so a bad ``--db`` is an ``error:`` line, not a broken screen."""
+    from ..services import org
+    from ..store.db import resolve_url
+    from ..ui.app import TallyApp
+    from ..ui.config import load_keymap
+    from ..ui.context import Session
+
+    settings.open()
+    current = org.current()
+    from ..services import lookup
+
+    lookup.user(settings.actor)
+    app = TallyApp(
+        Session(settings.actor, resolve_url(settings.db_url)), current.timezone, load_keymap()
+    )
+    app.run()

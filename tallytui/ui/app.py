@@ -1,0 +1,67 @@
+"""The application shell: areas as modes, one status line, errors as notifications."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from ..domain.localtime import local_date
+from ..services.clock import now_utc
+from .commands import JumpCommands
+from .context import Session
+from .messages import DataChanged
+from .screens.capture import CaptureScreen
+from .screens.projects import ProjectsScreen
+from .screens.review import ReviewScreen
+
+
+def styles_path() -> Path:
+    """The stylesheet inside an installed wheel, or in the source tree."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "styles", package.parent / "styles"):
+        if (candidate / "tally.tcss").is_file():
+            return candidate / "tally.tcss"
+    raise FileNotFoundError("tally.tcss is missing from the installation")
+
+
+class TallyApp(App):
+    TITLE = "tallytui"
+    CSS_PATH = styles_path()
+    MODES = {"review": ReviewScreen, "projects": ProjectsScreen, "capture": CaptureScreen}
+    DEFAULT_MODE = "review"
+    COMMANDS = App.COMMANDS | {JumpCommands}
+    BINDINGS = [
+        Binding("f2", "switch_mode('review')", "Review", id="app.review"),
+        Binding("f3", "switch_mode('projects')", "Clients & projects", id="app.projects"),
+        Binding("f4", "switch_mode('capture')", "Capture", id="app.capture"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self, session: Session, timezone: str, keymap: dict[str, str] | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.timezone = timezone
+        self.capture_running = False
+        if keymap:
+            self.set_keymap(keymap)
+
+    @property
+    def today(self) -> date:
+        return local_date(now_utc(), self.timezone)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failed database call is shown, never fatal."""
+        if event.state == WorkerState.ERROR:
+            self.notify(str(event.worker.error), title="Not done", severity="error", timeout=8)
+
+    @on(DataChanged)
+    def data_changed(self, event: DataChanged) -> None:
+        self.screen.post_message(DataChanged(event.summary))

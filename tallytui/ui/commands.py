@@ -1,0 +1,63 @@
+"""The command palette jumps to a client, project, week or invoice number."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..domain.errors import InvalidInput
+from ..domain.localtime import parse_date
+from ..services import clients, invoices, projects
+from ..store.models import db
+
+
+class JumpCommands(Provider):
+    async def startup(self) -> None:
+        worker = self.app.run_worker(self._targets, thread=True)
+        self.targets = await worker.wait()
+
+    @staticmethod
+    def _targets() -> list[tuple[str, str, str]]:
+        with db.connection_context():
+            found = [
+                ("project", p.name, f"{p.name} ({p.client})")
+                for p in projects.list_all(include_archived=False)
+            ]
+            found += [("client", c.name, c.name) for c in clients.list_all(False)]
+            found += [
+                ("invoice", i.number, f"{i.number} {i.client} {i.total} {i.currency}")
+                for i in invoices.list_invoices()
+            ]
+        return found
+
+    def _open(self, kind: str, name: str) -> None:
+        if kind == "invoice":
+            self.app.notify(f"invoice {name}: the invoicing area opens it")
+        else:
+            self.app.switch_mode("projects")
+            self.app.screen.focus_name(name)
+
+    def _week(self, day) -> None:
+        self.app.switch_mode("review")
+        screen = self.app.screen
+        screen.day = day
+        screen.load()
+
+    async def discover(self) -> Hits:
+        for kind, name, label in self.targets[:20]:
+            yield DiscoveryHit(f"{kind}: {label}", partial(self._open, kind, name))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        try:
+            day = parse_date(query.strip(), "week")
+            yield Hit(1.0, f"week of {day}", partial(self._week, day), help="open the week")
+        except InvalidInput:
+            pass
+        for kind, name, label in self.targets:
+            score = matcher.match(f"{kind} {label}")
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(f"{kind}: {label}"), partial(self._open, kind, name)
+                )

@@ -1,0 +1,120 @@
+"""Capture status: whether capture runs, what it watches, what it last saw, and warnings."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Label, RichLog, Static
+
+from ...domain.localtime import format_utc
+from ...services import capture, capture_run
+from ...store.models import Heartbeat, Project, WatchFolder, db
+from ..messages import DataChanged
+from ..widgets.status_line import StatusLine
+
+
+@dataclass(frozen=True)
+class CaptureState:
+    folders: tuple[tuple[str, str, bool], ...]  # project, folder, exists
+    urls: int
+    last_heartbeat: int | None
+
+
+class CaptureScreen(Screen):
+    BINDINGS = [Binding("c", "toggle_capture", "Start/stop capture", id="capture.toggle")]
+
+    running: reactive[bool] = reactive(False, bindings=True)
+
+    @dataclass
+    class Loaded(Message):
+        state: CaptureState
+
+    @dataclass
+    class Report(Message):
+        line: str
+
+    def compose(self) -> ComposeResult:
+        yield Label("Capture", id="title")
+        yield StatusLine(id="status")
+        with VerticalScroll(id="capture-body"):
+            yield Static("", id="capture-state")
+            yield Label("Log", classes="section")
+            yield RichLog(id="capture-log", max_lines=500, markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusLine)
+        status.user, status.database = self.app.session.actor, self.app.session.database
+        self.stop = threading.Event()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-load")
+    def load(self) -> None:
+        import os
+
+        with db.connection_context():
+            folders = tuple(
+                (f.project.name, f.path, os.path.isdir(f.path))
+                for f in WatchFolder.select(WatchFolder, Project)
+                .join(Project)
+                .order_by(Project.name, WatchFolder.path)
+            )
+            last = Heartbeat.select(Heartbeat.at).order_by(Heartbeat.at.desc()).scalar()
+            urls = len(capture.rules().urls)
+        self.post_message(self.Loaded(CaptureState(folders, urls, last)))
+
+    @on(Loaded)
+    def show(self, event: Loaded) -> None:
+        state = event.state
+        last = format_utc(state.last_heartbeat) if state.last_heartbeat else "none yet"
+        lines = [
+            f"[b]Capture[/b] {'running' if self.running else 'stopped'}",
+            f"Last heartbeat: {last}",
+            f"URL patterns: {state.urls}",
+            "",
+            "[b]Watched folders[/b]",
+        ]
+        for project, folder, exists in state.folders:
+            warning = "" if exists else "  [b]missing[/b]"
+            lines.append(f"{escape(project)}  {escape(folder)}{warning}")
+        if not state.folders:
+            lines.append("none: add one with w on the Clients & projects screen (F3)")
+        self.query_one("#capture-state", Static).update("\n".join(lines))
+        self.query_one(StatusLine).capturing = self.running
+
+    @on(Report)
+    def reported(self, event: Report) -> None:
+        self.query_one(RichLog).write(event.line)
+        self.app.post_message(DataChanged("capture"))
+
+    def action_toggle_capture(self) -> None:
+        if self.running:
+            self.stop.set()
+            self.running = False
+            self.load()
+            return
+        self.stop = threading.Event()
+        self.running = True
+        self.app.capture_running = True
+        self.run_capture(self.stop)
+        self.load()
+
+    @work(thread=True, exit_on_error=False, group="capture-run")
+    def run_capture(self, stop: threading.Event) -> None:
+        with db.connection_context():
+            capture_run.run(
+                self.app.session.actor, stop, lambda line: self.post_message(self.Report(line))
+            )
+        self.app.capture_running = False

@@ -1,0 +1,260 @@
+"""Clients and projects: list them, add them, and change what billing needs by key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from ...domain.errors import InvalidInput, TallyError
+from ...domain.money import parse_decimal
+from ...domain.schedule import parse_schedule
+from ...services import clients, projects
+from ...services.clients import ClientChanges
+from ...services.projects import ProjectChanges
+from ...services.views import ClientView, ProjectView
+from ...store.models import db
+from ..messages import DataChanged
+from ..modals.text_prompt import Check, TextPrompt
+from ..widgets.status_line import StatusLine
+
+
+def _checked(parse: Callable[[str], object]) -> Check:
+    def check(text: str) -> str | None:
+        try:
+            parse(text)
+        except TallyError as exc:
+            return str(exc)
+        return None
+
+    return check
+
+
+class ProjectsScreen(Screen):
+    BINDINGS = [
+        Binding("c", "new_client", "New client", id="projects.new_client"),
+        Binding("n", "new_project", "New project", id="projects.new_project"),
+        Binding("A", "address", "Client address", id="projects.address"),
+        Binding("r", "rate", "Rate", id="projects.rate"),
+        Binding("S", "schedule", "Schedule", id="projects.schedule"),
+        Binding("w", "watch", "Watch folder", id="projects.watch"),
+        Binding("U", "url", "URL pattern", id="projects.url"),
+    ]
+
+    project: reactive[ProjectView | None] = reactive(None, bindings=True)
+
+    @dataclass
+    class Loaded(Message):
+        clients: list[ClientView]
+        projects: list[ProjectView]
+
+    def compose(self) -> ComposeResult:
+        yield Label("Clients & projects", id="title")
+        yield StatusLine(id="status")
+        with Vertical(id="lists"):
+            yield Label("Projects", classes="section")
+            yield DataTable(id="project-table", cursor_type="row", zebra_stripes=True)
+            yield Label("Clients", classes="section")
+            yield DataTable(id="client-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#project-table", DataTable).add_columns(
+            "Project", "Client", "Rate", "Billable", "Schedule", "Approval", "Watching", "URLs"
+        )
+        self.query_one("#client-table", DataTable).add_columns(
+            "Client", "Currency", "Terms", "Tax", "E-mail", "VAT id", "Address"
+        )
+        status = self.query_one(StatusLine)
+        status.user, status.database = self.app.session.actor, self.app.session.database
+        self.projects: list[ProjectView] = []
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="projects-load")
+    def load(self) -> None:
+        with db.connection_context():
+            self.post_message(self.Loaded(clients.list_all(), projects.list_all()))
+
+    @on(Loaded)
+    def show(self, event: Loaded) -> None:
+        self.projects = event.projects
+        table = self.query_one("#project-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for p in event.projects:
+            table.add_row(
+                p.name,
+                p.client,
+                f"{p.rate} {p.currency}" if p.rate is not None else "no rate",
+                "yes" if p.billable else "no",
+                p.schedule,
+                (p.approver or "required") if p.approval_required else "-",
+                ", ".join(p.watch) or "-",
+                ", ".join(p.urls) or "-",
+                key=p.name,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        people = self.query_one("#client-table", DataTable)
+        people.clear()
+        for c in event.clients:
+            people.add_row(
+                c.name,
+                c.currency,
+                f"{c.payment_terms_days} d",
+                f"{c.tax_rate}%",
+                c.email,
+                c.vat_id,
+                c.address.replace("\n", ", ") or "missing",
+                key=c.name,
+            )
+        self._follow()
+
+    @on(DataTable.RowHighlighted, "#project-table")
+    def _follow(self, _event=None) -> None:
+        table = self.query_one("#project-table", DataTable)
+        index = table.cursor_row if table.row_count else None
+        self.project = self.projects[index] if index is not None and self.projects else None
+
+    def focus_name(self, name: str) -> None:
+        for table in self.query(DataTable):
+            if name in table.rows:
+                table.focus()
+                table.move_cursor(row=table.get_row_index(name))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("address", "rate", "schedule", "watch", "url") and self.project is None:
+            return None
+        return True
+
+    @work(thread=True, exit_on_error=False, group="projects-edit")
+    def save(self, change: Callable[[], object], summary: str) -> None:
+        with db.connection_context():
+            change()
+        self.app.call_from_thread(self.notify, summary)
+        self.app.post_message(DataChanged(summary))
+
+    def _ask(
+        self,
+        title: str,
+        value: str,
+        placeholder: str,
+        check: Check | None,
+        then: Callable[[str], None],
+    ) -> None:
+        self.app.push_screen(
+            TextPrompt(title, value, placeholder, check),
+            lambda text: text is not None and then(text),
+        )
+
+    def action_new_client(self) -> None:
+        self._ask(
+            "New client (name)",
+            "",
+            "Globex GmbH",
+            None,
+            lambda name: self.save(
+                lambda: clients.add(ClientChanges(name=name)), f"added client {name}"
+            ),
+        )
+
+    def action_new_project(self) -> None:
+        def check(text: str) -> str | None:
+            return (
+                None
+                if text.count("|") == 1 and all(text.split("|"))
+                else "give PROJECT|CLIENT, e.g. Shop|Globex GmbH"
+            )
+
+        def add(text: str) -> None:
+            name, client = (part.strip() for part in text.split("|"))
+            self.save(
+                lambda: projects.add(ProjectChanges(name=name, client=client)),
+                f"added project {name}",
+            )
+
+        self._ask("New project (project|client)", "", "Shop|Globex GmbH", check, add)
+
+    def action_address(self) -> None:
+        client = self.project.client
+        self._ask(
+            f"Address of {client} (use \\n for new lines)",
+            "",
+            "Street 1\\n12345 City",
+            None,
+            lambda text: self.save(
+                lambda: clients.update(client, ClientChanges(address=text.replace("\\n", "\n"))),
+                f"address of {client} saved",
+            ),
+        )
+
+    def action_rate(self) -> None:
+        name = self.project.name
+        self._ask(
+            f"Hourly rate of {name} (from today; the first rate covers all time)",
+            str(self.project.rate or ""),
+            "95.00",
+            _checked(lambda t: parse_decimal(t, "rate")),
+            lambda text: self.save(
+                lambda: projects.update(name, ProjectChanges(rate=Decimal(text))),
+                f"rate of {name} set",
+            ),
+        )
+
+    def action_schedule(self) -> None:
+        name = self.project.name
+        self._ask(
+            f"Billing schedule of {name}",
+            self.project.schedule,
+            "none|weekly|biweekly|monthly|every:N:days|weeks|months",
+            _checked(parse_schedule),
+            lambda text: self.save(
+                lambda: projects.update(name, ProjectChanges(schedule=text)),
+                f"schedule of {name} set",
+            ),
+        )
+
+    def action_watch(self) -> None:
+        name = self.project.name
+
+        def check(text: str) -> str | None:
+            return None if text.strip() else str(InvalidInput("watch: give a folder"))
+
+        self._ask(
+            f"Watch a folder for {name}",
+            "",
+            "~/src/project",
+            check,
+            lambda text: self.save(
+                lambda: projects.update(name, ProjectChanges(watch=(text,))),
+                f"{name} watches {text}",
+            ),
+        )
+
+    def action_url(self) -> None:
+        name = self.project.name
+        self._ask(
+            f"URL pattern for {name}",
+            "",
+            "github.com/acme/*",
+            None,
+            lambda text: self.save(
+                lambda: projects.update(name, ProjectChanges(urls=(text,))),
+                f"{name} matches {text}",
+            ),
+        )

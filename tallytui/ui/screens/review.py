@@ -1,0 +1,411 @@
+"""The weekly review: a week of sessions, their totals, and every fix by key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from ...domain.errors import InvalidInput
+from ...domain.localtime import local_datetime, local_to_utc, parse_clock, parse_date
+from ...services import entries, projects, review, timesheets
+from ...services.review import Change, Week
+from ...services.views import EntryView
+from ...store.models import db
+from ..messages import DataChanged
+from ..modals.confirm import Confirm
+from ..modals.entry_form import EntryDraft, EntryForm
+from ..modals.project_picker import ProjectPicker
+from ..modals.text_prompt import TextPrompt
+from ..widgets.status_line import StatusLine
+
+EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
+COLUMNS = ("", "Day", "Start", "End", "Hours", "Project", "Source", "Bill", "State", "Description")
+
+
+def hours(seconds: int) -> str:
+    return f"{seconds / 3600:.2f}"
+
+
+class ReviewScreen(Screen):
+    """One ISO week of the acting user's time."""
+
+    BINDINGS = [
+        Binding("left_square_bracket", "week(-1)", "Prev week", id="review.previous"),
+        Binding("right_square_bracket", "week(1)", "Next week", id="review.next"),
+        Binding("t", "this_week", "This week", id="review.today"),
+        Binding("g", "go_to", "Go to date", id="review.goto"),
+        Binding("space", "toggle_select", "Select", id="review.select"),
+        Binding("p", "retag", "Project", id="review.retag"),
+        Binding("e", "describe", "Describe", id="review.describe"),
+        Binding("r", "retime", "Trim", id="review.retime"),
+        Binding("s", "split", "Split", id="review.split"),
+        Binding("m", "merge", "Merge", id="review.merge"),
+        Binding("b", "toggle_billable", "Billable", id="review.billable"),
+        Binding("d,delete", "delete", "Delete", id="review.delete"),
+        Binding("a", "add", "Add", id="review.add"),
+        Binding("u", "undo", "Undo", id="review.undo"),
+        Binding("L", "lock", "Lock week", id="review.lock"),
+    ]
+
+    week: reactive[Week | None] = reactive(None, bindings=True)
+    selected: reactive[frozenset[int]] = reactive(frozenset(), bindings=True)
+    undo_stack: reactive[tuple[Change, ...]] = reactive((), bindings=True)
+    current: reactive[EntryView | None] = reactive(None, bindings=True)
+
+    @dataclass
+    class Loaded(Message):
+        week: Week
+
+    @dataclass
+    class Applied(Message):
+        change: Change
+        undoing: bool
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = date.today()
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="title")
+        yield StatusLine(id="status")
+        with Horizontal(id="body"):
+            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="totals"):
+                yield Static("", id="totals-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        status = self.query_one(StatusLine)
+        status.user, status.database = self.app.session.actor, self.app.session.database
+        self.day = self.app.today
+        self.load()
+
+    # Loading -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
+    def load(self) -> None:
+        with db.connection_context():
+            self.post_message(self.Loaded(review.week(self.day, self.app.session.actor)))
+
+    @on(Loaded)
+    def show(self, event: Loaded) -> None:
+        self.week = event.week
+        self.selected = frozenset(
+            i for i in self.selected if any(e.id == i for e in event.week.entries)
+        )
+        self._fill_table()
+        self._fill_totals()
+        week = event.week
+        self.query_one("#title", Label).update(
+            f"Week {week.first.isocalendar().week} · {week.first} – {week.last} · {week.user}"
+        )
+        self.query_one(StatusLine).locked_until = week.locked_until
+
+    def on_screen_resume(self) -> None:
+        if self.week is not None:
+            self.load()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.load()
+
+    def _fill_table(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self.current.id if self.current else None
+        table.clear()
+        shown_day = None
+        for entry in self.week.entries:
+            start = local_datetime(entry.start_utc, self.week.timezone)
+            end = local_datetime(entry.end_utc, self.week.timezone)
+            state = f"invoiced {entry.invoice}" if entry.invoice else entry.state
+            table.add_row(
+                "●" if entry.id in self.selected else "",
+                "" if entry.day == shown_day else start.strftime("%a %d"),
+                start.strftime("%H:%M"),
+                end.strftime("%H:%M" if end.date() == start.date() else "%a %H:%M"),
+                hours(entry.seconds),
+                entry.project,
+                entry.source,
+                "yes" if entry.billable else "no",
+                state,
+                entry.description,
+                key=str(entry.id),
+            )
+            shown_day = entry.day
+        if keep is not None and str(keep) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        self._follow_cursor()
+
+    def _fill_totals(self) -> None:
+        week = self.week
+        lines = [
+            f"[b]Week[/b]  {hours(week.seconds)} h, {hours(week.billable_seconds)} billable",
+            "",
+            "[b]Days[/b]",
+        ]
+        for day in week.days:
+            lines.append(f"{day.day:%a %d}  {hours(day.seconds):>6} h")
+        lines += ["", "[b]Projects[/b]"]
+        for p in week.projects:
+            lines += [escape(p.project), f"  {hours(p.seconds):>6} h  {p.amount:>10} {p.currency}"]
+        lines += ["", "[b]Clients[/b]"]
+        for c in week.clients:
+            money = ", ".join(f"{amount:>10} {currency}" for currency, amount in c.amounts)
+            lines += [escape(c.client), f"  {hours(c.seconds):>6} h  {money}"]
+        if week.expenses:
+            lines += ["", "[b]Expenses[/b]"]
+            for x in week.expenses:
+                lines.append(f"{x.day:%a %d} {escape(x.project)}  {x.amount} {x.currency}")
+        self.query_one("#totals-text", Static).update("\n".join(lines))
+
+    @on(DataTable.RowHighlighted)
+    def _follow_cursor(self, _event=None) -> None:
+        table = self.query_one(DataTable)
+        entry = None
+        if self.week is not None and table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            entry = next((e for e in self.week.entries if str(e.id) == key), None)
+        self.current = entry
+        status = self.query_one(StatusLine)
+        status.note = self._why_fixed(entry) if entry else ""
+
+    # What applies --------------------------------------------------------------------
+
+    def targets(self) -> list[EntryView]:
+        if self.week is None:
+            return []
+        if self.selected:
+            return [e for e in self.week.entries if e.id in self.selected]
+        return [self.current] if self.current else []
+
+    @staticmethod
+    def _why_fixed(entry: EntryView) -> str:
+        if entry.invoice:
+            return f"entry {entry.id} is billed on {entry.invoice}: edits are off"
+        if entry.state != "open":
+            return f"entry {entry.id} is {entry.state}: edits are off"
+        return ""
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in EDITS:
+            chosen = self.targets()
+            if not chosen or any(self._why_fixed(e) for e in chosen):
+                return None
+            if action == "merge" and len(chosen) < 2:
+                return None
+            if action in ("split", "retime", "describe") and len(chosen) != 1:
+                return None
+        if action == "undo" and not self.undo_stack:
+            return None
+        if action == "toggle_select" and self.current is None:
+            return None
+        return True
+
+    # Navigation ----------------------------------------------------------------------
+
+    def action_week(self, step: int) -> None:
+        self.day += timedelta(days=7 * step)
+        self.selected = frozenset()
+        self.load()
+
+    def action_this_week(self) -> None:
+        self.day = self.app.today
+        self.load()
+
+    def action_go_to(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_date(text, "date")
+            except InvalidInput as exc:
+                return str(exc)
+            return None
+
+        def go(text: str | None) -> None:
+            if text:
+                self.day = parse_date(text, "date")
+                self.load()
+
+        self.app.push_screen(
+            TextPrompt("Go to the week of", self.day.isoformat(), "YYYY-MM-DD", check), go
+        )
+
+    def action_toggle_select(self) -> None:
+        if self.current is not None:
+            self.selected = self.selected ^ {self.current.id}
+            self._fill_table()
+
+    # Edits ---------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="review-edit")
+    def apply(self, edit: Callable[[], Change], undoing: bool = False) -> None:
+        with db.connection_context():
+            change = edit()
+        self.post_message(self.Applied(change, undoing))
+
+    @on(Applied)
+    def applied(self, event: Applied) -> None:
+        if event.undoing:
+            self.undo_stack = self.undo_stack[:-1]
+        else:
+            self.undo_stack = (*self.undo_stack, event.change)[-50:]
+        self.selected = frozenset()
+        self.notify(event.change.summary)
+        self.app.post_message(DataChanged(event.change.summary))
+
+    def _ids(self) -> list[int]:
+        return [e.id for e in self.targets()]
+
+    def action_retag(self) -> None:
+        ids = self._ids()
+        self.pick_project(
+            lambda name: (
+                name and self.apply(lambda: review.retag(self.app.session.actor, ids, name))
+            )
+        )
+
+    @work(thread=True, exit_on_error=False, group="review-load")
+    def pick_project(self, then: Callable[[str | None], object]) -> None:
+        with db.connection_context():
+            choices = [(p.name, p.client) for p in projects.list_all(include_archived=False)]
+        self.app.call_from_thread(self.app.push_screen, ProjectPicker(choices), then)
+
+    def action_describe(self) -> None:
+        [entry] = self.targets()
+        self.app.push_screen(
+            TextPrompt(f"Description of entry {entry.id}", entry.description),
+            lambda text: (
+                text is not None
+                and self.apply(lambda: review.describe(self.app.session.actor, [entry.id], text))
+            ),
+        )
+
+    def _clock_check(self, text: str) -> str | None:
+        try:
+            for part in text.split("-"):
+                parse_clock(part.strip(), "time")
+        except InvalidInput as exc:
+            return str(exc)
+        return None
+
+    def _instant(self, entry: EntryView, clock: str, not_before: int | None = None) -> int:
+        """A wall-clock time on the entry's day (the next day if it would fall before)."""
+        moment = local_to_utc(entry.day, parse_clock(clock.strip()), self.week.timezone)
+        if not_before is not None and moment <= not_before:
+            moment = local_to_utc(
+                entry.day + timedelta(days=1), parse_clock(clock.strip()), self.week.timezone
+            )
+        return moment
+
+    def action_split(self) -> None:
+        [entry] = self.targets()
+
+        def split(text: str | None) -> None:
+            if text:
+                at = self._instant(entry, text, entry.start_utc)
+                self.apply(lambda: review.split(self.app.session.actor, entry.id, at))
+
+        self.app.push_screen(
+            TextPrompt(f"Split entry {entry.id} at", "", "HH:MM", self._clock_check), split
+        )
+
+    def action_retime(self) -> None:
+        [entry] = self.targets()
+        tz = self.week.timezone
+        current = (
+            f"{local_datetime(entry.start_utc, tz):%H:%M}-{local_datetime(entry.end_utc, tz):%H:%M}"
+        )
+
+        def check(text: str) -> str | None:
+            if text.count("-") != 1:
+                return "give start-end, e.g. 09:15-10:30"
+            return self._clock_check(text)
+
+        def retime(text: str | None) -> None:
+            if text:
+                first, last = text.split("-")
+                start = self._instant(entry, first)
+                end = self._instant(entry, last, start)
+                self.apply(lambda: review.retime(self.app.session.actor, entry.id, start, end))
+
+        self.app.push_screen(
+            TextPrompt(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", check), retime
+        )
+
+    def action_merge(self) -> None:
+        ids = self._ids()
+        self.apply(lambda: review.merge(self.app.session.actor, ids))
+
+    def action_toggle_billable(self) -> None:
+        chosen = self.targets()
+        billable = not all(e.billable for e in chosen)
+        ids = [e.id for e in chosen]
+        self.apply(lambda: review.set_billable(self.app.session.actor, ids, billable))
+
+    def action_delete(self) -> None:
+        ids = self._ids()
+        self.app.push_screen(
+            Confirm(
+                f"Delete {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}?",
+                "u undoes it afterwards.",
+            ),
+            lambda yes: yes and self.apply(lambda: review.delete(self.app.session.actor, ids)),
+        )
+
+    def action_undo(self) -> None:
+        change = self.undo_stack[-1]
+        self.apply(lambda: review.undo(self.app.session.actor, change), undoing=True)
+
+    def action_add(self) -> None:
+        self.open_entry_form()
+
+    @work(thread=True, exit_on_error=False, group="review-load")
+    def open_entry_form(self) -> None:
+        with db.connection_context():
+            names = [p.name for p in projects.list_all(include_archived=False)]
+        day = self.current.day if self.current else min(self.app.today, self.week.last)
+        self.app.call_from_thread(self.app.push_screen, EntryForm(names, day), self.save_entry)
+
+    def save_entry(self, draft: EntryDraft | None) -> None:
+        if draft is None:
+            return
+        tz = self.week.timezone
+        start = local_to_utc(draft.day, draft.start, tz)
+        end = local_to_utc(draft.day, draft.end, tz)
+        if end <= start:
+            end = local_to_utc(draft.day + timedelta(days=1), draft.end, tz)
+        new = entries.NewEntry(draft.project, start, end, draft.description, draft.billable)
+
+        def add() -> Change:
+            created = entries.add(self.app.session.actor, new)
+            return Change((), (created.id,), f"added {created.project} on {created.day}")
+
+        self.apply(add)
+
+    def action_lock(self) -> None:
+        last = self.week.last
+        self.app.push_screen(
+            Confirm(
+                f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
+                "Locked time can be invoiced; it can no longer be edited.",
+            ),
+            lambda yes: yes and self.lock(last),
+        )
+
+    @work(thread=True, exit_on_error=False, group="review-edit")
+    def lock(self, until: date) -> None:
+        with db.connection_context():
+            timesheets.lock(self.app.session.actor, until)
+        self.app.call_from_thread(self.notify, f"timesheet locked until {until}")
+        self.app.post_message(DataChanged("locked"))
