@@ -96,11 +96,12 @@ _SCHEMAS = {
 
 
 def discover(home: Path) -> list[Profile]:
-    """Every Firefox and Chromium-family profile with a history under ``home``."""
+    """Every Firefox and Chromium-family profile with a history under ``home``, by resolved
+    path as ``profile`` names them, so both find the same read position."""
     firefox = [path for pattern in FIREFOX_GLOBS for path in home.glob(pattern)]
     chromium = [path for folder in CHROMIUM_FOLDERS for path in home.glob(f"{folder}/*/History")]
-    return [Profile(FIREFOX, p) for p in sorted(firefox) if p.is_file()] + [
-        Profile(CHROMIUM, p) for p in sorted(chromium) if p.is_file()
+    return [Profile(FIREFOX, p.resolve()) for p in sorted(firefox) if p.is_file()] + [
+        Profile(CHROMIUM, p.resolve()) for p in sorted(chromium) if p.is_file()
     ]
 
 
@@ -127,7 +128,9 @@ def read_visits(profile: Profile, since_utc: int | None) -> list[Visit]:
                 return [Visit(at_us, url) for at_us, url in rows]
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise TallyError(f"cannot read the {schema.label} history {profile.path}: {reason}") from exc
+        raise TallyError(
+            f"cannot read the {schema.label} history {profile.path}: {reason}"
+        ) from exc
 
 
 def _copy(live: Path, folder: Path) -> Path:

@@ -94,13 +94,25 @@ class CaptureRules:
         return None
 
     def ignored(self, path: str) -> bool:
-        """VCS, dependency and build folders, editor swap and temp files, user patterns."""
+        """VCS, dependency and build folders, editor swap and temp files, user patterns.
+
+        Only folders below the watched folder count: a project living in
+        ``~/clients/build/acme`` is not ignored for the name of a folder above it.
+        """
         pure = PurePath(path)
-        if any(part in IGNORED_DIRS for part in pure.parts[:-1]):
+        inside = pure.parts[self._watched_depth(pure) : -1]
+        if any(self.ignored_dir(part) for part in inside):
             return True
         name = pure.name
         patterns = (*IGNORED_FILES, *self.ignore)
         return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(path, p) for p in patterns)
+
+    def _watched_depth(self, pure: PurePath) -> int:
+        """How many leading parts of ``pure`` the deepest watched folder takes (0: none)."""
+        for depth in range(len(pure.parts) - 1, 0, -1):
+            if str(PurePath(*pure.parts[:depth])) in self.folders:
+                return depth
+        return 0
 
     def ignored_dir(self, name: str) -> bool:
         return name in IGNORED_DIRS or any(fnmatch.fnmatchcase(name, p) for p in self.ignore)
@@ -130,12 +142,13 @@ def clean_url(url: str) -> str | None:
     """``host/path`` of an http(s) URL without scheme, credentials, query or fragment."""
     try:
         parts = urlsplit(url)
+        number = parts.port  # raises for a port that is not a number from 0 to 65535
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.lower()
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    port = f":{number}" if number and number not in (80, 443) else ""
     return f"{host}{port}{parts.path or '/'}".rstrip("/") or host
 
 

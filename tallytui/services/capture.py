@@ -9,6 +9,7 @@ sessions — is never touched and never overlapped.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ def _collapse(user: User, beats: Sequence[RawBeat]) -> list[RawBeat]:
         .where(
             (Heartbeat.user == user)
             & (Heartbeat.at > ordered[0].at - COLLAPSE)
-            & (Heartbeat.at <= ordered[-1].at)
+            & (Heartbeat.at < ordered[-1].at + COLLAPSE)
         )
         .tuples()
     )
@@ -179,20 +180,30 @@ def _after(day: date, tz: str) -> int:
     return day_start(day + timedelta(days=1), tz)
 
 
+def _run_start(user: User, since: int, idle: int) -> int:
+    """The first heartbeat of the run of heartbeats (gaps within ``idle``) that reaches
+    ``since``: sessions are derived from there, so none is cut off or lost at the seam."""
+    earlier = (
+        Heartbeat.select(Heartbeat.at)
+        .where((Heartbeat.user == user) & (Heartbeat.at < since) & Heartbeat.project.is_null(False))
+        .order_by(Heartbeat.at.desc())
+        .tuples()
+    )
+    for (at,) in earlier.iterator():
+        if since - at > idle:
+            break
+        since = at
+    return since
+
+
 def _rederive(user: User, since: int, idle: int) -> int:
     """Replace the open capture sessions of ``user`` from ``since`` on; returns how many
     sessions now cover that stretch."""
     tz = lookup.organisation().timezone
     mine = TimeEntry.user == user
     open_sessions = mine & (TimeEntry.source == "capture") & ~_protected(user, tz)
-    straddling = (
-        TimeEntry.select(TimeEntry.start_utc)
-        .where(open_sessions & (TimeEntry.end_utc >= since) & (TimeEntry.start_utc < since))
-        .order_by(TimeEntry.start_utc)
-        .scalar()
-    )
-    since = min(since, straddling) if straddling is not None else since
-    TimeEntry.delete().where(open_sessions & (TimeEntry.end_utc >= since)).execute()
+    since = _run_start(user, since, idle)
+    TimeEntry.delete().where(open_sessions & (TimeEntry.start_utc >= since)).execute()
     beats = list(
         Heartbeat.select(Heartbeat.at, Heartbeat.project, Heartbeat.target)
         .where(
@@ -247,11 +258,11 @@ def _rederive(user: User, since: int, idle: int) -> int:
 
 
 def _describe(session: Session, beats: list[tuple[int, int, str]]) -> str:
-    """The files or pages most worked on in the session, by name."""
+    """The files or pages most worked on in the session, by name (``beats`` sorted by time)."""
+    first = bisect_left(beats, (session.start,))
+    last = bisect_left(beats, (session.end,))
     names = Counter(
-        _short(target)
-        for at, project, target in beats
-        if project == session.project_id and session.start <= at < session.end
+        _short(target) for _, project, target in beats[first:last] if project == session.project_id
     )
     return ", ".join(name for name, _ in names.most_common(3))
 
