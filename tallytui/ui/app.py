@@ -8,7 +8,6 @@ from pathlib import Path
 from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
 
 from ..domain.localtime import local_date
 from ..services.clock import now_utc
@@ -55,12 +54,6 @@ class TallyApp(App):
     @property
     def today(self) -> date:
         return local_date(now_utc(), self.timezone)
-
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        """A failed database call is shown, never fatal."""
-        if event.state == WorkerState.ERROR:
-            self.notify(str(event.worker.error), title="Not done", severity="error", timeout=8)
 
     @on(DataChanged)
     def data_changed(self, event: DataChanged) -> None:

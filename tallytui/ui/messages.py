@@ -8,7 +8,8 @@ from textual.message import Message
 
 
 @dataclass
-class DataChanged(Message):
-    """Posted to the app after any write, so every screen shows current data."""
+class DataChanged(Message, bubble=False):
+    """Posted to the app after any write; the app hands it to the screen on show, which
+    reloads. It does not bubble, or the screen's copy would come back to the app."""
 
     summary: str = ""

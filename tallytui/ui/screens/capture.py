@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Label, RichLog, Static
 
 from ...domain.localtime import format_utc
@@ -20,6 +19,7 @@ from ...services import capture, capture_run
 from ...store.models import Heartbeat, Project, WatchFolder, db
 from ..messages import DataChanged
 from ..widgets.status_line import StatusLine
+from .base import AreaScreen
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class CaptureState:
     last_heartbeat: int | None
 
 
-class CaptureScreen(Screen):
+class CaptureScreen(AreaScreen):
     BINDINGS = [Binding("c", "toggle_capture", "Start/stop capture", id="capture.toggle")]
 
     running: reactive[bool] = reactive(False, bindings=True)
@@ -52,8 +52,7 @@ class CaptureScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        status = self.query_one(StatusLine)
-        status.user, status.database = self.app.session.actor, self.app.session.database
+        super().on_mount()
         self.stop = threading.Event()
         self.load()
 

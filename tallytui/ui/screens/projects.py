@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from ...domain.errors import InvalidInput, TallyError
@@ -26,6 +25,7 @@ from ...store.models import db
 from ..messages import DataChanged
 from ..modals.text_prompt import Check, TextPrompt
 from ..widgets.status_line import StatusLine
+from .base import AreaScreen
 
 
 def _checked(parse: Callable[[str], object]) -> Check:
@@ -39,7 +39,7 @@ def _checked(parse: Callable[[str], object]) -> Check:
     return check
 
 
-class ProjectsScreen(Screen):
+class ProjectsScreen(AreaScreen):
     BINDINGS = [
         Binding("c", "new_client", "New client", id="projects.new_client"),
         Binding("n", "new_project", "New project", id="projects.new_project"),
@@ -74,8 +74,7 @@ class ProjectsScreen(Screen):
         self.query_one("#client-table", DataTable).add_columns(
             "Client", "Currency", "Terms", "Tax", "E-mail", "VAT id", "Address"
         )
-        status = self.query_one(StatusLine)
-        status.user, status.database = self.app.session.actor, self.app.session.database
+        super().on_mount()
         self.projects: list[ProjectView] = []
         self.load()
 

@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain.errors import InvalidInput
@@ -28,6 +27,7 @@ from ..modals.entry_form import EntryDraft, EntryForm
 from ..modals.project_picker import ProjectPicker
 from ..modals.text_prompt import TextPrompt
 from ..widgets.status_line import StatusLine
+from .base import AreaScreen
 
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
 COLUMNS = ("", "Day", "Start", "End", "Hours", "Project", "Source", "Bill", "State", "Description")
@@ -37,7 +37,7 @@ def hours(seconds: int) -> str:
     return f"{seconds / 3600:.2f}"
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(AreaScreen):
     """One ISO week of the acting user's time."""
 
     BINDINGS = [
@@ -88,8 +88,7 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
-        status = self.query_one(StatusLine)
-        status.user, status.database = self.app.session.actor, self.app.session.database
+        super().on_mount()
         self.day = self.app.today
         self.load()
 
@@ -400,11 +399,11 @@ class ReviewScreen(Screen):
                 f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
                 "Locked time can be invoiced; it can no longer be edited.",
             ),
-            lambda yes: yes and self.lock(last),
+            lambda yes: yes and self.lock_week(last),
         )
 
     @work(thread=True, exit_on_error=False, group="review-edit")
-    def lock(self, until: date) -> None:
+    def lock_week(self, until: date) -> None:
         with db.connection_context():
             timesheets.lock(self.app.session.actor, until)
         self.app.call_from_thread(self.notify, f"timesheet locked until {until}")

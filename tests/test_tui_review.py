@@ -1,0 +1,191 @@
+"""The weekly review driven by keys through Textual's Pilot, asserting on the database."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from textual.worker import WorkerState
+
+from tallytui.domain.localtime import parse_instant
+from tallytui.services import entries, timesheets
+from tallytui.store.db import open_database
+from tallytui.store.models import TimeEntry, db
+from tallytui.ui.app import TallyApp
+from tallytui.ui.context import Session
+from tallytui.ui.screens.review import ReviewScreen
+
+TZ = "Europe/Berlin"
+
+
+def at(text: str) -> int:
+    return parse_instant(text, TZ)
+
+
+@pytest.fixture
+def week(org):
+    """Three entries on Tuesday 2026-11-17 for anna (TALLY_NOW is Friday the 20th)."""
+    org.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
+    open_database(os.environ["TALLY_DB"])
+    for start, end, text in (("09:00", "10:00", "design"), ("10:00", "11:30", "build"),
+                             ("13:00", "14:00", "review")):
+        entries.add("anna", entries.NewEntry("Web", at(f"2026-11-17 {start}"),
+                                             at(f"2026-11-17 {end}"), text))
+    yield
+    db.close()
+
+
+def rows() -> list[tuple[str, str, int, int, bool]]:
+    return [(e.project.name, e.description, e.start_utc, e.end_utc, e.billable)
+            for e in TimeEntry.select().order_by(TimeEntry.start_utc)]
+
+
+async def settle(app, pilot) -> None:
+    """Wait until no worker runs and the messages they posted are handled."""
+    quiet = 0
+    for _ in range(500):
+        await pilot.pause(0.01)
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
+    raise AssertionError(f"the app did not settle: {[(w.name, w.state) for w in app.workers]}")
+
+
+def new_app() -> TallyApp:
+    return TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ)
+
+
+async def start(app, pilot) -> ReviewScreen:
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+async def test_week_shows_entries_and_navigates(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        assert len(screen.week.entries) == 3
+        assert screen.week.first == date(2026, 11, 16)
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert screen.week.first == date(2026, 11, 9) and screen.week.entries == ()
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert screen.week.first == date(2026, 11, 16)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-03", "enter")
+        await settle(app, pilot)
+        assert screen.week.first == date(2026, 11, 2)
+
+
+async def test_retag_through_the_picker_and_undo(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await pilot.press(*"ap", "enter")
+        await settle(app, pilot)
+        assert [r[0] for r in rows()] == ["Api", "Web", "Web"]
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert [r[0] for r in rows()] == ["Web", "Web", "Web"]
+
+
+async def test_describe_split_trim_and_billable(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("e", "ctrl+a", "ctrl+k", *"Kick-off", "enter")
+        await settle(app, pilot)
+        assert rows()[0][1] == "Kick-off"
+        await pilot.press("s", *"09:20", "enter")
+        await settle(app, pilot)
+        assert [(r[2], r[3]) for r in rows()][:2] == [
+            (at("2026-11-17 09:00"), at("2026-11-17 09:20")),
+            (at("2026-11-17 09:20"), at("2026-11-17 10:00"))]
+        await pilot.press("r", "ctrl+a", "ctrl+k", *"08:45-09:20", "enter")
+        await settle(app, pilot)
+        assert rows()[0][2:4] == (at("2026-11-17 08:45"), at("2026-11-17 09:20"))
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert rows()[0][4] is False
+
+
+async def test_select_merge_and_delete(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("space", "down", "space", "m")
+        await settle(app, pilot)
+        assert [(r[2], r[3], r[1]) for r in rows()][0] == (
+            at("2026-11-17 09:00"), at("2026-11-17 11:30"), "design; build")
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert len(rows()) == 1
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert len(rows()) == 2
+
+
+async def test_add_entry_from_the_form(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#project").value = "Api"
+        form.query_one("#day").value = "2026-11-18"
+        form.query_one("#start").value = "08:00"
+        form.query_one("#end").value = "09:15"
+        form.query_one("#description").value = "Standup"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert ("Api", "Standup", at("2026-11-18 08:00"), at("2026-11-18 09:15"), True) in rows()
+
+
+async def test_form_names_the_wrong_field(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#project").value = "Nope"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "project: 'Nope' is not a project" in str(form.query_one("#form-error").render())
+        assert len(rows()) == 3
+
+
+async def test_lock_week_then_edits_are_off(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("L", "y")
+        await settle(app, pilot)
+        assert screen.week.locked_until == date(2026, 11, 22)
+        assert screen.check_action("retag", ()) is None
+        assert "locked" in screen.query_one("StatusLine").note
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.screen is screen  # no picker opened
+        assert [r[0] for r in rows()] == ["Web", "Web", "Web"]
+
+
+async def test_a_refused_edit_is_a_notification_not_a_crash(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await start(app, pilot)
+        timesheets.lock("anna", date(2026, 11, 17))  # behind the screen's back
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert app.is_running and app.screen is screen
+        assert any("locked until 2026-11-17" in n.message for n in app._notifications)
+        assert all(r[4] for r in rows())
