@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: run test bench lint demo clean
+.PHONY: run test bench lint demo clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,15 @@ demo: $(STAMP)
 	$(BIN)/tally demo --db $(DEMO_DB)
 
 run: demo
-	$(BIN)/tally --db $(DEMO_DB) entry list
+	TALLY_USER=$${TALLY_USER:-$$(id -un)} $(BIN)/tally --db $(DEMO_DB)
 
-test: $(STAMP)
+# The end-to-end tests drive the real terminal interface in tmux.
+system-packages:
+	@command -v tmux >/dev/null || { \
+	  command -v apt-get >/dev/null || { echo "make test needs tmux; install it"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; }
+
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)

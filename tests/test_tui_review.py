@@ -189,3 +189,39 @@ async def test_a_refused_edit_is_a_notification_not_a_crash(week):
         assert app.is_running and app.screen is screen
         assert any("locked until 2026-11-17" in n.message for n in app._notifications)
         assert all(r[4] for r in rows())
+
+
+async def test_expenses_add_edit_and_delete_from_the_review(week):
+    from tallytui.store.models import Expense
+
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#project").value = "Web"
+        form.query_one("#day").value = "2026-11-18"
+        form.query_one("#quantity").value = "120"
+        form.query_one("#unit_price").value = "0.30"
+        form.query_one("#unit").value = "km"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [expense] = Expense.select()
+        assert (expense.amount_minor, expense.unit) == (3600, "km")
+        assert [x.amount for x in screen.week.expenses] == [expense.amount_minor / 100]
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        app.screen.query_one("#unit_price").value = "0.35"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert Expense.get().amount_minor == 4200
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert Expense.select().count() == 0

@@ -174,45 +174,88 @@ def expense():
     """Expenses billed as product lines."""
 
 
-@expense.command("add")
-@click.option("--project", required=True, help="Project name.")
-@click.option("--date", "day", required=True, metavar="DATE", help="Day of the expense.")
-@click.option("--amount", default=None, help="Total amount, or use --quantity and --unit-price.")
-@click.option("--quantity", default=None, help="Number of units.")
-@click.option("--unit-price", default=None, help="Price of one unit.")
-@click.option("--unit", default="", help="Unit name, e.g. km or night.")
-@click.option("--category", default="", help="Category, e.g. travel.")
-@click.option("--description", default="", help="What it was.")
-@click.option("--billable/--non-billable", default=None, help="Default: the project's setting.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def expense_add(
-    project, day, amount, quantity, unit_price, unit, category, description, billable, as_json
-):
-    """Add an expense."""
+_EXPENSE_OPTIONS = [
+    click.option("--project", required=True, help="Project name."),
+    click.option("--date", "day", required=True, metavar="DATE", help="Day of the expense."),
+    click.option(
+        "--amount", default=None, help="Total amount, or use --quantity and --unit-price."
+    ),
+    click.option("--quantity", default=None, help="Number of units."),
+    click.option("--unit-price", default=None, help="Price of one unit."),
+    click.option("--unit", default="", help="Unit name, e.g. km or night."),
+    click.option("--category", default="", help="Category, e.g. travel."),
+    click.option("--description", default="", help="What it was."),
+    click.option("--billable/--non-billable", default=None, help="Default: the project's setting."),
+    click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+]
+
+
+def expense_options(func):
+    for option in reversed(_EXPENSE_OPTIONS):
+        func = option(func)
+    return func
+
+
+def _new_expense(project, day, amount, quantity, unit_price, unit, category, description, billable):
     from ..services import expenses
     from . import parse
+
+    return expenses.NewExpense(
+        project=project,
+        day=parse.day(day, "--date"),
+        amount=parse.amount(amount, "--amount"),
+        quantity=parse.amount(quantity, "--quantity"),
+        unit_price=parse.amount(unit_price, "--unit-price"),
+        unit=unit,
+        category=category,
+        description=description,
+        billable=billable,
+    )
+
+
+@expense.command("add")
+@expense_options
+def expense_add(as_json, **fields):
+    """Add an expense."""
+    from ..services import expenses
     from .output import expense_json
 
     s = settings()
     s.open()
-    view = expenses.add(
-        s.actor,
-        expenses.NewExpense(
-            project=project,
-            day=parse.day(day, "--date"),
-            amount=parse.amount(amount, "--amount"),
-            quantity=parse.amount(quantity, "--quantity"),
-            unit_price=parse.amount(unit_price, "--unit-price"),
-            unit=unit,
-            category=category,
-            description=description,
-            billable=billable,
-        ),
-    )
+    view = expenses.add(s.actor, _new_expense(**fields))
     if as_json:
         emit_json(expense_json(view))
     else:
         click.echo(f"added expense {view.id}: {view.amount} {view.currency} on {view.project}")
+
+
+@expense.command("edit")
+@click.argument("expense_id", type=int)
+@expense_options
+def expense_edit(expense_id, as_json, **fields):
+    """Replace an uninvoiced expense's details (give them all, as for add)."""
+    from ..services import expenses
+    from .output import expense_json
+
+    s = settings()
+    s.open()
+    view = expenses.edit(s.actor, expense_id, _new_expense(**fields))
+    if as_json:
+        emit_json(expense_json(view))
+    else:
+        click.echo(f"updated expense {view.id}: {view.amount} {view.currency} on {view.project}")
+
+
+@expense.command("delete")
+@click.argument("expense_id", type=int)
+def expense_delete(expense_id):
+    """Delete an uninvoiced expense."""
+    from ..services import expenses
+
+    s = settings()
+    s.open()
+    gone = expenses.delete(s.actor, expense_id)
+    click.echo(f"deleted expense {gone.id} ({gone.project}, {gone.day})")
 
 
 @expense.command("list")

@@ -108,9 +108,7 @@ def check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
         )
 
 
-def check_no_overlap(
-    owner: User, start: int, end: int, tz: str, ignore: int | None = None
-) -> None:
+def check_no_overlap(owner: User, start: int, end: int, tz: str, ignore: int | None = None) -> None:
     query = (
         TimeEntry.select(TimeEntry, Project)
         .join(Project)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from peewee import JOIN
 
-from ..domain.errors import Conflict, InvalidInput
+from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.money import from_minor, round_money, to_minor
 from ..store.db import write_transaction
 from ..store.models import Client, Expense, Invoice, InvoiceLine, Project, User, db
@@ -70,37 +70,67 @@ def _query():
     )
 
 
-def add(actor: str, expense: NewExpense) -> ExpenseView:
+def _fill(row: Expense, expense: NewExpense) -> None:
+    """Set ``row`` from ``expense``: an amount, or quantity × unit price rounded half-up."""
     if (expense.amount is None) == (expense.quantity is None or expense.unit_price is None):
         raise InvalidInput("give either --amount, or --quantity with --unit-price")
+    project = lookup.project(expense.project)
+    if project.archived:
+        raise Conflict(f"project {project.name!r} is archived")
+    currency = project.client.currency
+    if expense.amount is not None:
+        quantity, unit_price, amount = Decimal(1), expense.amount, expense.amount
+    else:
+        quantity, unit_price = expense.quantity, expense.unit_price
+        amount = round_money(quantity * unit_price, currency)
+    if amount <= 0:
+        raise InvalidInput("amount: an expense must be above 0 (credit notes correct invoices)")
+    row.project = project
+    row.spent_on = expense.day
+    row.quantity_hundredths = _hundredths(quantity)
+    row.unit = expense.unit.strip()
+    row.unit_price_minor = to_minor(unit_price, currency)
+    row.amount_minor = to_minor(amount, currency)
+    row.category = expense.category.strip()
+    row.description = expense.description.strip()
+    row.billable = project.billable if expense.billable is None else expense.billable
+
+
+def add(actor: str, expense: NewExpense) -> ExpenseView:
     with write_transaction():
         lookup.organisation()
-        owner = lookup.user(actor)
-        project = lookup.project(expense.project)
-        if project.archived:
-            raise Conflict(f"project {project.name!r} is archived")
-        currency = project.client.currency
-        if expense.amount is not None:
-            quantity, unit_price, amount = Decimal(1), expense.amount, expense.amount
-        else:
-            quantity, unit_price = expense.quantity, expense.unit_price
-            amount = round_money(quantity * unit_price, currency)
-        if amount <= 0:
-            raise InvalidInput("amount: an expense must be above 0 (credit notes correct invoices)")
-        row = Expense.create(
-            project=project,
-            user=owner,
-            spent_on=expense.day,
-            quantity_hundredths=_hundredths(quantity),
-            unit=expense.unit.strip(),
-            unit_price_minor=to_minor(unit_price, currency),
-            amount_minor=to_minor(amount, currency),
-            category=expense.category.strip(),
-            description=expense.description.strip(),
-            billable=project.billable if expense.billable is None else expense.billable,
-            created_at=now_utc(),
-        )
+        row = Expense(user=lookup.user(actor), created_at=now_utc())
+        _fill(row, expense)
+        row.save()
         return _view(_query().where(Expense.id == row.id).get())
+
+
+def _unbilled(expense_id: int) -> Expense:
+    row = Expense.get_or_none(Expense.id == expense_id)
+    if row is None:
+        raise NotFound(f"expense {expense_id} does not exist")
+    if row.invoice_line_id is not None:
+        raise Conflict(f"expense {expense_id} is invoiced; remove its line or credit it first")
+    return row
+
+
+def edit(actor: str, expense_id: int, expense: NewExpense) -> ExpenseView:
+    """Replace an uninvoiced expense's details."""
+    with write_transaction():
+        lookup.user(actor)
+        row = _unbilled(expense_id)
+        _fill(row, expense)
+        row.save()
+        return _view(_query().where(Expense.id == row.id).get())
+
+
+def delete(actor: str, expense_id: int) -> ExpenseView:
+    with write_transaction():
+        lookup.user(actor)
+        row = _unbilled(expense_id)
+        gone = _view(_query().where(Expense.id == row.id).get())
+        row.delete_instance()
+        return gone
 
 
 def list_expenses(

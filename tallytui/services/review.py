@@ -118,9 +118,15 @@ def week(day: date, user: str) -> Week:
         for (name, client), (s, b, amount, currency) in sorted(by_project.items())
     )
     return Week(
-        first=first, last=last, user=user, timezone=org.timezone,
-        locked_until=owner.locked_until, entries=tuple(rows), expenses=tuple(costs),
-        days=tuple(DayTotal(d, s, b) for d, (s, b) in by_day.items()), projects=projects,
+        first=first,
+        last=last,
+        user=user,
+        timezone=org.timezone,
+        locked_until=owner.locked_until,
+        entries=tuple(rows),
+        expenses=tuple(costs),
+        days=tuple(DayTotal(d, s, b) for d, (s, b) in by_day.items()),
+        projects=projects,
         clients=_clients(projects),
     )
 
@@ -129,8 +135,10 @@ def _rates(names: set[str]) -> dict[str, tuple[str, list[Rate]]]:
     found: dict[str, tuple[str, list[Rate]]] = {}
     for project in Project.select().where(Project.name.in_(names)):
         currency = project.client.currency
-        prices = [Rate(r.valid_from, from_minor(r.amount_minor, currency))
-                  for r in ProjectRate.select().where(ProjectRate.project == project)]
+        prices = [
+            Rate(r.valid_from, from_minor(r.amount_minor, currency))
+            for r in ProjectRate.select().where(ProjectRate.project == project)
+        ]
         found[project.name] = (currency, prices)
     return found
 
@@ -148,8 +156,15 @@ def _clients(projects: Sequence[ProjectTotal]) -> tuple[ClientTotal, ...]:
 
 
 def _snapshot(row: TimeEntry) -> Snapshot:
-    return Snapshot(row.user.name, row.project.name, row.start_utc, row.end_utc,
-                    row.description, row.billable, row.source)
+    return Snapshot(
+        row.user.name,
+        row.project.name,
+        row.start_utc,
+        row.end_utc,
+        row.description,
+        row.billable,
+        row.source,
+    )
 
 
 def _editable(ids: Sequence[int], verb: str) -> list[TimeEntry]:
@@ -166,9 +181,15 @@ def _create(snapshot: Snapshot) -> int:
     owner, project = lookup.user(snapshot.user), lookup.project(snapshot.project)
     now = now_utc()
     return TimeEntry.create(
-        user=owner, project=project, start_utc=snapshot.start_utc, end_utc=snapshot.end_utc,
-        description=snapshot.description, billable=snapshot.billable, source=snapshot.source,
-        created_at=now, updated_at=now,
+        user=owner,
+        project=project,
+        start_utc=snapshot.start_utc,
+        end_utc=snapshot.end_utc,
+        description=snapshot.description,
+        billable=snapshot.billable,
+        source=snapshot.source,
+        created_at=now,
+        updated_at=now,
     ).id
 
 
@@ -202,8 +223,12 @@ def retag(actor: str, ids: Sequence[int], project: str) -> Change:
         if target.archived:
             raise Conflict(f"project {target.name!r} is archived")
         rows = _editable(ids, "retag")
-        return _modified(rows, f"moved {len(rows)} to {target.name}", project=target.name,
-                         billable=target.billable)
+        return _modified(
+            rows,
+            f"moved {len(rows)} to {target.name}",
+            project=target.name,
+            billable=target.billable,
+        )
 
 
 def set_billable(actor: str, ids: Sequence[int], billable: bool) -> Change:
@@ -227,8 +252,7 @@ def retime(actor: str, entry_id: int, start_utc: int, end_utc: int) -> Change:
         lookup.user(actor)
         [row] = _editable([entry_id], "trim")
         entries.check_times(start_utc, end_utc)
-        return _modified([row], f"retimed entry {entry_id}", start_utc=start_utc,
-                         end_utc=end_utc)
+        return _modified([row], f"retimed entry {entry_id}", start_utc=start_utc, end_utc=end_utc)
 
 
 def split(actor: str, entry_id: int, at_utc: int) -> Change:
@@ -238,8 +262,11 @@ def split(actor: str, entry_id: int, at_utc: int) -> Change:
         if not row.start_utc < at_utc < row.end_utc:
             raise InvalidInput("split: the time must fall inside the entry")
         snap = _snapshot(row)
-        return _replace([row], [_with(snap, end_utc=at_utc), _with(snap, start_utc=at_utc)],
-                        f"split entry {entry_id}")
+        return _replace(
+            [row],
+            [_with(snap, end_utc=at_utc), _with(snap, start_utc=at_utc)],
+            f"split entry {entry_id}",
+        )
 
 
 def merge(actor: str, ids: Sequence[int]) -> Change:
@@ -254,13 +281,19 @@ def merge(actor: str, ids: Sequence[int]) -> Change:
             raise InvalidInput("merge: the entries belong to different people")
         chosen = {row.id for row in rows}
         between = TimeEntry.select().where(
-            (TimeEntry.user == rows[0].user_id) & TimeEntry.id.not_in(list(chosen))
-            & (TimeEntry.start_utc < rows[-1].end_utc) & (TimeEntry.end_utc > rows[0].start_utc))
+            (TimeEntry.user == rows[0].user_id)
+            & TimeEntry.id.not_in(list(chosen))
+            & (TimeEntry.start_utc < rows[-1].end_utc)
+            & (TimeEntry.end_utc > rows[0].start_utc)
+        )
         if between.exists():
             raise Conflict("merge: other entries lie between these; choose adjacent entries")
         texts = list(dict.fromkeys(row.description for row in rows if row.description))
-        merged = _with(_snapshot(rows[0]), end_utc=max(row.end_utc for row in rows),
-                       description="; ".join(texts))
+        merged = _with(
+            _snapshot(rows[0]),
+            end_utc=max(row.end_utc for row in rows),
+            description="; ".join(texts),
+        )
         return _replace(rows, [merged], f"merged {len(rows)} entries")
 
 

@@ -17,13 +17,15 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import local_datetime, local_to_utc, parse_clock, parse_date
-from ...services import entries, projects, review, timesheets
+from ...services import entries, expenses, projects, review, timesheets
 from ...services.review import Change, Week
 from ...services.views import EntryView
 from ...store.models import db
 from ..messages import DataChanged
 from ..modals.confirm import Confirm
 from ..modals.entry_form import EntryDraft, EntryForm
+from ..modals.expense_form import ExpenseForm
+from ..modals.expense_list import ExpenseList
 from ..modals.project_picker import ProjectPicker
 from ..modals.text_prompt import TextPrompt
 from ..widgets.status_line import StatusLine
@@ -56,6 +58,7 @@ class ReviewScreen(AreaScreen):
         Binding("a", "add", "Add", id="review.add"),
         Binding("u", "undo", "Undo", id="review.undo"),
         Binding("L", "lock", "Lock week", id="review.lock"),
+        Binding("x", "expenses", "Expenses", id="review.expenses"),
     ]
 
     week: reactive[Week | None] = reactive(None, bindings=True)
@@ -274,7 +277,7 @@ class ReviewScreen(AreaScreen):
             )
         )
 
-    @work(thread=True, exit_on_error=False, group="review-load")
+    @work(thread=True, exit_on_error=False, group="review-forms")
     def pick_project(self, then: Callable[[str | None], object]) -> None:
         with db.connection_context():
             choices = [(p.name, p.client) for p in projects.list_all(include_archived=False)]
@@ -369,7 +372,7 @@ class ReviewScreen(AreaScreen):
     def action_add(self) -> None:
         self.open_entry_form()
 
-    @work(thread=True, exit_on_error=False, group="review-load")
+    @work(thread=True, exit_on_error=False, group="review-forms")
     def open_entry_form(self) -> None:
         with db.connection_context():
             names = [p.name for p in projects.list_all(include_archived=False)]
@@ -408,3 +411,50 @@ class ReviewScreen(AreaScreen):
             timesheets.lock(self.app.session.actor, until)
         self.app.call_from_thread(self.notify, f"timesheet locked until {until}")
         self.app.post_message(DataChanged("locked"))
+
+    # Expenses ------------------------------------------------------------------------
+
+    def action_expenses(self) -> None:
+        week = self.week
+        self.app.push_screen(
+            ExpenseList(week.expenses, f"Expenses {week.first} – {week.last}"), self.expense_chosen
+        )
+
+    def expense_chosen(self, choice: tuple[str, int | None] | None) -> None:
+        if choice is None:
+            return
+        what, expense_id = choice
+        if what == "delete":
+            self.change_expense(
+                lambda: expenses.delete(self.app.session.actor, expense_id),
+                f"expense {expense_id} deleted",
+            )
+            return
+        current = next((x for x in self.week.expenses if x.id == expense_id), None)
+        self.open_expense_form(current)
+
+    @work(thread=True, exit_on_error=False, group="review-forms")
+    def open_expense_form(self, current) -> None:
+        with db.connection_context():
+            names = [p.name for p in projects.list_all(include_archived=False)]
+        day = min(self.app.today, self.week.last)
+
+        def save(expense) -> None:
+            if expense is None:
+                return
+            actor = self.app.session.actor
+            if current is None:
+                self.change_expense(lambda: expenses.add(actor, expense), "expense added")
+            else:
+                self.change_expense(
+                    lambda: expenses.edit(actor, current.id, expense), f"expense {current.id} saved"
+                )
+
+        self.app.call_from_thread(self.app.push_screen, ExpenseForm(names, day, current), save)
+
+    @work(thread=True, exit_on_error=False, group="review-edit")
+    def change_expense(self, change: Callable[[], object], summary: str) -> None:
+        with db.connection_context():
+            change()
+        self.app.call_from_thread(self.notify, summary)
+        self.app.post_message(DataChanged(summary))
