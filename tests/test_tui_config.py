@@ -1,0 +1,51 @@
+"""User key overrides from the config file reach the running app."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from tallytui.domain.errors import TallyError
+from tallytui.store.db import open_database
+from tallytui.store.models import db
+from tallytui.ui.app import TallyApp, styles_path
+from tallytui.ui.config import load_keymap
+from tallytui.ui.context import Session
+
+
+def test_keymap_file(tmp_path):
+    path = tmp_path / "config.toml"
+    assert load_keymap(path) == {}
+    path.write_text('[keymap]\n"review.previous" = "h"\n"review.next" = "l"\n')
+    assert load_keymap(path) == {"review.previous": "h", "review.next": "l"}
+    path.write_text("[keymap\n")
+    with pytest.raises(TallyError, match="config.toml"):
+        load_keymap(path)
+    path.write_text('[keymap]\n"review.next" = 3\n')
+    with pytest.raises(TallyError, match="maps binding ids"):
+        load_keymap(path)
+
+
+def test_stylesheet_is_found():
+    assert styles_path().name == "tally.tcss"
+
+
+async def test_overridden_key_moves_the_week(org):
+    open_database(os.environ["TALLY_DB"])
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin", {"review.previous": "h"})
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.screen.week is not None:
+                    break
+            await pilot.press("h")
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.screen.week.first == date(2026, 11, 9):
+                    break
+            assert app.screen.week.first == date(2026, 11, 9)
+    finally:
+        db.close()
