@@ -12,6 +12,7 @@ from .capture import capture, sessions
 from .clients import client
 from .entries import entry, expense
 from .invoices import invoice
+from .invoicing import invoicing
 from .projects import project
 from .setup import backup, demo, init, user
 from .timesheets import timesheet
@@ -61,6 +62,7 @@ for command in (
     expense,
     timesheet,
     invoice,
+    invoicing,
     capture,
     sessions,
 ):

@@ -104,7 +104,7 @@ def _scope(request: InvoiceRequest, tz: str, today: date) -> _Scope:
     return _Scope(project.client, [project], first, last, project)
 
 
-def _rates(projects: list[Project]) -> dict[int, list[Rate]]:
+def project_rates(projects: list[Project]) -> dict[int, list[Rate]]:
     by_project: dict[int, list[Rate]] = defaultdict(list)
     currency = {p.id: p.client.currency for p in projects}
     for row in ProjectRate.select().where(ProjectRate.project.in_([p.id for p in projects])):
@@ -162,7 +162,7 @@ def _billable_time(
         query = query.where(
             TimeEntry.start_utc < day_start(local_today(org) + timedelta(days=1), tz)
         )
-    rates = _rates(scope.projects)
+    rates = project_rates(scope.projects)
     rules = {pid: rounding_rule(project) for pid, project in projects.items()}
     items: list[BillableTime] = []
     waiting: dict[str, list[int]] = defaultdict(list)

@@ -1,0 +1,280 @@
+"""The billing cycle as of today: what cannot be billed yet and why, what waits for people,
+what is ready to invoice, and the invoices on their way out.
+
+Only unbilled, billable work is read, so the cost follows what is open, not the years of
+history behind it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..domain.invoicing import BillableExpense, BillableTime, expense_lines, time_lines
+from ..domain.localtime import local_date
+from ..domain.money import from_minor
+from ..domain.rates import rate_on
+from ..domain.rounding import parse_rounding
+from ..domain.schedule import parse_schedule
+from ..domain.timesheet import is_locked
+from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
+from . import lookup
+from .invoice_views import InvoiceSummary, summary
+from .invoices import project_rates
+from .org import local_today
+
+
+@dataclass(frozen=True)
+class MissingData:
+    project: str
+    client: str
+    uninvoiced_seconds: int
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonState:
+    user: str
+    locked_until: date | None
+    open_seconds: int
+    pending_approval_seconds: int
+    ready_seconds: int
+
+
+@dataclass(frozen=True)
+class PendingPeriod:
+    project: str
+    client: str
+    period_start: date
+    period_end: date
+    seconds: int
+    open_seconds: int
+    pending_approval_seconds: int
+    ready_seconds: int
+    people: tuple[PersonState, ...]
+    entries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ReadyPeriod:
+    project: str
+    client: str
+    period_start: date
+    period_end: date
+    seconds: int
+    amount: Decimal
+    currency: str
+    grouping: str = "project"
+    rounding: str | None = None
+
+
+@dataclass(frozen=True)
+class Cycle:
+    today: date
+    missing_data: tuple[MissingData, ...]
+    pending: tuple[PendingPeriod, ...]
+    ready_for_invoicing: tuple[ReadyPeriod, ...]
+    ready_to_send: tuple[InvoiceSummary, ...]
+    sent: tuple[InvoiceSummary, ...]
+
+    @property
+    def clear(self) -> bool:
+        """Nothing left to do for the cycle: no missing data, nothing pending or ready."""
+        return not (self.missing_data or self.pending or self.ready_for_invoicing)
+
+
+@dataclass
+class _Open:
+    """One project's unbilled, billable entries and expenses."""
+
+    project: Project
+    # (id, user, locked until, start, end, approved at, description, local day)
+    entries: list[tuple] = field(default_factory=list)
+    expenses: list[Expense] = field(default_factory=list)
+
+
+def _open_work(tz: str) -> dict[int, _Open]:
+    work: dict[int, _Open] = {}
+    projects = {
+        p.id: p
+        for p in Project.select(Project, Client)
+        .join(Client)
+        .where(Project.billable & ~Project.archived)
+    }
+    rows = (
+        TimeEntry.select(
+            TimeEntry.id,
+            TimeEntry.project,
+            User.name,
+            User.locked_until,
+            TimeEntry.start_utc,
+            TimeEntry.end_utc,
+            TimeEntry.approved_at,
+            TimeEntry.description,
+        )
+        .join(User)
+        .where(
+            TimeEntry.invoice_line.is_null()
+            & TimeEntry.billable
+            & TimeEntry.project.in_(list(projects))
+        )
+        .tuples()
+    )
+    for entry_id, pid, user, locked, start, end, approved, text in rows:
+        bucket = work.setdefault(pid, _Open(projects[pid]))
+        bucket.entries.append(
+            (entry_id, user, locked, start, end, approved, text, local_date(start, tz))
+        )
+    for expense in Expense.select().where(
+        Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(projects))
+    ):
+        work.setdefault(expense.project_id, _Open(projects[expense.project_id])).expenses.append(
+            expense
+        )
+    return work
+
+
+def _missing(bucket: _Open, rates) -> tuple[str, ...]:
+    project = bucket.project
+    missing = []
+    if parse_schedule(project.schedule).is_none:
+        missing.append("schedule")
+    days = [e[7] for e in bucket.entries]
+    if not rates or any(rate_on(rates, day) is None for day in days):
+        missing.append("rate")
+    if not project.client.address.strip():
+        missing.append("client address")
+    return tuple(missing)
+
+
+def _state(entry: tuple, approval_required: bool) -> str:
+    _, _, locked_until, _, _, approved_at, _, day = entry
+    if not is_locked(day, locked_until):
+        return "open"
+    if approval_required and approved_at is None:
+        return "pending_approval"
+    return "ready"
+
+
+def _due_periods(bucket: _Open, today: date):
+    """Due periods of one project with their entries and expenses."""
+    project = bucket.project
+    schedule = parse_schedule(project.schedule)
+    periods: dict[tuple[date, date], tuple[list, list]] = defaultdict(lambda: ([], []))
+    for entry in bucket.entries:
+        span = schedule.period_containing(entry[7], project.schedule_anchor)
+        if span[1] < today:
+            periods[span][0].append(entry)
+    for expense in bucket.expenses:
+        span = schedule.period_containing(expense.spent_on, project.schedule_anchor)
+        if span[1] < today:
+            periods[span][1].append(expense)
+    return sorted(periods.items())
+
+
+def _amount(
+    project: Project, entries: list[tuple], expenses: list[Expense], rates, rule
+) -> Decimal:
+    currency = project.client.currency
+    items = [
+        BillableTime(
+            e[0], project.name, e[1], e[7], e[4] - e[3], e[6], rate_on(rates, e[7]).amount, rule
+        )
+        for e in entries
+    ]
+    costs = [
+        BillableExpense(
+            x.id,
+            project.name,
+            x.spent_on,
+            Decimal(x.quantity_hundredths) / 100,
+            x.unit,
+            from_minor(x.unit_price_minor, currency),
+            from_minor(x.amount_minor, currency),
+            x.category,
+            x.description,
+        )
+        for x in expenses
+    ]
+    lines = time_lines(items, "project", currency) + expense_lines(costs)
+    return sum((line.amount for line in lines), Decimal(0))
+
+
+def _people(entries: list[tuple], approval_required: bool) -> tuple[PersonState, ...]:
+    per: dict[str, list] = {}
+    for entry in entries:
+        state = _state(entry, approval_required)
+        person = per.setdefault(entry[1], [entry[2], 0, 0, 0])
+        index = {"open": 1, "pending_approval": 2, "ready": 3}[state]
+        person[index] += entry[4] - entry[3]
+    return tuple(
+        PersonState(user, locked, o, p, r) for user, (locked, o, p, r) in sorted(per.items())
+    )
+
+
+def cycle() -> Cycle:
+    """The five lists of the billing cycle, as of today in the organisation's time zone."""
+    with db.atomic():
+        org = lookup.organisation()
+        today = local_today(org)
+        org_rule = parse_rounding(org.rounding)
+        work = _open_work(org.timezone)
+        all_rates = project_rates([bucket.project for bucket in work.values()])
+        missing, pending, ready = [], [], []
+        for bucket in sorted(work.values(), key=lambda b: b.project.name):
+            project, rates = bucket.project, all_rates[bucket.project.id]
+            gaps = _missing(bucket, rates)
+            if gaps:
+                seconds = sum(e[4] - e[3] for e in bucket.entries)
+                missing.append(MissingData(project.name, project.client.name, seconds, gaps))
+                continue
+            rule = parse_rounding(project.rounding) or org_rule
+            for (first, last), (entries, expenses) in _due_periods(bucket, today):
+                people = _people(entries, project.approval_required)
+                seconds = sum(e[4] - e[3] for e in entries)
+                opened = sum(p.open_seconds for p in people)
+                waiting = sum(p.pending_approval_seconds for p in people)
+                if opened or waiting:
+                    pending.append(
+                        PendingPeriod(
+                            project.name,
+                            project.client.name,
+                            first,
+                            last,
+                            seconds,
+                            opened,
+                            waiting,
+                            seconds - opened - waiting,
+                            people,
+                            tuple(e[0] for e in entries),
+                        )
+                    )
+                else:
+                    ready.append(
+                        ReadyPeriod(
+                            project.name,
+                            project.client.name,
+                            first,
+                            last,
+                            seconds,
+                            _amount(project, entries, expenses, rates, rule),
+                            project.client.currency,
+                            rounding=rule.spec() if rule else None,
+                        )
+                    )
+        documents = list(
+            Invoice.select(Invoice, Client)
+            .join(Client)
+            .where(Invoice.status != "void")
+            .order_by(Invoice.number)
+        )
+        return Cycle(
+            today=today,
+            missing_data=tuple(missing),
+            pending=tuple(pending),
+            ready_for_invoicing=tuple(ready),
+            ready_to_send=tuple(summary(i) for i in documents if i.status == "ready"),
+            sent=tuple(summary(i) for i in documents if i.status in ("sent", "paid")),
+        )
