@@ -150,8 +150,14 @@ class FolderWatcher:
 
     def run(self, stop) -> None:
         """Watch until ``stop`` (a threading.Event) is set."""
+        previous: set[str] = set()
+        since: float | None = None
         while not stop.is_set():
             current = plan(self.rules)
+            if since is not None:
+                self._saved_in(set(current.native + current.polled) - previous, since)
+            previous = set(current.native + current.polled)
+            since = time.time()
             for folder in current.missing:
                 self._say_once(
                     f"watched folder {folder} does not exist (yet); looking again "
@@ -205,6 +211,24 @@ class FolderWatcher:
                 return  # a folder vanished under the watch: plan again and report it
             raise
 
+    def _saved_in(self, folders: set[str], since: float) -> None:
+        """Files written into folders that appeared while the watch did not cover them yet
+        (a checkout or unzip creates a folder and writes into it at once)."""
+        found = []
+        for folder in folders:
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if not entry.is_file(follow_symlinks=False):
+                            continue
+                        mtime = entry.stat(follow_symlinks=False).st_mtime
+                        if mtime >= since and not self.rules.ignored(entry.path):
+                            found.append((int(mtime), entry.path))
+            except OSError:
+                continue
+        if found:
+            self.deliver(sorted(found))
+
     def _sort(self, changes: Iterable[tuple], known: set[str], kind) -> tuple[list[Change], bool]:
         """Saved files as heartbeats; True when a watched directory appeared or vanished."""
         now = int(time.time())
@@ -214,10 +238,15 @@ class FolderWatcher:
             if path in known:
                 replan = replan or change == kind.deleted
                 continue
-            if change == kind.added and os.path.isdir(path):
-                replan = replan or not self.rules.ignored_dir(os.path.basename(path))
+            if change == kind.deleted:
                 continue
-            if change == kind.deleted or self.rules.ignored(path):
+            if os.path.isdir(path):
+                if change == kind.added:
+                    replan = replan or not self.rules.ignored_dir(os.path.basename(path))
+                continue
+            if not os.path.isfile(path):
+                continue  # gone again within the batch: an editor's or a tool's temp file
+            if self.rules.ignored(path):
                 continue
             if self.rules.project_for_path(path) is not None:
                 saved.append((now, path))

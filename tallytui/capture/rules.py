@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from functools import cached_property
 from urllib.parse import urlsplit
 
 IGNORED_DIRS = frozenset(
@@ -84,35 +86,35 @@ class CaptureRules:
     urls: Mapping[str, int] = field(default_factory=dict)  # normalised pattern -> project id
     ignore: tuple[str, ...] = ()
 
+    def root_of(self, path: str) -> str | None:
+        """The deepest watched folder containing ``path`` (string walk, no PurePath)."""
+        folder = os.path.normpath(path)
+        while True:
+            if folder in self.folders:
+                return folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
+
     def project_for_path(self, path: str) -> int | None:
         """The project of the deepest watched folder containing ``path``."""
-        parts = PurePath(path).parts
-        for depth in range(len(parts), 0, -1):
-            project = self.folders.get(str(PurePath(*parts[:depth])))
-            if project is not None:
-                return project
-        return None
+        root = self.root_of(path)
+        return None if root is None else self.folders[root]
+
+    @cached_property
+    def _file_pattern(self) -> re.Pattern:
+        return re.compile("|".join(fnmatch.translate(p) for p in (*IGNORED_FILES, *self.ignore)))
 
     def ignored(self, path: str) -> bool:
         """VCS, dependency and build folders, editor swap and temp files, user patterns.
-
-        Only folders below the watched folder count: a project living in
-        ``~/clients/build/acme`` is not ignored for the name of a folder above it.
-        """
-        pure = PurePath(path)
-        inside = pure.parts[self._watched_depth(pure) : -1]
-        if any(self.ignored_dir(part) for part in inside):
+        Only folders below the watched folder count: ``~/vendor/acme`` can be a project."""
+        root = self.root_of(path)
+        below = path[len(root) :] if root is not None else path
+        if any(self.ignored_dir(part) for part in below.split(os.sep)[:-1]):
             return True
-        name = pure.name
-        patterns = (*IGNORED_FILES, *self.ignore)
-        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(path, p) for p in patterns)
-
-    def _watched_depth(self, pure: PurePath) -> int:
-        """How many leading parts of ``pure`` the deepest watched folder takes (0: none)."""
-        for depth in range(len(pure.parts) - 1, 0, -1):
-            if str(PurePath(*pure.parts[:depth])) in self.folders:
-                return depth
-        return 0
+        name = os.path.basename(path)
+        return bool(self._file_pattern.match(name) or self._file_pattern.match(path))
 
     def ignored_dir(self, name: str) -> bool:
         return name in IGNORED_DIRS or any(fnmatch.fnmatchcase(name, p) for p in self.ignore)
@@ -159,4 +161,5 @@ def visit_record(url: str) -> str | None:
 
 
 def folders_of(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
-    return {str(PurePath(folder)): project for folder, project in pairs}
+    """Folder → project, with each folder in the normal form ``root_of`` compares against."""
+    return {os.path.normpath(folder): project for folder, project in pairs}

@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 from peewee import OperationalError
 
-from ..capture.rules import CaptureRules
+from ..capture.rules import CaptureRules, folders_of
 from ..domain.localtime import day_start
 from ..domain.sessions import DEFAULT_IDLE, Beat, Session, derive, subtract
 from ..store.bulk import insert_rows
@@ -62,10 +62,10 @@ def rules() -> CaptureRules:
     with db.atomic():
         live = Project.select(Project.id).where(Project.archived == False)  # noqa: E712
         return CaptureRules(
-            folders={
-                f.path: f.project_id
+            folders=folders_of(
+                (f.path, f.project_id)
                 for f in WatchFolder.select().where(WatchFolder.project.in_(live))
-            },
+            ),
             urls={
                 u.pattern: u.project_id
                 for u in UrlPattern.select().where(UrlPattern.project.in_(live))

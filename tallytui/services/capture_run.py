@@ -78,11 +78,14 @@ def run(
         target=_watch, args=(watcher, stop, report), daemon=True, name="tally-folder-watch"
     )
     thread.start()
-    while not stop.is_set():
-        if browsers:
-            read_browsers(actor, report)
-        stop.wait(BROWSER_EVERY)
-    thread.join(timeout=5)
+    try:
+        while not stop.is_set():
+            if browsers:
+                read_browsers(actor, report)
+            stop.wait(BROWSER_EVERY)
+    finally:
+        stop.set()  # also on Ctrl-C: the watcher finishes its batch before the process ends
+        thread.join(timeout=5)
 
 
 def _watch(watcher: FolderWatcher, stop: threading.Event, report) -> None:
