@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,38 +13,25 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Label
 
-from ...domain.errors import InvalidInput, TallyError
-from ...domain.money import parse_decimal
-from ...domain.schedule import parse_schedule
-from ...services import clients, projects
-from ...services.clients import ClientChanges
+from ...domain.errors import InvalidInput
+from ...services import clients, org, projects, users
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView, ProjectView
 from ...store.models import db
 from ..messages import DataChanged
+from ..modals.client_form import ClientForm
+from ..modals.project_form import ProjectForm
 from ..modals.text_prompt import Check, TextPrompt
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
 
-def _checked(parse: Callable[[str], object]) -> Check:
-    def check(text: str) -> str | None:
-        try:
-            parse(text)
-        except TallyError as exc:
-            return str(exc)
-        return None
-
-    return check
-
-
 class ProjectsScreen(AreaScreen):
     BINDINGS = [
         Binding("c", "new_client", "New client", id="projects.new_client"),
+        Binding("E", "edit_client", "Edit client", id="projects.edit_client"),
         Binding("n", "new_project", "New project", id="projects.new_project"),
-        Binding("A", "address", "Client address", id="projects.address"),
-        Binding("r", "rate", "Rate", id="projects.rate"),
-        Binding("S", "schedule", "Schedule", id="projects.schedule"),
+        Binding("e", "edit_project", "Edit project", id="projects.edit_project"),
         Binding("w", "watch", "Watch folder", id="projects.watch"),
         Binding("U", "url", "URL pattern", id="projects.url"),
     ]
@@ -56,6 +42,8 @@ class ProjectsScreen(AreaScreen):
     class Loaded(Message):
         clients: list[ClientView]
         projects: list[ProjectView]
+        people: list[str]
+        currency: str
 
     def compose(self) -> ComposeResult:
         yield Label("Clients & projects", id="title")
@@ -76,6 +64,9 @@ class ProjectsScreen(AreaScreen):
         )
         super().on_mount()
         self.projects: list[ProjectView] = []
+        self.clients: list[ClientView] = []
+        self.people: list[str] = []
+        self.currency = "EUR"
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -87,11 +78,19 @@ class ProjectsScreen(AreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects-load")
     def load(self) -> None:
         with db.connection_context():
-            self.post_message(self.Loaded(clients.list_all(), projects.list_all()))
+            self.post_message(
+                self.Loaded(
+                    clients.list_all(),
+                    projects.list_all(),
+                    [u.name for u in users.list_all()],
+                    org.current().currency,
+                )
+            )
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
         self.projects = event.projects
+        self.clients, self.people, self.currency = event.clients, event.people, event.currency
         table = self.query_one("#project-table", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -137,7 +136,7 @@ class ProjectsScreen(AreaScreen):
                 table.move_cursor(row=table.get_row_index(name))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("address", "rate", "schedule", "watch", "url") and self.project is None:
+        if action in ("edit_project", "watch", "url") and self.project is None:
             return None
         return True
 
@@ -161,72 +160,55 @@ class ProjectsScreen(AreaScreen):
             lambda text: text is not None and then(text),
         )
 
+    def _client(self) -> ClientView | None:
+        """The highlighted client, or the client of the highlighted project."""
+        table = self.query_one("#client-table", DataTable)
+        if table.has_focus and table.row_count:
+            return self.clients[table.cursor_row]
+        name = self.project.client if self.project else None
+        return next((c for c in self.clients if c.name == name), None)
+
     def action_new_client(self) -> None:
-        self._ask(
-            "New client (name)",
-            "",
-            "Globex GmbH",
-            None,
-            lambda name: self.save(
-                lambda: clients.add(ClientChanges(name=name)), f"added client {name}"
+        def saved(changes) -> None:
+            if changes is not None:
+                self.save(lambda: clients.add(changes), f"added client {changes.name}")
+
+        self.app.push_screen(ClientForm(currency=self.currency), saved)
+
+    def action_edit_client(self) -> None:
+        current = self._client()
+        if current is None:
+            return
+        self.app.push_screen(
+            ClientForm(current),
+            lambda changes: (
+                changes
+                and self.save(
+                    lambda: clients.update(current.name, changes), f"saved client {changes.name}"
+                )
             ),
         )
+
+    def _project_form(self, current: ProjectView | None) -> None:
+        names = [c.name for c in self.clients]
+
+        def saved(changes) -> None:
+            if changes is None:
+                return
+            if current is None:
+                self.save(lambda: projects.add(changes), f"added project {changes.name}")
+            else:
+                self.save(
+                    lambda: projects.update(current.name, changes), f"saved project {changes.name}"
+                )
+
+        self.app.push_screen(ProjectForm(names, self.people, current), saved)
 
     def action_new_project(self) -> None:
-        def check(text: str) -> str | None:
-            return (
-                None
-                if text.count("|") == 1 and all(text.split("|"))
-                else "give PROJECT|CLIENT, e.g. Shop|Globex GmbH"
-            )
+        self._project_form(None)
 
-        def add(text: str) -> None:
-            name, client = (part.strip() for part in text.split("|"))
-            self.save(
-                lambda: projects.add(ProjectChanges(name=name, client=client)),
-                f"added project {name}",
-            )
-
-        self._ask("New project (project|client)", "", "Shop|Globex GmbH", check, add)
-
-    def action_address(self) -> None:
-        client = self.project.client
-        self._ask(
-            f"Address of {client} (use \\n for new lines)",
-            "",
-            "Street 1\\n12345 City",
-            None,
-            lambda text: self.save(
-                lambda: clients.update(client, ClientChanges(address=text.replace("\\n", "\n"))),
-                f"address of {client} saved",
-            ),
-        )
-
-    def action_rate(self) -> None:
-        name = self.project.name
-        self._ask(
-            f"Hourly rate of {name} (from today; the first rate covers all time)",
-            str(self.project.rate or ""),
-            "95.00",
-            _checked(lambda t: parse_decimal(t, "rate")),
-            lambda text: self.save(
-                lambda: projects.update(name, ProjectChanges(rate=Decimal(text))),
-                f"rate of {name} set",
-            ),
-        )
-
-    def action_schedule(self) -> None:
-        name = self.project.name
-        self._ask(
-            f"Billing schedule of {name}",
-            self.project.schedule,
-            "none|weekly|biweekly|monthly|every:N:days|weeks|months",
-            _checked(parse_schedule),
-            lambda text: self.save(
-                lambda: projects.update(name, ProjectChanges(schedule=text)),
-                f"schedule of {name} set",
-            ),
-        )
+    def action_edit_project(self) -> None:
+        self._project_form(self.project)
 
     def action_watch(self) -> None:
         name = self.project.name

@@ -1,0 +1,84 @@
+"""A client's details: what an invoice to them needs."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, TextArea
+
+from ...domain.errors import InvalidInput
+from ...domain.money import check_currency, parse_percent
+from ...domain.names import check_name
+from ...services.clients import ClientChanges
+from ...services.views import ClientView
+
+
+class ClientForm(ModalScreen[ClientChanges | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="client.cancel"),
+        Binding("ctrl+s", "save", "Save", id="client.save"),
+    ]
+
+    def __init__(self, current: ClientView | None = None, currency: str = "EUR") -> None:
+        super().__init__()
+        self.current = current
+        self.currency = currency
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        with Vertical(classes="dialog wide"):
+            yield Label(f"Client {c.name}" if c else "New client", classes="dialog-title")
+            with Grid(classes="form"):
+                yield Label("Name")
+                yield Input(c.name if c else "", id="name")
+                yield Label("Currency")
+                yield Input(c.currency if c else self.currency, id="currency")
+                yield Label("Address")
+                yield TextArea(c.address if c else "", id="address")
+                yield Label("E-mail")
+                yield Input(c.email if c else "", id="email")
+                yield Label("VAT id")
+                yield Input(c.vat_id if c else "", id="vat_id")
+                yield Label("Terms (days)")
+                yield Input(
+                    str(c.payment_terms_days) if c else "",
+                    id="terms",
+                    placeholder="organisation default",
+                )
+                yield Label("Tax rate %")
+                yield Input(
+                    str(c.tax_rate) if c else "", id="tax", placeholder="organisation default"
+                )
+            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+
+    def _text(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip()
+
+    def changes(self) -> ClientChanges:
+        terms = self._text("terms")
+        if terms and not terms.isdigit():
+            raise InvalidInput(f"terms: {terms!r} is not a number of days")
+        tax = self._text("tax")
+        return ClientChanges(
+            name=check_name(self._text("name"), "name"),
+            currency=check_currency(self._text("currency")),
+            address=self.query_one("#address", TextArea).text.strip(),
+            email=self._text("email"),
+            vat_id=self._text("vat_id"),
+            payment_terms_days=int(terms) if terms else None,
+            tax_rate=parse_percent(tax, "tax rate") if tax else None,
+        )
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        try:
+            self.dismiss(self.changes())
+        except InvalidInput as exc:
+            self.query_one("#form-error", Label).update(str(exc))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,83 @@
+"""Clients & projects: forms with validation, saved through the services."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from textual.worker import WorkerState
+
+from tallytui.services import clients, projects
+from tallytui.store.db import open_database
+from tallytui.store.models import db
+from tallytui.ui.app import TallyApp
+from tallytui.ui.context import Session
+
+
+@pytest.fixture
+def opened(org):
+    open_database(os.environ["TALLY_DB"])
+    yield
+    db.close()
+
+
+async def settle(app, pilot) -> None:
+    quiet = 0
+    for _ in range(500):
+        await pilot.pause(0.01)
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
+    raise AssertionError("the app did not settle")
+
+
+async def open_area(pilot, app):
+    await settle(app, pilot)
+    await pilot.press("f3")
+    await settle(app, pilot)
+    return app.screen
+
+
+async def test_new_client_form_validates_then_saves(opened):
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_area(pilot, app)
+        await pilot.press("c")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#name").value = "Initech"
+        form.query_one("#currency").value = "EURO"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not an ISO 4217 code" in str(form.query_one("#form-error").render())
+        form.query_one("#currency").value = "usd"
+        form.query_one("#terms").value = "30"
+        form.query_one("#address").text = "1 Infinite Loop\nCupertino"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        initech = {c.name: c for c in clients.list_all()}["Initech"]
+        assert (initech.currency, initech.payment_terms_days, initech.address) == (
+            "USD", 30, "1 Infinite Loop\nCupertino")
+
+
+async def test_edit_project_rate_schedule_and_watch_folder(opened, tmp_path):
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_area(pilot, app)
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#schedule").value = "fortnightly"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "is not one of" in str(form.query_one("#form-error").render())
+        form.query_one("#schedule").value = "biweekly"
+        form.query_one("#rate").value = "105"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [web] = projects.list_all()
+        assert (web.schedule, str(web.rate)) == ("biweekly", "105.00")
+        await pilot.press("w", *str(tmp_path), "enter")
+        await settle(app, pilot)
+        assert projects.list_all()[0].watch == (str(tmp_path),)
