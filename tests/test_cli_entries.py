@@ -383,3 +383,15 @@ def test_expense_edit_and_delete(org):
     assert org.ok("expense", "list", "--json").json() == []
     missing = org("expense", "delete", "99")
     assert missing.exit_code == 1 and "expense 99 does not exist" in missing.stderr
+
+
+def test_split_and_merge_from_the_command_line(org):
+    add(org, "2026-11-18 09:00", "2026-11-18 12:00")
+    assert "split entry 1 into" in org.ok("entry", "split", "1", "--at", "2026-11-18 10:30").stdout
+    parts = entries(org)
+    assert [p["seconds"] for p in parts] == [5400, 5400]
+    result = org("entry", "split", str(parts[0]["id"]), "--at", "2026-11-18 13:00")
+    assert result.exit_code == 1 and "inside the entry" in result.stderr
+    org.ok("entry", "merge", *(str(p["id"]) for p in parts))
+    [whole] = entries(org)
+    assert whole["seconds"] == 3 * 3600

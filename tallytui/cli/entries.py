@@ -169,6 +169,32 @@ def entry_delete(entry_id):
     click.echo(f"deleted entry {gone.id} ({gone.project}, {gone.day.isoformat()})")
 
 
+@entry.command("split")
+@click.argument("entry_id", type=int)
+@click.option("--at", "at", required=True, metavar="DT", help="Where to cut, inside the entry.")
+def entry_split(entry_id, at):
+    """Cut an entry in two at a time."""
+    from ..services import review
+    from . import parse
+
+    s = settings()
+    s.open()
+    change = review.split(s.actor, entry_id, parse.instant(at, "--at"))
+    click.echo(f"split entry {entry_id} into {', '.join(map(str, change.created))}")
+
+
+@entry.command("merge")
+@click.argument("entry_ids", type=int, nargs=-1, required=True)
+def entry_merge(entry_ids):
+    """Join adjacent entries of one person into one (the first one's project wins)."""
+    from ..services import review
+
+    s = settings()
+    s.open()
+    change = review.merge(s.actor, list(entry_ids))
+    click.echo(f"merged {len(entry_ids)} entries into entry {change.created[0]}")
+
+
 @click.group()
 def expense():
     """Expenses billed as product lines."""
