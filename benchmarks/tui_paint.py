@@ -1,0 +1,204 @@
+"""The terminal interface: time to first paint, and how fast the review switches weeks.
+
+- first paint: wall time of a fresh process that runs the real ``tally`` (its click entry
+  point and start-up path) with Textual's headless driver and exits once the review screen
+  has painted its week, on an empty organisation and on the five-year history; an empty
+  Textual app (one Label) started and stopped the same way is the floor;
+- week switch: in one process, through Pilot, the time from pressing ``]`` until the next
+  week is loaded and the screen has been refreshed with it, on the five-year history.
+
+The databases are copies of the cached benchmark files: opening a database writes to it
+(the write-ahead log), and cached files must stay as generated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+from . import history
+from .core import Measurement, group, medians_ms
+
+MAX_PAINT_RATIO = 1.3
+MAX_SWITCH_MS = 150
+SIZE = (120, 36)
+DEADLINE_SECONDS = 60
+
+# Runs in the measured process before anything else: every App.run becomes a headless run
+# whose auto-pilot waits until ready(app) holds, then for the screen refresh that shows it,
+# and exits. Polling every 2 ms keeps the error of the measurement small.
+_HEADLESS = f"""
+import asyncio, time
+from textual.app import App
+
+_run = App.run
+
+def _headless(self, *args, **kwargs):
+    async def auto_pilot(pilot):
+        app = pilot.app
+        deadline = time.monotonic() + {DEADLINE_SECONDS}
+        while not ready(app):
+            if time.monotonic() > deadline:
+                app.exit(return_code=1, message="the first screen never showed its data")
+                return
+            await asyncio.sleep(0.002)
+        painted = asyncio.Event()
+        app.screen.call_after_refresh(painted.set)
+        await painted.wait()
+        app.exit()
+
+    return _run(self, headless=True, auto_pilot=auto_pilot, size={SIZE})
+
+App.run = _headless
+"""
+
+# The real `tally` start-up path (the console script calls tallytui.cli.main); ready once
+# the review screen holds its week.
+_TALLY = (
+    _HEADLESS
+    + """
+def ready(app):
+    return getattr(app.screen, "week", None) is not None
+
+from tallytui.cli import main
+main()
+"""
+)
+
+# The floor: an empty Textual app, ready as soon as it runs.
+_FLOOR = (
+    _HEADLESS
+    + """
+from textual.widgets import Label
+
+def ready(app):
+    return True
+
+class Floor(App):
+    def compose(self):
+        yield Label("floor")
+
+Floor().run()
+"""
+)
+
+
+@contextmanager
+def _copies() -> Iterator[tuple[Path, Path]]:
+    """Private copies of the empty and the large database, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="tally-tui-bench-") as folder:
+        empty = Path(folder) / "empty.db"
+        large = Path(folder) / "large.db"
+        shutil.copyfile(history.empty().path, empty)
+        shutil.copyfile(history.large().path, large)
+        yield empty, large
+
+
+def _first_paint(empty: Path, large: Path, runs: int) -> list[Measurement]:
+    def tally(path: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        return [sys.executable, "-c", _TALLY, "--db", str(path)], env
+
+    floor, on_empty, on_large = medians_ms(
+        [
+            ([sys.executable, "-c", _FLOOR], {}),
+            tally(empty, history.empty().env),
+            tally(large, history.large().env),
+        ],
+        runs,
+    )
+    return [
+        Measurement("first paint: empty Textual app (floor)", floor),
+        Measurement(
+            "first paint: tally, empty organisation", on_empty, floor, max_ratio=MAX_PAINT_RATIO
+        ),
+        Measurement(
+            "first paint: tally, five-year history", on_large, floor, max_ratio=MAX_PAINT_RATIO
+        ),
+    ]
+
+
+@contextmanager
+def _clock(instant: str) -> Iterator[None]:
+    saved = os.environ.get("TALLY_NOW")
+    os.environ["TALLY_NOW"] = instant
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TALLY_NOW", None)
+        else:
+            os.environ["TALLY_NOW"] = saved
+
+
+async def _switches(switches: int) -> list[float]:
+    """Go back ``switches + 1`` weeks, then time each ``]`` until its week is painted;
+    the first forward switch is a warm-up and not counted."""
+    from tallytui.ui.app import TallyApp
+    from tallytui.ui.context import Session
+
+    app = TallyApp(Session(history.ADMIN, "benchmark"), history.TIMEZONE)
+    times: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await _until(lambda: screen.week is not None)
+        first = screen.week.first
+        for back in range(1, switches + 2):
+            await pilot.press("left_square_bracket")
+            await _shown(screen, first - timedelta(weeks=back))
+        for index in range(switches + 1):
+            await pilot.pause()  # idle again: nothing of the last switch is left to do
+            following = screen.week.first + timedelta(weeks=1)
+            began = time.perf_counter()
+            app.simulate_key("right_square_bracket")  # as from the terminal; no waiting
+            await _shown(screen, following)
+            if index:
+                times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+async def _shown(screen, first: date) -> None:
+    """Wait until the review holds the week starting ``first`` and has been repainted."""
+    await _until(lambda: screen.week is not None and screen.week.first == first)
+    painted = asyncio.Event()
+    screen.call_after_refresh(painted.set)
+    await painted.wait()
+
+
+async def _until(condition, deadline_seconds: float = DEADLINE_SECONDS) -> None:
+    deadline = time.monotonic() + deadline_seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the review screen never showed the week")
+        await asyncio.sleep(0.001)
+
+
+def _week_switch(large: Path, runs: int) -> Measurement:
+    from tallytui.store.db import open_database
+
+    database = open_database(str(large))
+    try:
+        with _clock(history.NOW):
+            times = asyncio.run(_switches(max(runs, 5)))
+    finally:
+        database.close()
+    return Measurement(
+        "week switch ] (five-year history)", statistics.median(times), max_ms=MAX_SWITCH_MS
+    )
+
+
+@group("tui-paint")
+def tui_paint(runs: int) -> list[Measurement]:
+    """First paint of the terminal interface against an empty Textual app; week switch."""
+    with _copies() as (empty, large):
+        measurements = _first_paint(empty, large, runs)
+        measurements.append(_week_switch(large, runs))
+    return measurements
