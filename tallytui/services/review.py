@@ -15,12 +15,13 @@ from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.localtime import iso_week
-from ..domain.money import from_minor, round_money
+from ..domain.money import round_money
 from ..domain.rates import Rate, rate_on
 from ..store.db import write_transaction
-from ..store.models import Project, ProjectRate, TimeEntry, db
+from ..store.models import Client, Project, TimeEntry, db
 from . import entries, expenses, lookup
 from .clock import now_utc
+from .invoices import project_rates
 from .views import EntryView, ExpenseView
 
 
@@ -132,15 +133,10 @@ def week(day: date, user: str) -> Week:
 
 
 def _rates(names: set[str]) -> dict[str, tuple[str, list[Rate]]]:
-    found: dict[str, tuple[str, list[Rate]]] = {}
-    for project in Project.select().where(Project.name.in_(names)):
-        currency = project.client.currency
-        prices = [
-            Rate(r.valid_from, from_minor(r.amount_minor, currency))
-            for r in ProjectRate.select().where(ProjectRate.project == project)
-        ]
-        found[project.name] = (currency, prices)
-    return found
+    """Currency and rate history of each named project, in two queries."""
+    found = list(Project.select(Project, Client).join(Client).where(Project.name.in_(names)))
+    history = project_rates(found)
+    return {p.name: (p.client.currency, history[p.id]) for p in found}
 
 
 def _clients(projects: Sequence[ProjectTotal]) -> tuple[ClientTotal, ...]:

@@ -14,8 +14,6 @@ from ..services.clock import now_utc
 from .commands import JumpCommands
 from .context import Session
 from .messages import DataChanged
-from .screens.capture import CaptureScreen
-from .screens.projects import ProjectsScreen
 from .screens.review import ReviewScreen
 
 
@@ -28,10 +26,23 @@ def styles_path() -> Path:
     raise FileNotFoundError("tally.tcss is missing from the installation")
 
 
+def _projects_screen():
+    """Areas other than the review are imported when first opened, not at start-up."""
+    from .screens.projects import ProjectsScreen
+
+    return ProjectsScreen()
+
+
+def _capture_screen():
+    from .screens.capture import CaptureScreen
+
+    return CaptureScreen()
+
+
 class TallyApp(App):
     TITLE = "tallytui"
     CSS_PATH = styles_path()
-    MODES = {"review": ReviewScreen, "projects": ProjectsScreen, "capture": CaptureScreen}
+    MODES = {"review": ReviewScreen, "projects": _projects_screen, "capture": _capture_screen}
     DEFAULT_MODE = "review"
     COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [

@@ -8,8 +8,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..domain.errors import InvalidInput
 from ..domain.localtime import parse_date
-from ..services import clients, invoices, projects
-from ..store.models import db
 
 
 class JumpCommands(Provider):
@@ -19,6 +17,9 @@ class JumpCommands(Provider):
 
     @staticmethod
     def _targets() -> list[tuple[str, str, str]]:
+        from ..services import clients, invoices, projects
+        from ..store.models import db
+
         with db.connection_context():
             found = [
                 ("project", p.name, f"{p.name} ({p.client})")
