@@ -21,17 +21,20 @@ from pathlib import Path
 
 import pytest
 
-from tallytui.domain.localtime import local_datetime
 from tallytui.services import review
 from tallytui.services.demo import write_demo
 from tallytui.store.db import open_database
 from tallytui.store.models import TimeEntry, User, db
 
 NOW = "2026-11-20T10:00:00+01:00"  # Friday of ISO week 47
-TZ = "Europe/Berlin"
 TALLY = Path(sys.executable).with_name("tally")
 TARGET = "Nordlicht Workshop"  # not among anna's projects in the demo's current week
 DEADLINE_SECONDS = 20.0
+# The tmux server, and so tally, inherits this. COLUMNS and LINES would override the
+# terminal's real size (pytest-xdist sets them to 80 and 24 in its workers).
+TMUX_ENVIRONMENT = {
+    k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")
+} | {"LC_ALL": "C.UTF-8"}
 
 
 def tmux_binary() -> str:
@@ -59,7 +62,7 @@ class Terminal:
             text=True,
             timeout=10,
             check=False,
-            env=os.environ | {"LC_ALL": "C.UTF-8"},
+            env=TMUX_ENVIRONMENT,
         )
         if check and done.returncode != 0:
             raise AssertionError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
@@ -113,26 +116,33 @@ def first_session(path: Path):
         db.close()
 
 
-def row_of(screen: str, clock: str) -> str:
-    return next((line for line in screen.splitlines() if f" {clock} " in line), "")
+def shown_outside_toast(screen: str, text: str) -> bool:
+    """``text`` in the week's table or totals, not only in the "moved 1 to …" notification."""
+    return any(text in line and "moved" not in line for line in screen.splitlines())
 
 
 def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
     tmux = tmux_binary()
     entry = first_session(demo)
     assert entry.project != TARGET
-    clock = f"{local_datetime(entry.start_utc, TZ):%H:%M}"  # its row on the screen
     config = tmp_path / "tmux.conf"
-    config.write_text("set -g remain-on-exit on\nset -g status off\n")
+    # All 36 lines for the app, and that size from the first moment: a window that starts at
+    # tmux's default 80x24 and is resized later can leave the app laid out for the old size.
+    config.write_text("set -g status off\nset -g default-size 140x36\n")
     environment = {
         "TALLY_NOW": NOW,
         "TALLY_USER": "anna",
         "TALLY_DB": str(demo),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no keymap of the developer's
+        # Textual reads the size from COLUMNS and LINES when they are set, and a test run
+        # may have set them in this process (they would reach tally through tmux).
+        "COLUMNS": "140",
+        "LINES": "36",
     }
     tally = shlex.join(["env", *(f"{k}={v}" for k, v in environment.items()), str(TALLY)])
-    # The shell reports the exit status on the screen: tmux itself may reap the process late.
-    command = f'{tally}; echo "tally exited with status $?"'
+    # The shell shows the exit status and keeps the pane open to read it (and a traceback,
+    # if any): tmux's own pane_dead_status can lag seconds behind when the machine is busy.
+    command = f'{tally}; echo "tally exited with status $?"; sleep {DEADLINE_SECONDS * 3}'
     terminal = Terminal(tmux, config)
     try:
         terminal.start(command, 140, 36)
@@ -141,9 +151,7 @@ def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
         terminal.send("[")
         terminal.wait_for("week 46", lambda s: "Week 46" in s and "2026-11-09" in s)
         terminal.send("]")
-        terminal.wait_for(
-            "week 47 again", lambda s: "Week 47" in s and entry.project in row_of(s, clock)
-        )
+        terminal.wait_for("week 47 again", lambda s: "Week 47" in s and "2026-11-16" in s)
 
         terminal.send("p")
         terminal.wait_for("the project picker", lambda s: "Move to project" in s)
@@ -154,7 +162,7 @@ def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
         terminal.send("Enter")
         terminal.wait_for(
             f"the session moved to {TARGET}",
-            lambda s: "Move to project" not in s and TARGET in row_of(s, clock),
+            lambda s: "Move to project" not in s and shown_outside_toast(s, TARGET),
         )
 
         terminal.send("L")

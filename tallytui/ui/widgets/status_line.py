@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from textual.reactive import reactive
 from textual.widgets import Static
 
 
 class StatusLine(Static):
-    """``anna · ~/.local/share/tallytui/tally.db · capture off · locked until 2026-11-15``"""
+    """``anna · locked until 2026-11-15 · capture off · ~/.local/share/tallytui/tally.db``
+
+    The database comes last: a long path is what gets cut at the edge, not the state."""
 
     user: reactive[str] = reactive("")
     database: reactive[str] = reactive("")
@@ -20,7 +23,8 @@ class StatusLine(Static):
     def render(self) -> str:
         lock = f"locked until {self.locked_until}" if self.locked_until else "never locked"
         capture = "capture on" if self.capturing else "capture off"
-        parts = [self.user, self.database, capture, lock]
-        if self.note:
-            parts.append(self.note)
-        return " · ".join(part for part in parts if part)
+        home = str(Path.home())
+        database = (
+            "~" + self.database[len(home) :] if self.database.startswith(home) else self.database
+        )
+        return " · ".join(part for part in (self.user, lock, capture, self.note, database) if part)
