@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain.errors import InvalidInput
@@ -32,6 +31,7 @@ from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
+KEYED = {"undo", "toggle_select"}
 COLUMNS = ("", "Day", "Start", "End", "Hours", "Project", "Source", "Bill", "State", "Description")
 
 
@@ -61,11 +61,6 @@ class ReviewScreen(AreaScreen):
         Binding("x", "expenses", "Expenses", id="review.expenses"),
     ]
 
-    week: reactive[Week | None] = reactive(None, bindings=True)
-    selected: reactive[frozenset[int]] = reactive(frozenset(), bindings=True)
-    undo_stack: reactive[tuple[Change, ...]] = reactive((), bindings=True)
-    current: reactive[EntryView | None] = reactive(None, bindings=True)
-
     @dataclass
     class Loaded(Message):
         week: Week
@@ -78,6 +73,19 @@ class ReviewScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.day = date.today()
+        self.week: Week | None = None
+        self.selected: frozenset[int] = frozenset()
+        self.undo_stack: tuple[Change, ...] = ()
+        self.current: EntryView | None = None
+        self._keys: tuple = ()
+
+    def _refresh_keys(self) -> None:
+        """Re-draw the footer only when the set of usable keys changed: the footer rebuilds
+        its keys on every refresh, which cost most of a week switch when done per change."""
+        keys = tuple(self.check_action(action, ()) for action in sorted(EDITS | KEYED))
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh_bindings()
 
     def compose(self) -> ComposeResult:
         yield Label("", id="title")
@@ -182,6 +190,7 @@ class ReviewScreen(AreaScreen):
         self.current = entry
         status = self.query_one(StatusLine)
         status.note = self._why_fixed(entry) if entry else ""
+        self._refresh_keys()
 
     # What applies --------------------------------------------------------------------
 
@@ -263,6 +272,7 @@ class ReviewScreen(AreaScreen):
         else:
             self.undo_stack = (*self.undo_stack, event.change)[-50:]
         self.selected = frozenset()
+        self._refresh_keys()
         self.notify(event.change.summary)
         self.app.post_message(DataChanged(event.change.summary))
 
