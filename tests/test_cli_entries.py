@@ -373,11 +373,27 @@ def test_expense_refusals(org, args, message):
 
 
 def test_expense_edit_and_delete(org):
-    x = org.ok("expense", "add", "--project", "Web", "--date", "2026-11-18", "--amount", "10",
-               "--json").json()
-    edited = org.ok("expense", "edit", str(x["id"]), "--project", "Web", "--date", "2026-11-19",
-                    "--quantity", "2", "--unit-price", "7.50", "--unit", "night",
-                    "--category", "hotel", "--json").json()
+    x = org.ok(
+        "expense", "add", "--project", "Web", "--date", "2026-11-18", "--amount", "10", "--json"
+    ).json()
+    edited = org.ok(
+        "expense",
+        "edit",
+        str(x["id"]),
+        "--project",
+        "Web",
+        "--date",
+        "2026-11-19",
+        "--quantity",
+        "2",
+        "--unit-price",
+        "7.50",
+        "--unit",
+        "night",
+        "--category",
+        "hotel",
+        "--json",
+    ).json()
     assert (edited["date"], edited["amount"], edited["unit"]) == ("2026-11-19", "15.00", "night")
     org.ok("expense", "delete", str(x["id"]))
     assert org.ok("expense", "list", "--json").json() == []

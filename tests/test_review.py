@@ -46,14 +46,21 @@ def test_week_totals_per_day_project_and_client(week_db):
     assert (w.first, w.last) == (date(2026, 11, 16), date(2026, 11, 22))
     assert len(w.entries) == 4
     assert [(d.day.day, d.seconds, d.billable_seconds) for d in w.days if d.seconds] == [
-        (17, 7200, 7200), (18, 9000, 9000), (19, 1800, 0)]
+        (17, 7200, 7200),
+        (18, 9000, 9000),
+        (19, 1800, 0),
+    ]
     projects = {p.project: (p.seconds, p.amount, p.currency) for p in w.projects}
-    assert projects == {"Web": (12600, Decimal("340.00"), "EUR"),
-                        "Api": (3600, Decimal("150.00"), "USD"),
-                        "Internal": (1800, Decimal("0.00"), "EUR")}
+    assert projects == {
+        "Web": (12600, Decimal("340.00"), "EUR"),
+        "Api": (3600, Decimal("150.00"), "USD"),
+        "Internal": (1800, Decimal("0.00"), "EUR"),
+    }
     clients = {c.client: c.amounts for c in w.clients}
-    assert clients == {"Globex": (("EUR", Decimal("340.00")),),
-                       "Initech": (("USD", Decimal("150.00")),)}
+    assert clients == {
+        "Globex": (("EUR", Decimal("340.00")),),
+        "Initech": (("USD", Decimal("150.00")),),
+    }
     assert (w.seconds, w.billable_seconds) == (18000, 16200)
 
 
@@ -65,12 +72,16 @@ def test_split_merge_and_undo(week_db):
     merged = review.merge("anna", list(change.created))
     [whole] = [entries.get(i) for i in merged.created]
     assert (whole.start_utc, whole.end_utc, whole.description) == (
-        at("2026-11-17 09:00"), at("2026-11-17 12:00"), "design")
+        at("2026-11-17 09:00"),
+        at("2026-11-17 12:00"),
+        "design",
+    )
     review.undo("anna", merged)
     parts = review.week(date(2026, 11, 17), "anna").entries
     assert [(p.start_utc, p.end_utc) for p in parts] == [
         (at("2026-11-17 09:00"), at("2026-11-17 10:15")),
-        (at("2026-11-17 10:15"), at("2026-11-17 12:00"))]
+        (at("2026-11-17 10:15"), at("2026-11-17 12:00")),
+    ]
     with pytest.raises(InvalidInput, match="inside the entry"):
         review.split("anna", parts[0].id, at("2026-11-17 13:00"))
 
@@ -84,14 +95,17 @@ def test_merge_refuses_entries_with_others_between(week_db):
 
 
 def test_retag_billable_describe_retime_delete_and_undo(week_db):
-    ids = [add("Web", "2026-11-17 09:00", "2026-11-17 10:00"),
-           add("Web", "2026-11-17 10:00", "2026-11-17 11:00")]
+    ids = [
+        add("Web", "2026-11-17 09:00", "2026-11-17 10:00"),
+        add("Web", "2026-11-17 10:00", "2026-11-17 11:00"),
+    ]
     moved = review.retag("anna", ids, "Internal")
     assert {entries.get(i).project for i in moved.created} == {"Internal"}
     assert not any(entries.get(i).billable for i in moved.created)
     back = review.undo("anna", moved)
     assert {(entries.get(i).project, entries.get(i).billable) for i in back.created} == {
-        ("Web", True)}
+        ("Web", True)
+    }
     described = review.describe("anna", list(back.created), "  Review  ")
     assert {entries.get(i).description for i in described.created} == {"Review"}
     first = described.created[0]
@@ -108,10 +122,12 @@ def test_retag_billable_describe_retime_delete_and_undo(week_db):
 def test_locked_entries_refuse_every_edit(week_db):
     entry = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
     timesheets.lock("anna", date(2026, 11, 17))
-    for action in (lambda: review.retag("anna", [entry], "Api"),
-                   lambda: review.split("anna", entry, at("2026-11-17 09:30")),
-                   lambda: review.delete("anna", [entry]),
-                   lambda: review.set_billable("anna", [entry], False)):
+    for action in (
+        lambda: review.retag("anna", [entry], "Api"),
+        lambda: review.split("anna", entry, at("2026-11-17 09:30")),
+        lambda: review.delete("anna", [entry]),
+        lambda: review.set_billable("anna", [entry], False),
+    ):
         with pytest.raises(Conflict, match="locked until 2026-11-17"):
             action()
     assert entries.get(entry).project == "Web"

@@ -58,7 +58,10 @@ async def test_new_client_form_validates_then_saves(opened):
         await settle(app, pilot)
         initech = {c.name: c for c in clients.list_all()}["Initech"]
         assert (initech.currency, initech.payment_terms_days, initech.address) == (
-            "USD", 30, "1 Infinite Loop\nCupertino")
+            "USD",
+            30,
+            "1 Infinite Loop\nCupertino",
+        )
 
 
 async def test_edit_project_rate_schedule_and_watch_folder(opened, tmp_path):

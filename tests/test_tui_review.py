@@ -28,17 +28,24 @@ def week(org):
     """Three entries on Tuesday 2026-11-17 for anna (TALLY_NOW is Friday the 20th)."""
     org.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
     open_database(os.environ["TALLY_DB"])
-    for start, end, text in (("09:00", "10:00", "design"), ("10:00", "11:30", "build"),
-                             ("13:00", "14:00", "review")):
-        entries.add("anna", entries.NewEntry("Web", at(f"2026-11-17 {start}"),
-                                             at(f"2026-11-17 {end}"), text))
+    for start, end, text in (
+        ("09:00", "10:00", "design"),
+        ("10:00", "11:30", "build"),
+        ("13:00", "14:00", "review"),
+    ):
+        entries.add(
+            "anna",
+            entries.NewEntry("Web", at(f"2026-11-17 {start}"), at(f"2026-11-17 {end}"), text),
+        )
     yield
     db.close()
 
 
 def rows() -> list[tuple[str, str, int, int, bool]]:
-    return [(e.project.name, e.description, e.start_utc, e.end_utc, e.billable)
-            for e in TimeEntry.select().order_by(TimeEntry.start_utc)]
+    return [
+        (e.project.name, e.description, e.start_utc, e.end_utc, e.billable)
+        for e in TimeEntry.select().order_by(TimeEntry.start_utc)
+    ]
 
 
 async def settle(app, pilot) -> None:
@@ -108,7 +115,8 @@ async def test_describe_split_trim_and_billable(week):
         await settle(app, pilot)
         assert [(r[2], r[3]) for r in rows()][:2] == [
             (at("2026-11-17 09:00"), at("2026-11-17 09:20")),
-            (at("2026-11-17 09:20"), at("2026-11-17 10:00"))]
+            (at("2026-11-17 09:20"), at("2026-11-17 10:00")),
+        ]
         await pilot.press("r", "ctrl+a", "ctrl+k", *"08:45-09:20", "enter")
         await settle(app, pilot)
         assert rows()[0][2:4] == (at("2026-11-17 08:45"), at("2026-11-17 09:20"))
@@ -124,7 +132,10 @@ async def test_select_merge_and_delete(week):
         await pilot.press("space", "down", "space", "m")
         await settle(app, pilot)
         assert [(r[2], r[3], r[1]) for r in rows()][0] == (
-            at("2026-11-17 09:00"), at("2026-11-17 11:30"), "design; build")
+            at("2026-11-17 09:00"),
+            at("2026-11-17 11:30"),
+            "design; build",
+        )
         await pilot.press("d", "y")
         await settle(app, pilot)
         assert len(rows()) == 1

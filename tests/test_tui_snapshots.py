@@ -88,7 +88,10 @@ def steady(*keys: str, shows: type[Screen]) -> Callable[[Pilot], object]:
         assert isinstance(pilot.app.screen, shows), pilot.app.screen
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
-        await pilot.pause()
+        # The footer redraws its keys in a later message once the usable keys are known.
+        await pilot.wait_for_scheduled_animations()
+        for _ in range(5):
+            await pilot.pause()
 
     return run_before
 

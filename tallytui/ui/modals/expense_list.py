@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -56,6 +57,11 @@ class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
         if action == "choose" and parameters[0] != "add" and not self.expenses:
             return None
         return True
+
+    @on(DataTable.RowSelected)
+    def edit_selected(self) -> None:
+        """Enter on a row edits it (the table takes Enter before the screen's binding)."""
+        self.action_choose("edit")
 
     def action_choose(self, what: str) -> None:
         if what == "add":

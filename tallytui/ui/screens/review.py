@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from ...domain.errors import InvalidInput
-from ...domain.localtime import local_datetime, local_to_utc, parse_clock, parse_date
+from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
 from ...services import entries, expenses, projects, review, timesheets
 from ...services.review import Change, Week
 from ...services.views import EntryView
@@ -32,11 +32,27 @@ from .base import AreaScreen
 
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
 KEYED = {"undo", "toggle_select"}
-COLUMNS = ("", "Day", "Start", "End", "Hours", "Project", "Source", "Bill", "State", "Description")
+COLUMNS = (
+    "",
+    "Day",
+    "Start",
+    "End",
+    "Hours",
+    "Project",
+    "Description",
+    "Source",
+    "Billable",
+    "State",
+)
+DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
 
 
 def hours(seconds: int) -> str:
     return f"{seconds / 3600:.2f}"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class ReviewScreen(AreaScreen):
@@ -53,7 +69,7 @@ class ReviewScreen(AreaScreen):
         Binding("r", "retime", "Trim", id="review.retime"),
         Binding("s", "split", "Split", id="review.split"),
         Binding("m", "merge", "Merge", id="review.merge"),
-        Binding("b", "toggle_billable", "Billable", id="review.billable"),
+        Binding("b", "toggle_billable", "Bill", id="review.billable"),
         Binding("d,delete", "delete", "Delete", id="review.delete"),
         Binding("a", "add", "Add", id="review.add"),
         Binding("u", "undo", "Undo", id="review.undo"),
@@ -112,6 +128,8 @@ class ReviewScreen(AreaScreen):
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
+        if event.week.first != iso_week(self.day)[0]:
+            return  # a slower load of a week the user has already left
         self.week = event.week
         self.selected = frozenset(
             i for i in self.selected if any(e.id == i for e in event.week.entries)
@@ -147,10 +165,10 @@ class ReviewScreen(AreaScreen):
                 end.strftime("%H:%M" if end.date() == start.date() else "%a %H:%M"),
                 hours(entry.seconds),
                 entry.project,
+                _cut(entry.description, DESCRIPTION_WIDTH),
                 entry.source,
                 "yes" if entry.billable else "no",
                 state,
-                entry.description,
                 key=str(entry.id),
             )
             shown_day = entry.day
@@ -210,6 +228,8 @@ class ReviewScreen(AreaScreen):
         return ""
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("lock", "expenses", "add") and self.week is None:
+            return None  # the week has not loaded yet
         if action in EDITS:
             chosen = self.targets()
             if not chosen or any(self._why_fixed(e) for e in chosen):
