@@ -88,10 +88,17 @@ def steady(*keys: str, shows: type[Screen]) -> Callable[[Pilot], object]:
         assert isinstance(pilot.app.screen, shows), pilot.app.screen
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
-        # The footer redraws its keys in a later message once the usable keys are known.
+        # The footer redraws its keys in a later message once the usable keys are known:
+        # wait until two screens in a row are the same, so a busy machine cannot catch a
+        # half-updated frame.
         await pilot.wait_for_scheduled_animations()
-        for _ in range(5):
-            await pilot.pause()
+        previous = None
+        for _ in range(100):
+            await pilot.pause(0.05)
+            current = pilot.app.export_screenshot()
+            if current == previous:
+                break
+            previous = current
 
     return run_before
 
