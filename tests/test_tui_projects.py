@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from textual.worker import WorkerState
+from tui_waiting import settle
 
 from tallytui.services import clients, projects
 from tallytui.store.db import open_database
@@ -19,17 +19,6 @@ def opened(org):
     open_database(os.environ["TALLY_DB"])
     yield
     db.close()
-
-
-async def settle(app, pilot) -> None:
-    quiet = 0
-    for _ in range(500):
-        await pilot.pause(0.01)
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
-        quiet = 0 if busy else quiet + 1
-        if quiet >= 3:
-            return
-    raise AssertionError("the app did not settle")
 
 
 async def open_area(pilot, app):

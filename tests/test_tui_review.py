@@ -6,7 +6,7 @@ import os
 from datetime import date
 
 import pytest
-from textual.worker import WorkerState
+from tui_waiting import settle
 
 from tallytui.domain.localtime import parse_instant
 from tallytui.services import entries, timesheets
@@ -46,18 +46,6 @@ def rows() -> list[tuple[str, str, int, int, bool]]:
         (e.project.name, e.description, e.start_utc, e.end_utc, e.billable)
         for e in TimeEntry.select().order_by(TimeEntry.start_utc)
     ]
-
-
-async def settle(app, pilot) -> None:
-    """Wait until no worker runs and the messages they posted are handled."""
-    quiet = 0
-    for _ in range(500):
-        await pilot.pause(0.01)
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
-        quiet = 0 if busy else quiet + 1
-        if quiet >= 3:
-            return
-    raise AssertionError(f"the app did not settle: {[(w.name, w.state) for w in app.workers]}")
 
 
 def new_app() -> TallyApp:

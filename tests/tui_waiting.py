@@ -1,0 +1,17 @@
+"""Waiting for the app the way a user would: until its workers finish and their messages
+have been handled, never for a fixed time."""
+
+from __future__ import annotations
+
+from textual.worker import WorkerState
+
+
+async def settle(app, pilot) -> None:
+    quiet = 0
+    for _ in range(500):
+        await pilot.pause(0.01)
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
+    raise AssertionError(f"the app did not settle: {[(w.name, w.state) for w in app.workers]}")
