@@ -7,7 +7,7 @@ from .app import Settings
 
 def open_tui(settings: Settings) -> None:
     """Open the database first, so a bad ``--db`` is an ``error:`` line, not a broken screen."""
-    from ..services import org
+    from ..services import lookup, org
     from ..store.db import resolve_url
     from ..ui.app import TallyApp
     from ..ui.config import load_keymap
@@ -15,8 +15,6 @@ def open_tui(settings: Settings) -> None:
 
     settings.open()
     current = org.current()
-    from ..services import lookup
-
     lookup.user(settings.actor)
     app = TallyApp(
         Session(settings.actor, resolve_url(settings.db_url)), current.timezone, load_keymap()

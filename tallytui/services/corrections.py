@@ -143,15 +143,19 @@ def credit(
             reason=reason.strip(),
             tax_rate_bp=original.tax_rate_bp,
         )
-        drafts = [_negated(line, original.currency) for line in chosen]
+        names = dict(
+            Project.select(Project.id, Project.name)
+            .where(Project.id.in_({line.project_id for line in chosen}))
+            .tuples()
+        )
+        drafts = [_negated(line, original.currency, names.get(line.project_id)) for line in chosen]
         write_lines(note, drafts, mark=False, credits=[line.id for line in chosen])
         release([line.id for line in chosen])
         refresh_totals(note)
         return view(load(note.number))
 
 
-def _negated(line: InvoiceLine, currency: str) -> DraftLine:
-    project = Project.get_by_id(line.project_id).name if line.project_id else None
+def _negated(line: InvoiceLine, currency: str, project: str | None) -> DraftLine:
     return DraftLine(
         description=line.description,
         quantity=-Decimal(line.quantity_hundredths) / 100,
