@@ -22,11 +22,17 @@ demo: $(STAMP)
 run: demo
 	TALLY_USER=$${TALLY_USER:-$$(id -un)} $(BIN)/tally --db $(DEMO_DB)
 
-# The end-to-end tests drive the real terminal interface in tmux.
+# The end-to-end tests drive the real terminal interface in tmux; the team-mode tests start
+# a throwaway PostgreSQL server of their own from the installed packages (tests/pg_server.py).
 system-packages:
-	@command -v tmux >/dev/null || { \
-	  command -v apt-get >/dev/null || { echo "make test needs tmux; install it"; exit 1; }; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; }
+	@missing=""; \
+	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+	  || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "make test needs:$$missing; install them"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -n 2 -q

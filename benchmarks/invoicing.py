@@ -32,8 +32,8 @@ def _template(folder: Path) -> Path:
     path = folder / "template.db"
     database = open_database(str(path))
     org.init(org.OrgSettings(name="Bench", code="BENCH"), admin="anna")
-    clients.add(clients.ClientChanges(name="Client", address="Street 1"))
-    projects.add(projects.ProjectChanges(name="Web", client="Client", rate=Decimal("95")))
+    clients.add("anna", clients.ClientChanges(name="Client", address="Street 1"))
+    projects.add("anna", projects.ProjectChanges(name="Web", client="Client", rate=Decimal("95")))
     start = parse_instant("2026-01-01 08:00", "Europe/Berlin")
     project, user = Project.get(), User.get()
     rows = [

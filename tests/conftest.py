@@ -1,12 +1,15 @@
-"""Shared fixtures: a real SQLite file per test, a frozen clock and an acting user."""
+"""Shared fixtures: a real SQLite file per test, a frozen clock and an acting user; and for
+team mode a real PostgreSQL server per test process, with a fresh database per test."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import dataclass
 
 import pytest
 from click.testing import CliRunner
+from pg_server import Server, ServerError
 
 from tallytui.cli import cli
 from tallytui.store.db import open_database
@@ -23,8 +26,30 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("TALLY_USER", "anna")
     monkeypatch.setenv("TALLY_DB", str(path))
     yield path
-    if not db.is_closed():
+    if db.obj is not None and not db.is_closed():
         db.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server per test process (each xdist worker has its own)."""
+    try:
+        server = Server().start()
+    except (ServerError, OSError, subprocess.SubprocessError) as exc:
+        pytest.fail(f"PostgreSQL could not be started for the team-mode tests: {exc}", False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request, env, monkeypatch) -> str:
+    """The URL of the database the test runs on, which ``TALLY_DB`` names too: the SQLite
+    file of ``env``, or the emptied database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(env)
+    url = request.getfixturevalue("pg_server").fresh_database()
+    monkeypatch.setenv("TALLY_DB", url)
+    return url
 
 
 @pytest.fixture

@@ -494,6 +494,7 @@ def test_timesheet_lock_unlock_status(org):
         "locked_until": "2026-11-17",
         "open_hours": "1.00",
         "locked_hours": "2.00",
+        "pending_approval_hours": "0.00",
         "approved_hours": "0.00",
     }
     refused = org("timesheet", "lock", "--until", "2026-11-10")

@@ -158,6 +158,7 @@ def test_project_add_json_shape(org, tmp_path):
         "schedule_start": "2026-01-05",
         "approval": True,
         "approver": "bea",
+        "owner": "anna",
         "round": "15:up",
         "watch": [str(folder)],
         "urls": ["github.com/globex/shop/*"],

@@ -66,12 +66,13 @@ def setup_books(n_projects: int, per_project: int = ENTRIES_PER_PROJECT) -> dict
     """Organisation, one client, ``n_projects`` projects with locked October entries, built
     with the services on the already opened database. Returns entry ids per project."""
     org.init(org.OrgSettings(name="Acme Consulting", code="ACME", tax_rate=Decimal("19")), "anna")
-    clients.add(clients.ClientChanges(name="Globex"))
+    clients.add("anna", clients.ClientChanges(name="Globex"))
     for k in range(n_projects):
         projects.add(
+            "anna",
             projects.ProjectChanges(
                 name=f"W{k:02d}", client="Globex", rate=Decimal("95.50") + k, schedule="monthly"
-            )
+            ),
         )
     anna = User.get(User.name == "anna").id
     ids: dict[str, list[int]] = {}

@@ -277,21 +277,23 @@ def build(scenario: Scenario) -> Built:
         ),
         USERS[0],
     )
-    users.add(USERS[1])
+    users.add(USERS[0], USERS[1])
     for name, tax in zip(CLIENTS, scenario.tax_rates, strict=True):
-        clients.add(clients.ClientChanges(name=name, tax_rate=tax))
+        clients.add(USERS[0], clients.ClientChanges(name=name, tax_rate=tax))
     for index, spec in enumerate(scenario.projects):
         projects.add(
+            USERS[0],
             projects.ProjectChanges(
                 name=project_name(index),
                 client=CLIENTS[spec.client],
                 rate=spec.rate,
                 schedule="monthly",
                 rounding=spec.rounding,
-            )
+            ),
         )
         if spec.change:
             projects.update(
+                USERS[0],
                 project_name(index),
                 projects.ProjectChanges(
                     rate=spec.change[1], rate_from=date(2026, 10, spec.change[0])

@@ -20,10 +20,16 @@ class Settings:
         return self.user_name or getpass.getuser()
 
     def open(self) -> None:
-        """Open (and migrate) the database; every command that touches data calls this."""
+        """Open (and migrate) the database; every command that touches data calls this.
+
+        Once the organisation exists, an acting user it does not know is refused here, so
+        nobody reads a team's data under a name that was never added.
+        """
+        from ..services.users import check_actor
         from ..store.db import open_database
 
         open_database(self.db_url)
+        check_actor(self.actor)
 
 
 def fail(message: str) -> None:

@@ -50,8 +50,9 @@ def client_add(name, **options):
     """Add a client."""
     from ..services import clients
 
-    settings().open()
-    view = clients.add(_changes(name, **options))
+    s = settings()
+    s.open()
+    view = clients.add(s.actor, _changes(name, **options))
     click.echo(f"added client {view.name} ({view.currency}, {view.payment_terms_days} days)")
 
 
@@ -64,8 +65,9 @@ def client_set(name, new_name, archive, **options):
     """Change a client (issued invoices keep the details they were issued with)."""
     from ..services import clients
 
-    settings().open()
-    view = clients.update(name, _changes(new_name, archived=archive, **options))
+    s = settings()
+    s.open()
+    view = clients.update(s.actor, name, _changes(new_name, archived=archive, **options))
     click.echo(f"updated client {view.name}")
 
 

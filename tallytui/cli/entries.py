@@ -73,7 +73,8 @@ def entry_list(first, last, project, client, owner, as_json):
     from . import parse
     from .output import entry_json
 
-    settings().open()
+    s = settings()
+    s.open()
     first_day, last_day = parse.day(first, "--from"), parse.day(last, "--to")
     if first_day is None and last_day is None:
         first_day, last_day = iso_week(org.today())
@@ -81,7 +82,8 @@ def entry_list(first, last, project, client, owner, as_json):
         last_day = max(org.today(), first_day + timedelta(days=6))
     elif first_day is None:
         first_day = iso_week(last_day)[0]
-    views = entries.list_entries(entries.EntryFilter(first_day, last_day, project, client, owner))
+    view_filter = entries.EntryFilter(first_day, last_day, project, client, owner, s.actor)
+    views = entries.list_entries(view_filter)
     if as_json:
         emit_json([entry_json(v) for v in views])
         return

@@ -65,6 +65,7 @@ def project_json(p: ProjectView) -> dict:
         "schedule_start": p.schedule_start.isoformat() if p.schedule_start else None,
         "approval": p.approval_required,
         "approver": p.approver,
+        "owner": p.owner,
         "round": p.rounding,
         "watch": list(p.watch),
         "urls": list(p.urls),

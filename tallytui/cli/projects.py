@@ -22,7 +22,15 @@ _PROJECT_OPTIONS = [
     click.option(
         "--approval/--no-approval", default=None, help="Whether locked time needs approval."
     ),
-    click.option("--approver", default=None, metavar="USER", help="Who approves its time."),
+    click.option(
+        "--approver",
+        default=None,
+        metavar="USER",
+        help="Who approves its time (default: its owner; none removes the approver).",
+    ),
+    click.option(
+        "--owner", default=None, metavar="USER", help="Who is responsible (default: you)."
+    ),
     click.option(
         "--round",
         "rounding",
@@ -50,6 +58,7 @@ def _changes(
     url,
     approval,
     approver,
+    owner,
     rounding,
     **extra,
 ):
@@ -66,7 +75,8 @@ def _changes(
         watch=tuple(watch),
         urls=tuple(url),
         approval_required=approval,
-        approver=approver,
+        approver="" if approver == "none" else approver,
+        owner=owner,
         rounding=rounding,
         **extra,
     )
@@ -85,8 +95,9 @@ def project_add(name, **options):
     """Add a project."""
     from ..services import projects
 
-    settings().open()
-    view = projects.add(_changes(name, **options))
+    s = settings()
+    s.open()
+    view = projects.add(s.actor, _changes(name, **options))
     rate = f"{view.rate} {view.currency}/h" if view.rate is not None else "no rate yet"
     click.echo(f"added project {view.name} for {view.client} ({rate}, schedule {view.schedule})")
 
@@ -113,8 +124,10 @@ def project_set(name, new_name, rate_from, unwatch, drop_urls, archive, **option
     from ..services import projects
     from . import parse
 
-    settings().open()
+    s = settings()
+    s.open()
     view = projects.update(
+        s.actor,
         name,
         _changes(
             new_name,
@@ -146,7 +159,7 @@ def project_list(as_json):
         return
     click.echo(
         table(
-            ["Project", "Client", "Rate", "Billable", "Schedule", "Approval"],
+            ["Project", "Client", "Rate", "Billable", "Schedule", "Approval", "Owner"],
             [
                 [
                     p.name + (" (archived)" if p.archived else ""),
@@ -154,10 +167,19 @@ def project_list(as_json):
                     f"{p.rate} {p.currency}" if p.rate is not None else "-",
                     "yes" if p.billable else "no",
                     p.schedule,
-                    (p.approver or "required") if p.approval_required else "-",
+                    _approval(p),
+                    p.owner or "-",
                 ]
                 for p in views
             ],
             right={2},
         )
     )
+
+
+def _approval(p) -> str:
+    """Who approves the project's time: the named approver, else the owner; nobody means
+    its locked time approves itself."""
+    if not p.approval_required:
+        return "-"
+    return p.approver or p.owner or "automatic"

@@ -72,12 +72,29 @@ def user():
     type=click.Choice(["consultant", "approver", "finance", "admin"]),
 )
 def user_add(name, role):
-    """Add a person."""
+    """Add a person (admins only): consultants track their own time, approvers approve
+    projects they own or are named for, finance invoices, admins do everything."""
     from ..services import users
 
-    settings().open()
-    view = users.add(name, role)
+    s = settings()
+    s.open()
+    view = users.add(s.actor, name, role)
     click.echo(f"added {view.name} ({view.role})")
+
+
+@user.command("set")
+@click.argument("name")
+@click.option(
+    "--role", required=True, type=click.Choice(["consultant", "approver", "finance", "admin"])
+)
+def user_set(name, role):
+    """Change a person's role (admins only)."""
+    from ..services import users
+
+    s = settings()
+    s.open()
+    view = users.set_role(s.actor, name, role)
+    click.echo(f"{view.name} is now {view.role}")
 
 
 @user.command("list")

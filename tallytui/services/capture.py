@@ -35,7 +35,7 @@ from ..store.models import (
     WatchFolder,
     db,
 )
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 
 COLLAPSE = 60  # the same file or URL more often than once a minute is one heartbeat
@@ -114,7 +114,8 @@ def record(
 
     def write() -> Recorded:
         with write_transaction():
-            user = lookup.user(actor)
+            # Held, so that a lock taken meanwhile waits and no session lands in locked days.
+            user = lookup.user(actor, hold="share")
             if read_up_to is not None:
                 _advance(read_up_to)
             fresh = _collapse(user, beats)
@@ -277,15 +278,25 @@ def _short(target: str) -> str:
 def rebuild(
     actor: str, first: date | None = None, idle: int | None = None, user: str | None = None
 ) -> Recorded:
-    """Derive the open capture sessions again from the stored heartbeats (idempotent)."""
+    """Derive the open capture sessions again from the stored heartbeats (idempotent): of
+    ``user``, else of everyone whose time the actor may change (an admin: everyone; others:
+    their own)."""
     idle = idle if idle is not None else idle_seconds()
 
     def write() -> Recorded:
         with write_transaction():
-            lookup.user(actor)
+            acting = lookup.user(actor)
             org = lookup.organisation()
             since = day_start(first, org.timezone) if first else 0
-            people = [lookup.user(user)] if user else list(User.select())
+            if user:
+                owner = lookup.user(user)
+                permissions.require(acting, "entry.write", owner=owner)
+                ids = [owner.id]
+            elif permissions.may(acting, "entry.write"):  # without an owner: anyone's
+                ids = [i for (i,) in User.select(User.id).tuples()]
+            else:
+                ids = [acting.id]
+            people = list(lookup.hold_users(ids, share=True).values())
             total = sum(_rederive(person, since, idle) for person in people)
             stored = Heartbeat.select().where(Heartbeat.at >= since).count()
             return Recorded(stored, total)

@@ -10,7 +10,7 @@ from ..domain.money import basis_points_to_percent, check_currency, percent_to_b
 from ..domain.names import check_name
 from ..store.db import write_transaction
 from ..store.models import Client, Organisation, db
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 from .org import check_terms
 from .views import ClientView
@@ -70,9 +70,10 @@ def _refuse_duplicate(name: str, own_id: int | None = None) -> None:
         raise Conflict(f"a client named {name!r} exists already")
 
 
-def add(changes: ClientChanges) -> ClientView:
+def add(actor: str, changes: ClientChanges) -> ClientView:
     with write_transaction():
         org = lookup.organisation()
+        permissions.require(lookup.user(actor), "catalog.write")
         row = Client(currency=org.currency, created_at=now_utc())
         _apply(row, changes)
         _refuse_duplicate(row.name)
@@ -80,8 +81,9 @@ def add(changes: ClientChanges) -> ClientView:
         return view(row, org)
 
 
-def update(name: str, changes: ClientChanges) -> ClientView:
+def update(actor: str, name: str, changes: ClientChanges) -> ClientView:
     with write_transaction():
+        permissions.require(lookup.user(actor), "catalog.write")
         row = lookup.client(name)
         _apply(row, changes)
         _refuse_duplicate(row.name, row.id)

@@ -12,7 +12,7 @@ from ..domain.money import from_minor, to_minor
 from ..domain.names import check_name
 from ..store.db import write_transaction
 from ..store.models import BilledEntry, BilledExpense, Invoice, InvoiceLine, Project
-from . import lookup
+from . import lookup, permissions
 from .documents import new_document, refresh_totals, release, write_lines
 from .invoice_views import InvoiceView, load, view
 from .org import local_today
@@ -29,7 +29,8 @@ class FreeLine:
     line_type: str = "service"
 
 
-def _draft(line: FreeLine, currency: str, project: str | None, sign: int, n: int) -> DraftLine:
+def draft_line(line: FreeLine, currency: str, project: str | None, sign: int, n: int) -> DraftLine:
+    """The line as it will be stored; refuses what cannot be (named by its position)."""
     where = f"line {n}"
     description = check_name(line.description, f"{where} description", limit=2000)
     if line.quantity <= 0:
@@ -68,6 +69,7 @@ def freeform(
     with write_transaction():
         org = lookup.organisation()
         acting = lookup.user(actor)
+        permissions.require(acting, "invoice.write")
         buyer = lookup.client(client)
         row = lookup.project(project) if project else None
         if row is not None and row.client_id != buyer.id:
@@ -76,7 +78,8 @@ def freeform(
             )
         sign = -1 if credit_note else 1
         drafts = [
-            _draft(line, buyer.currency, project, sign, n) for n, line in enumerate(lines, start=1)
+            draft_line(line, buyer.currency, project, sign, n)
+            for n, line in enumerate(lines, start=1)
         ]
         invoice = new_document(
             org,
@@ -101,6 +104,7 @@ def credit(
     with write_transaction():
         org = lookup.organisation()
         acting = lookup.user(actor)
+        permissions.require(acting, "invoice.write")
         original = load(number)
         if original.kind != "invoice":
             raise Conflict(f"{number} is a credit note; credit notes are not credited")

@@ -8,12 +8,12 @@ from datetime import date
 
 from peewee import JOIN
 
-from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..domain.localtime import days_to_utc_range, format_utc, local_date, local_datetime
 from ..domain.timesheet import entry_state, is_locked
-from ..store.db import is_sqlite, write_transaction
+from ..store.db import locking, write_transaction
 from ..store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 from .views import EntryView
 
@@ -46,9 +46,10 @@ class EntryFilter:
     project: str | None = None
     client: str | None = None
     user: str | None = None
+    viewer: str | None = None  # who is looking: consultants see only their own time
 
 
-def _entry_query():
+def entry_query():
     """Entries with just the related columns a view needs (whole related rows cost 10×)."""
     owner = User.alias("owner")
     return (
@@ -146,8 +147,9 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
     check_times(entry.start_utc, entry.end_utc)
     with write_transaction():
         org = lookup.organisation()
-        lookup.user(actor)
-        owner = lookup.user(user or actor)
+        acting = lookup.user(actor)
+        owner = lookup.user(user or actor, hold="share")
+        permissions.require(acting, "entry.write", owner=owner)
         project = lookup.project(entry.project)
         if project.archived:
             raise Conflict(f"project {project.name!r} is archived")
@@ -177,7 +179,7 @@ def list_entries(filters: EntryFilter) -> list[EntryView]:
     """Entries starting on the local days ``first`` to ``last``, oldest first."""
     with db.atomic():
         org = lookup.organisation()
-        query = _entry_query()
+        query = entry_query()
         if filters.first is not None or filters.last is not None:
             first = filters.first or date(1970, 1, 2)
             last = filters.last or date(9999, 12, 30)
@@ -191,29 +193,70 @@ def list_entries(filters: EntryFilter) -> list[EntryView]:
             query = query.where(Project.client == lookup.client(filters.client))
         if filters.user:
             query = query.where(TimeEntry.user == lookup.user(filters.user))
+        if filters.viewer:
+            query = _visible(query, lookup.user(filters.viewer), filters.user)
         rows = query.order_by(TimeEntry.start_utc, TimeEntry.id)
         return [view(row, org.timezone) for row in rows]
+
+
+def _visible(query, viewer: User, asked: str | None):
+    """Consultants see their own time; approvers also the time of projects they approve;
+    finance and admins everyone's."""
+    if viewer.role in ("finance", "admin"):
+        return query
+    if asked is not None and asked != viewer.name and viewer.role == "consultant":
+        raise PermissionDenied(
+            f"{viewer.name} (consultant) sees only their own time, not {asked}'s"
+        )
+    mine = TimeEntry.user == viewer.id
+    if viewer.role == "approver":
+        approved = Project.select(Project.id).where(
+            (Project.approver == viewer.id) | (Project.owner == viewer.id)
+        )
+        return query.where(mine | TimeEntry.project.in_(approved))
+    return query.where(mine)
 
 
 def load(entry_id: int, lock: bool = False) -> TimeEntry:
     """The entry with its related names; ``lock`` holds its row until the transaction ends
     (PostgreSQL; SQLite writers already hold the database), so an invoice cannot bill it
     between the checks and the change."""
-    query = _entry_query().where(TimeEntry.id == entry_id)
-    if lock and not is_sqlite():
-        query = query.for_update(of=TimeEntry)
+    query = entry_query().where(TimeEntry.id == entry_id)
+    if lock:
+        query = locking(query, of=TimeEntry)
     row = query.first()
     if row is None:
         raise NotFound(f"entry {entry_id} does not exist")
     return row
 
 
+def hold(acting: User, entry_ids, verb: str) -> list[TimeEntry]:
+    """The entries, each checked that ``acting`` may change it and that it is still open.
+
+    Their owners' rows are held first, then the entries' rows in the order of their start
+    (PostgreSQL): the order every writer of time uses, so an approval, a lock move, an
+    invoice and this change happen one after another and never wait for each other in a
+    circle. The checks therefore still hold when the change is written.
+    """
+    ids = list(dict.fromkeys(entry_ids))
+    owners = TimeEntry.select(TimeEntry.user).where(TimeEntry.id.in_(ids)).tuples()
+    lookup.hold_users([owner for (owner,) in owners], share=True)
+    tz = lookup.organisation().timezone
+    query = entry_query().where(TimeEntry.id.in_(ids)).order_by(TimeEntry.start_utc, TimeEntry.id)
+    by_id = {row.id: row for row in locking(query, of=TimeEntry)}
+    for entry_id in ids:
+        if entry_id not in by_id:
+            raise NotFound(f"entry {entry_id} does not exist")
+        row = by_id[entry_id]
+        permissions.require(acting, "entry.write", owner=row.user)
+        check_editable(row, tz, verb)
+    return [by_id[entry_id] for entry_id in ids]
+
+
 def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
     with write_transaction():
         org = lookup.organisation()
-        lookup.user(actor)
-        row = load(entry_id, lock=True)
-        check_editable(row, org.timezone, "edit")
+        [row] = hold(lookup.user(actor), [entry_id], "edit")
         if changes.project is not None:
             row.project = lookup.project(changes.project)
         start = row.start_utc if changes.start_utc is None else changes.start_utc
@@ -244,9 +287,7 @@ def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
 def delete(actor: str, entry_id: int) -> EntryView:
     with write_transaction():
         org = lookup.organisation()
-        lookup.user(actor)
-        row = load(entry_id, lock=True)
-        check_editable(row, org.timezone, "delete")
+        [row] = hold(lookup.user(actor), [entry_id], "delete")
         gone = view(row, org.timezone)
         row.delete_instance()
         return gone

@@ -12,7 +12,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.money import from_minor, round_money, to_minor
 from ..store.db import write_transaction
 from ..store.models import Client, Expense, Invoice, InvoiceLine, Project, User, db
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 from .views import ExpenseView
 
@@ -105,10 +105,14 @@ def add(actor: str, expense: NewExpense) -> ExpenseView:
         return _view(_query().where(Expense.id == row.id).get())
 
 
-def _unbilled(expense_id: int) -> Expense:
+def _unbilled(actor: str, expense_id: int) -> Expense:
+    """The expense, if the actor may change it (their own; finance and admins anyone's)
+    and it is not invoiced."""
+    acting = lookup.user(actor)
     row = Expense.get_or_none(Expense.id == expense_id)
     if row is None:
         raise NotFound(f"expense {expense_id} does not exist")
+    permissions.require(acting, "expense.write", owner=row.user if row.user_id else None)
     if row.invoice_line_id is not None:
         raise Conflict(f"expense {expense_id} is invoiced; remove its line or credit it first")
     return row
@@ -117,8 +121,7 @@ def _unbilled(expense_id: int) -> Expense:
 def edit(actor: str, expense_id: int, expense: NewExpense) -> ExpenseView:
     """Replace an uninvoiced expense's details."""
     with write_transaction():
-        lookup.user(actor)
-        row = _unbilled(expense_id)
+        row = _unbilled(actor, expense_id)
         _fill(row, expense)
         row.save()
         return _view(_query().where(Expense.id == row.id).get())
@@ -126,8 +129,7 @@ def edit(actor: str, expense_id: int, expense: NewExpense) -> ExpenseView:
 
 def delete(actor: str, expense_id: int) -> ExpenseView:
     with write_transaction():
-        lookup.user(actor)
-        row = _unbilled(expense_id)
+        row = _unbilled(actor, expense_id)
         gone = _view(_query().where(Expense.id == row.id).get())
         row.delete_instance()
         return gone

@@ -8,7 +8,7 @@ from datetime import date
 from ..domain.errors import Conflict, InvalidInput
 from ..store.db import write_transaction
 from ..store.models import BilledEntry, BilledExpense, Expense, Invoice, InvoiceLine, TimeEntry
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 from .documents import refresh_totals, release
 from .invoice_views import InvoiceView, load, view
@@ -33,7 +33,7 @@ def _ready(number: str, verb: str) -> Invoice:
 def remove_line(actor: str, number: str, line_id: int) -> InvoiceView:
     """Drop a line from a ready invoice; its entries and expenses become uninvoiced."""
     with write_transaction():
-        lookup.user(actor)
+        permissions.require(lookup.user(actor), "invoice.write")
         invoice = _ready(number, "edited")
         lines = [
             i
@@ -80,7 +80,7 @@ def delete(actor: str, number: str) -> tuple[InvoiceView, bool]:
     or kept as void because a later number exists (False)."""
     with write_transaction():
         org = lookup.organisation()
-        lookup.user(actor)
+        permissions.require(lookup.user(actor), "invoice.write")
         invoice = _ready(number, "deleted")
         line_ids = [
             i
@@ -101,7 +101,7 @@ def delete(actor: str, number: str) -> tuple[InvoiceView, bool]:
 
 def mark_sent(actor: str, number: str) -> InvoiceView:
     with write_transaction():
-        lookup.user(actor)
+        permissions.require(lookup.user(actor), "invoice.write")
         invoice = load(number)
         if invoice.status == "void":
             raise Conflict(f"{number} is void; a void document is never sent")
@@ -115,7 +115,7 @@ def mark_sent(actor: str, number: str) -> InvoiceView:
 def mark_paid(actor: str, number: str, paid_on: date | None = None) -> InvoiceView:
     with write_transaction():
         org = lookup.organisation()
-        lookup.user(actor)
+        permissions.require(lookup.user(actor), "invoice.write")
         invoice = load(number)
         if invoice.status == "void":
             raise Conflict(f"{number} is void and cannot be paid")

@@ -22,12 +22,13 @@ from ..domain.rates import Rate, rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
 from ..domain.timesheet import is_locked
-from ..store.db import write_transaction
+from ..store.db import locking, write_transaction
 from ..store.models import Client, Expense, Invoice, Project, ProjectRate, TimeEntry, User, db
-from . import lookup
+from . import lookup, permissions
 from .documents import new_document, refresh_totals, write_lines
 from .invoice_views import InvoiceSummary, InvoiceView, load, summary, view
 from .org import local_today
+from .timesheets import needs_approval
 
 STATUSES = ("ready", "sent", "paid", "void")
 
@@ -166,13 +167,14 @@ def _billable_time(
     rules = {pid: rounding_rule(project) for pid, project in projects.items()}
     items: list[BillableTime] = []
     waiting: dict[str, list[int]] = defaultdict(list)
-    for entry_id, pid, start_utc, end_utc, text, approved_at, user, locked_until in query.order_by(
-        TimeEntry.start_utc
-    ).tuples():
+    # The rows are held (PostgreSQL) in one order for every writer, so an entry cannot be
+    # edited, approved or billed by someone else between this read and the marking.
+    held = locking(query.order_by(TimeEntry.start_utc, TimeEntry.id), of=TimeEntry)
+    for entry_id, pid, start_utc, end_utc, text, approved_at, user, locked_until in held.tuples():
         project = projects[pid]
         day = local_date(start_utc, tz)
         ready = is_locked(day, locked_until) and (
-            not project.approval_required or approved_at is not None
+            not needs_approval(project) or approved_at is not None
         )
         if not ready and not request.include_unlocked:
             waiting[user].append(end_utc - start_utc)
@@ -234,16 +236,21 @@ def _billable_expenses(scope: _Scope, org) -> list[BillableExpense]:
 def create(actor: str, request: InvoiceRequest) -> InvoiceView:
     """Bill the ready, billable, uninvoiced time (and expenses) in scope, all or nothing."""
     grouping = check_grouping(request.grouping or "project")
-    explicit = parse_rounding(request.rounding) if request.rounding else None
+    # An explicit "none" bills raw time even where the project or organisation rounds.
+    chosen = request.rounding is not None
+    explicit = parse_rounding(request.rounding) if chosen else None
     with write_transaction():
         org = lookup.organisation()
         acting = lookup.user(actor)
+        permissions.require(acting, "invoice.write")
         today = local_today(org)
         scope = _scope(request, org.timezone, today)
         org_rule = parse_rounding(org.rounding)
 
         def rounding_rule(project: Project):
-            return explicit or parse_rounding(project.rounding) or org_rule
+            if chosen:
+                return explicit
+            return parse_rounding(project.rounding) or org_rule
 
         items = _billable_time(scope, request, org, rounding_rule)
         expenses = _billable_expenses(scope, org) if request.expenses else []
@@ -255,7 +262,7 @@ def create(actor: str, request: InvoiceRequest) -> InvoiceView:
             raise Conflict(f"nothing billable to invoice for {where}{span}")
         days = [i.day for i in items] + [x.day for x in expenses]
         period = (scope.first or min(days), scope.last or max(days))
-        rule = explicit or (rounding_rule(scope.project) if scope.project else None)
+        rule = rounding_rule(scope.project) if scope.project else explicit
         if request.into:
             invoice = _open_for_more(request.into, scope.client)
             invoice.period_start = min(filter(None, (invoice.period_start, period[0])))

@@ -18,7 +18,7 @@ from ..domain.rounding import parse_rounding
 from ..domain.schedule import Schedule, parse_schedule
 from ..store.db import write_transaction
 from ..store.models import Client, Project, ProjectRate, UrlPattern, User, WatchFolder, db
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 from .org import today
 from .views import ProjectView, RateView
@@ -36,7 +36,8 @@ class ProjectChanges:
     schedule: str | None = None
     schedule_start: date | None = None
     approval_required: bool | None = None
-    approver: str | None = None
+    approver: str | None = None  # "" removes the named approver: the owner approves
+    owner: str | None = None
     rounding: str | None = None
     watch: tuple[str, ...] = ()
     unwatch: tuple[str, ...] = ()
@@ -94,16 +95,20 @@ def _view(row: Project, rates: list[ProjectRate], folders, urls, on: date) -> Pr
         watch=tuple(sorted(folders)),
         urls=tuple(sorted(urls)),
         archived=row.archived,
+        owner=row.owner.name if row.owner_id else None,
     )
 
 
 def _load_views(query) -> list[ProjectView]:
     """Views for the projects in ``query`` in four queries, whatever their number."""
+    owner = User.alias("owner")
     rows = list(
-        query.select(Project, Client, User)
+        query.select(Project, Client, User, owner)
         .join(Client)
         .switch(Project)
         .join(User, JOIN.LEFT_OUTER, on=Project.approver)
+        .switch(Project)
+        .join(owner, JOIN.LEFT_OUTER, on=Project.owner)
     )
     ids = [row.id for row in rows]
     rates, folders, urls = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -160,12 +165,25 @@ def _apply(row: Project, changes: ProjectChanges) -> None:
     if changes.approval_required is not None:
         row.approval_required = changes.approval_required
     if changes.approver is not None:
-        row.approver = lookup.user(changes.approver)
+        row.approver = _approver(changes.approver) if changes.approver else None
+    if changes.owner is not None:
+        row.owner = lookup.user(changes.owner)
     if changes.rounding is not None:
         rule = parse_rounding(changes.rounding)
         row.rounding = rule.spec() if rule else None
     if changes.archived is not None:
         row.archived = changes.archived
+
+
+def _approver(name: str) -> User:
+    person = lookup.user(name)
+    if person.role not in ("approver", "admin"):
+        raise InvalidInput(
+            f"approver: {person.name} is {'an' if person.role[0] in 'aeiou' else 'a'} "
+            f"{person.role}; only approvers and admins approve time "
+            f"(tally user set {person.name} --role approver)"
+        )
+    return person
 
 
 def _apply_capture_rules(row: Project, changes: ProjectChanges) -> None:
@@ -195,7 +213,8 @@ def _refuse_duplicate(name: str, own_id: int | None = None) -> None:
         raise Conflict(f"a project named {name!r} exists already")
 
 
-def add(changes: ProjectChanges) -> ProjectView:
+def add(actor: str, changes: ProjectChanges) -> ProjectView:
+    """A new project, owned by the actor unless an owner is named."""
     if changes.client is None:
         raise InvalidInput("client: every project belongs to a client (give --client)")
     if changes.rate_from is not None:
@@ -204,7 +223,9 @@ def add(changes: ProjectChanges) -> ProjectView:
         )
     with write_transaction():
         lookup.organisation()
-        row = Project(created_at=now_utc())
+        acting = lookup.user(actor)
+        permissions.require(acting, "catalog.write")
+        row = Project(created_at=now_utc(), owner=acting)
         _apply(row, changes)
         _refuse_duplicate(row.name)
         row.save()
@@ -214,10 +235,11 @@ def add(changes: ProjectChanges) -> ProjectView:
         return _load_views(Project.select().where(Project.id == row.id))[0]
 
 
-def update(name: str, changes: ProjectChanges) -> ProjectView:
+def update(actor: str, name: str, changes: ProjectChanges) -> ProjectView:
     if changes.rate_from is not None and changes.rate is None:
         raise InvalidInput("from: give the new rate with --rate")
     with write_transaction():
+        permissions.require(lookup.user(actor), "catalog.write")
         row = lookup.project(name)
         _apply(row, changes)
         _refuse_duplicate(row.name, row.id)

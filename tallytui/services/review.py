@@ -18,8 +18,8 @@ from ..domain.localtime import iso_week
 from ..domain.money import round_money
 from ..domain.rates import Rate, rate_on
 from ..store.db import write_transaction
-from ..store.models import Client, Project, TimeEntry, db
-from . import entries, expenses, lookup
+from ..store.models import Client, Project, TimeEntry, User, db
+from . import entries, expenses, lookup, permissions
 from .clock import now_utc
 from .invoices import project_rates
 from .views import EntryView, ExpenseView
@@ -163,14 +163,12 @@ def _snapshot(row: TimeEntry) -> Snapshot:
     )
 
 
-def _editable(ids: Sequence[int], verb: str) -> list[TimeEntry]:
+def _editable(actor: str, ids: Sequence[int], verb: str) -> tuple[User, list[TimeEntry]]:
+    """The acting user and the entries, each checked that they may change it."""
     if not ids:
         raise InvalidInput(f"choose at least one entry to {verb}")
-    tz = lookup.organisation().timezone
-    rows = [entries.load(entry_id, lock=True) for entry_id in dict.fromkeys(ids)]
-    for row in rows:
-        entries.check_editable(row, tz, verb)
-    return rows
+    acting = lookup.user(actor)
+    return acting, entries.hold(acting, ids, verb)
 
 
 def _create(snapshot: Snapshot) -> int:
@@ -189,14 +187,18 @@ def _create(snapshot: Snapshot) -> int:
     ).id
 
 
-def _replace(removed: list[TimeEntry], created: list[Snapshot], summary: str) -> Change:
-    """Delete ``removed`` and insert ``created`` after checking nothing else overlaps."""
+def _replace(
+    acting: User, removed: list[TimeEntry], created: list[Snapshot], summary: str
+) -> Change:
+    """Delete ``removed`` and insert ``created`` after checking that ``acting`` may write
+    each one's time and nothing else overlaps."""
     tz = lookup.organisation().timezone
     before = tuple(_snapshot(row) for row in removed)
     TimeEntry.delete().where(TimeEntry.id.in_([row.id for row in removed])).execute()
     ids = []
     for snap in created:
-        owner = lookup.user(snap.user)
+        owner = lookup.user(snap.user, hold="share")
+        permissions.require(acting, "entry.write", owner=owner)
         entries.check_times(snap.start_utc, snap.end_utc)
         entries.check_unlocked(owner, snap.start_utc, tz, "add")
         entries.check_no_overlap(owner, snap.start_utc, snap.end_utc, tz)
@@ -204,8 +206,8 @@ def _replace(removed: list[TimeEntry], created: list[Snapshot], summary: str) ->
     return Change(before, tuple(ids), summary)
 
 
-def _modified(rows: list[TimeEntry], summary: str, **fields) -> Change:
-    return _replace(rows, [_with(_snapshot(row), **fields) for row in rows], summary)
+def _modified(acting: User, rows: list[TimeEntry], summary: str, **fields) -> Change:
+    return _replace(acting, rows, [_with(_snapshot(row), **fields) for row in rows], summary)
 
 
 def _with(snap: Snapshot, **fields) -> Snapshot:
@@ -214,12 +216,12 @@ def _with(snap: Snapshot, **fields) -> Snapshot:
 
 def retag(actor: str, ids: Sequence[int], project: str) -> Change:
     with write_transaction():
-        lookup.user(actor)
         target = lookup.project(project)
         if target.archived:
             raise Conflict(f"project {target.name!r} is archived")
-        rows = _editable(ids, "retag")
+        acting, rows = _editable(actor, ids, "retag")
         return _modified(
+            acting,
             rows,
             f"moved {len(rows)} to {target.name}",
             project=target.name,
@@ -229,36 +231,35 @@ def retag(actor: str, ids: Sequence[int], project: str) -> Change:
 
 def set_billable(actor: str, ids: Sequence[int], billable: bool) -> Change:
     with write_transaction():
-        lookup.user(actor)
-        rows = _editable(ids, "change")
+        acting, rows = _editable(actor, ids, "change")
         word = "billable" if billable else "non-billable"
-        return _modified(rows, f"marked {len(rows)} {word}", billable=billable)
+        return _modified(acting, rows, f"marked {len(rows)} {word}", billable=billable)
 
 
 def describe(actor: str, ids: Sequence[int], description: str) -> Change:
     with write_transaction():
-        lookup.user(actor)
-        rows = _editable(ids, "edit")
-        return _modified(rows, f"described {len(rows)}", description=description.strip())
+        acting, rows = _editable(actor, ids, "edit")
+        return _modified(acting, rows, f"described {len(rows)}", description=description.strip())
 
 
 def retime(actor: str, entry_id: int, start_utc: int, end_utc: int) -> Change:
     """Trim or move one entry (its start, its end, or both)."""
     with write_transaction():
-        lookup.user(actor)
-        [row] = _editable([entry_id], "trim")
+        acting, [row] = _editable(actor, [entry_id], "trim")
         entries.check_times(start_utc, end_utc)
-        return _modified([row], f"retimed entry {entry_id}", start_utc=start_utc, end_utc=end_utc)
+        return _modified(
+            acting, [row], f"retimed entry {entry_id}", start_utc=start_utc, end_utc=end_utc
+        )
 
 
 def split(actor: str, entry_id: int, at_utc: int) -> Change:
     with write_transaction():
-        lookup.user(actor)
-        [row] = _editable([entry_id], "split")
+        acting, [row] = _editable(actor, [entry_id], "split")
         if not row.start_utc < at_utc < row.end_utc:
             raise InvalidInput("split: the time must fall inside the entry")
         snap = _snapshot(row)
         return _replace(
+            acting,
             [row],
             [_with(snap, end_utc=at_utc), _with(snap, start_utc=at_utc)],
             f"split entry {entry_id}",
@@ -269,8 +270,8 @@ def merge(actor: str, ids: Sequence[int]) -> Change:
     """Join one person's entries into one, from the first start to the last end; the first
     entry's project and billable flag win, descriptions are joined."""
     with write_transaction():
-        lookup.user(actor)
-        rows = sorted(_editable(ids, "merge"), key=lambda row: row.start_utc)
+        acting, chosen_rows = _editable(actor, ids, "merge")
+        rows = sorted(chosen_rows, key=lambda row: row.start_utc)
         if len(rows) < 2:
             raise InvalidInput("merge: choose two or more adjacent entries")
         if len({row.user_id for row in rows}) > 1:
@@ -290,19 +291,20 @@ def merge(actor: str, ids: Sequence[int]) -> Change:
             end_utc=max(row.end_utc for row in rows),
             description="; ".join(texts),
         )
-        return _replace(rows, [merged], f"merged {len(rows)} entries")
+        return _replace(acting, rows, [merged], f"merged {len(rows)} entries")
 
 
 def delete(actor: str, ids: Sequence[int]) -> Change:
     with write_transaction():
-        lookup.user(actor)
-        rows = _editable(ids, "delete")
-        return _replace(rows, [], f"deleted {len(rows)}")
+        acting, rows = _editable(actor, ids, "delete")
+        return _replace(acting, rows, [], f"deleted {len(rows)}")
 
 
 def undo(actor: str, change: Change) -> Change:
     """Put back what ``change`` removed and remove what it created."""
     with write_transaction():
-        lookup.user(actor)
-        rows = _editable(list(change.created), "undo") if change.created else []
-        return _replace(rows, list(change.removed), f"undid: {change.summary}")
+        if change.created:
+            acting, rows = _editable(actor, list(change.created), "undo")
+        else:
+            acting, rows = lookup.user(actor), []
+        return _replace(acting, rows, list(change.removed), f"undid: {change.summary}")

@@ -1,17 +1,19 @@
-"""Locking timesheets: once a person locks their time up to a day, it is what gets billed."""
+"""Locking timesheets: once a person locks their time up to a day, it is what gets billed
+(after approval, for projects that want one). Every move of a lock is recorded with who
+made it and when."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..domain.errors import Conflict
 from ..domain.localtime import day_start
 from ..store.db import write_transaction
-from ..store.models import TimeEntry, TimesheetEvent, User, db
-from . import lookup
+from ..store.models import Project, TimeEntry, TimesheetEvent, User, db
+from . import lookup, permissions
 from .clock import now_utc
 from .views import UserView
 
@@ -24,77 +26,143 @@ class TimesheetStatus:
     open_seconds: int
     locked_seconds: int
     approved_seconds: int
+    pending_approval_seconds: int = 0  # part of locked_seconds: waits for an approver
 
 
-def _record(owner: User, action: str, until: date, actor: User) -> None:
-    TimesheetEvent.create(user=owner, action=action, until=until, actor=actor, at=now_utc())
+@dataclass(frozen=True)
+class Event:
+    at: int
+    user: str
+    action: str  # lock | unlock | approve | send_back | withdraw
+    until: date
+    project: str | None
+    actor: str | None
+    comment: str
+
+
+def waits_for_approval():
+    """SQL condition on ``Project``: its locked time waits for someone to approve it."""
+    return Project.approval_required & (
+        Project.approver.is_null(False) | Project.owner.is_null(False)
+    )
+
+
+def needs_approval(project: Project) -> bool:
+    """Whether the project's locked time waits for an approval: a flow without an approver
+    or an owner approves itself."""
+    return bool(project.approval_required) and (
+        project.approver_id is not None or project.owner_id is not None
+    )
+
+
+def record(owner: User | int, action: str, until: date, actor: User, **extra) -> None:
+    """Note a change of someone's timesheet: who did it, when, and why."""
+    TimesheetEvent.create(
+        user=owner, action=action, until=until, actor=actor, at=now_utc(), **extra
+    )
 
 
 def lock(actor: str, until: date, user: str | None = None) -> UserView:
-    """Lock ``user``'s time up to and including ``until``."""
+    """Lock ``user``'s time up to and including ``until``: consultants their own, admins
+    anyone's."""
     with write_transaction():
         lookup.organisation()
         acting = lookup.user(actor)
-        owner = lookup.user(user or actor)
+        owner = lookup.user(user or actor, hold="update")
+        permissions.require(acting, "timesheet.lock", owner=owner)
         if owner.locked_until is not None and owner.locked_until >= until:
             raise Conflict(
                 f"{owner.name}'s timesheet is locked until {owner.locked_until.isoformat()} "
-                "already; unlock first to move the lock back"
+                "already; an admin unlocks it to move the lock back"
             )
         owner.locked_until = until
         owner.save()
-        _record(owner, "lock", until, acting)
+        record(owner, "lock", until, acting)
         return UserView(owner.name, owner.role, owner.locked_until)
 
 
 def unlock(actor: str, until: date, user: str | None = None) -> UserView:
-    """Move the lock back so that days after ``until`` are open again.
+    """Move the lock back so that days after ``until`` are open again (admins only).
 
     Invoiced and approved entries stay protected by their own rules.
     """
     with write_transaction():
         lookup.organisation()
         acting = lookup.user(actor)
-        owner = lookup.user(user or actor)
+        owner = lookup.user(user or actor, hold="update")
+        permissions.require(acting, "timesheet.unlock", owner=owner)
         if owner.locked_until is None or owner.locked_until <= until:
             current = owner.locked_until.isoformat() if owner.locked_until else "never locked"
             raise Conflict(f"{owner.name}'s timesheet is not locked after {until} ({current})")
         owner.locked_until = until
         owner.save()
-        _record(owner, "unlock", until, acting)
+        record(owner, "unlock", until, acting)
         return UserView(owner.name, owner.role, owner.locked_until)
 
 
 def status() -> list[TimesheetStatus]:
-    """Per person: how far time is locked, and the uninvoiced hours open, locked, approved."""
+    """Per person: how far time is locked, and the uninvoiced hours open, locked (of which
+    pending approval) and approved."""
     with db.atomic():
         org = lookup.organisation()
         result = []
         for person in User.select().order_by(User.name):
-            uninvoiced = TimeEntry.select(
-                fn.COALESCE(fn.SUM(TimeEntry.end_utc - TimeEntry.start_utc), 0)
-            ).where((TimeEntry.user == person) & TimeEntry.invoice_line.is_null())
-            boundary = _after(person.locked_until, org.timezone) if person.locked_until else None
+            uninvoiced = (
+                TimeEntry.select(fn.COALESCE(fn.SUM(TimeEntry.end_utc - TimeEntry.start_utc), 0))
+                .join(Project, JOIN.INNER)
+                .where((TimeEntry.user == person) & TimeEntry.invoice_line.is_null())
+            )
             approved = uninvoiced.where(TimeEntry.approved_at.is_null(False)).scalar()
-            pending = uninvoiced.where(TimeEntry.approved_at.is_null())
-            if boundary is None:
-                open_seconds, locked = pending.scalar(), 0
+            unapproved = uninvoiced.where(TimeEntry.approved_at.is_null())
+            if person.locked_until is None:
+                open_seconds, locked, waiting = unapproved.scalar(), 0, 0
             else:
-                open_seconds = pending.where(TimeEntry.start_utc >= boundary).scalar()
-                locked = pending.where(TimeEntry.start_utc < boundary).scalar()
+                boundary = after(person.locked_until, org.timezone)
+                open_seconds = unapproved.where(TimeEntry.start_utc >= boundary).scalar()
+                in_lock = unapproved.where(TimeEntry.start_utc < boundary)
+                locked = in_lock.scalar()
+                waiting = in_lock.where(waits_for_approval()).scalar()
             result.append(
                 TimesheetStatus(
                     user=person.name,
                     role=person.role,
                     locked_until=person.locked_until,
-                    open_seconds=open_seconds,
-                    locked_seconds=locked,
-                    approved_seconds=approved,
+                    open_seconds=int(open_seconds),
+                    locked_seconds=int(locked),
+                    approved_seconds=int(approved),
+                    pending_approval_seconds=int(waiting),
                 )
             )
         return result
 
 
-def _after(day: date, tz: str) -> int:
+def history(user: str | None = None, limit: int = 100) -> list[Event]:
+    """The newest lock, unlock and approval records, of one person when given."""
+    owner, actor = User.alias("owner"), User.alias("actor")
+    with db.atomic():
+        query = (
+            TimesheetEvent.select(
+                TimesheetEvent.at,
+                owner.name,
+                TimesheetEvent.action,
+                TimesheetEvent.until,
+                Project.name,
+                actor.name,
+                TimesheetEvent.comment,
+            )
+            .join(owner, on=TimesheetEvent.user == owner.id)
+            .switch(TimesheetEvent)
+            .join(Project, JOIN.LEFT_OUTER)
+            .switch(TimesheetEvent)
+            .join(actor, JOIN.LEFT_OUTER, on=TimesheetEvent.actor == actor.id)
+            .order_by(TimesheetEvent.at.desc(), TimesheetEvent.id.desc())
+            .limit(limit)
+        )
+        if user is not None:
+            query = query.where(TimesheetEvent.user == lookup.user(user))
+        return [Event(*row) for row in query.tuples()]
+
+
+def after(day: date, tz: str) -> int:
     """First instant after the local day ``day``."""
     return day_start(day + timedelta(days=1), tz)

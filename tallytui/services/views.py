@@ -65,6 +65,7 @@ class ProjectView:
     watch: tuple[str, ...]
     urls: tuple[str, ...]
     archived: bool
+    owner: str | None = None  # approves the time when no approver is named
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ def _connect_postgres(url: str) -> Database:
 
     params = parse(url)
     name = params.pop("database")
+    params.setdefault("connect_timeout", 10)  # an unreachable server is an error, not a hang
     return TeamDatabase(name, **params)
 
 
@@ -110,3 +111,16 @@ def write_transaction():
 
 def is_sqlite() -> bool:
     return isinstance(db.obj, SqliteDatabase)
+
+
+def locking(query, *, share: bool = False, of=None):
+    """``query`` holding its rows until the transaction ends.
+
+    PostgreSQL writers lock rows: ``FOR SHARE`` where a row is only read to decide, so that
+    such readers do not wait for each other but a writer of that row waits for them; else
+    ``FOR NO KEY UPDATE``, which does not stop others from inserting rows that refer to it.
+    SQLite writers hold the whole database already (``write_transaction``).
+    """
+    if is_sqlite():
+        return query
+    return query.for_update("FOR SHARE" if share else "FOR NO KEY UPDATE", of=of)

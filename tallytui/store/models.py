@@ -76,6 +76,8 @@ class Project(BaseModel):
     schedule_anchor = DateField(null=True)
     approval_required = BooleanField(default=False)
     approver = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # Approves the project's time when no approver is named; without either, it approves itself.
+    owner = ForeignKeyField(User, null=True, backref="owned_projects", on_delete="SET NULL")
     rounding = TextField(null=True)
     archived = BooleanField(default=False)
     created_at = BigIntegerField()

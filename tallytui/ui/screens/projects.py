@@ -67,9 +67,9 @@ class ProjectsScreen(AreaScreen):
         self.clients: list[ClientView] = []
         self.people: list[str] = []
         self.currency = "EUR"
-        self.load()
 
     def on_screen_resume(self) -> None:
+        """Also the first showing: loading on mount as well would load twice."""
         self.load()
 
     def on_data_changed(self, _: DataChanged) -> None:
@@ -171,7 +171,10 @@ class ProjectsScreen(AreaScreen):
     def action_new_client(self) -> None:
         def saved(changes) -> None:
             if changes is not None:
-                self.save(lambda: clients.add(changes), f"added client {changes.name}")
+                self.save(
+                    lambda: clients.add(self.app.session.actor, changes),
+                    f"added client {changes.name}",
+                )
 
         self.app.push_screen(ClientForm(currency=self.currency), saved)
 
@@ -184,7 +187,8 @@ class ProjectsScreen(AreaScreen):
             lambda changes: (
                 changes
                 and self.save(
-                    lambda: clients.update(current.name, changes), f"saved client {changes.name}"
+                    lambda: clients.update(self.app.session.actor, current.name, changes),
+                    f"saved client {changes.name}",
                 )
             ),
         )
@@ -196,10 +200,14 @@ class ProjectsScreen(AreaScreen):
             if changes is None:
                 return
             if current is None:
-                self.save(lambda: projects.add(changes), f"added project {changes.name}")
+                self.save(
+                    lambda: projects.add(self.app.session.actor, changes),
+                    f"added project {changes.name}",
+                )
             else:
                 self.save(
-                    lambda: projects.update(current.name, changes), f"saved project {changes.name}"
+                    lambda: projects.update(self.app.session.actor, current.name, changes),
+                    f"saved project {changes.name}",
                 )
 
         self.app.push_screen(ProjectForm(names, self.people, current), saved)
@@ -222,7 +230,9 @@ class ProjectsScreen(AreaScreen):
             "~/src/project",
             check,
             lambda text: self.save(
-                lambda: projects.update(name, ProjectChanges(watch=(text,))),
+                lambda: projects.update(
+                    self.app.session.actor, name, ProjectChanges(watch=(text,))
+                ),
                 f"{name} watches {text}",
             ),
         )
@@ -235,7 +245,7 @@ class ProjectsScreen(AreaScreen):
             "github.com/acme/*",
             None,
             lambda text: self.save(
-                lambda: projects.update(name, ProjectChanges(urls=(text,))),
+                lambda: projects.update(self.app.session.actor, name, ProjectChanges(urls=(text,))),
                 f"{name} matches {text}",
             ),
         )
