@@ -16,6 +16,7 @@ from .invoicing import invoicing
 from .projects import project
 from .setup import backup, demo, init, user
 from .timesheets import timesheet
+from .transfer import export, import_file
 
 
 @click.group(
@@ -65,6 +66,8 @@ for command in (
     invoicing,
     capture,
     sessions,
+    import_file,
+    export,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,176 @@
+"""``tally export``: entries re-import without loss, spreadsheet formulas are neutralised,
+numbers stay numbers, JSON follows the contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import pytest
+
+from tallytui.domain.localtime import parse_instant
+from tallytui.services import entries
+from tallytui.store.db import open_database
+from tallytui.store.models import db
+
+TZ = "Europe/Berlin"
+TRICKY = [
+    # (start, end, description): formulas, quotes, a newline, non-ASCII, DST, midnight
+    ("2026-11-16 09:00", "2026-11-16 10:00", '=HYPERLINK("http://evil.example","x")'),
+    ("2026-11-16 10:00", "2026-11-16 10:30", "+49 30 1234"),
+    ("2026-11-16 10:30", "2026-11-16 11:00", "-fix the build"),
+    ("2026-11-16 11:00", "2026-11-16 11:30", "@SUM(A1:A2)"),
+    ("2026-11-16 11:30", "2026-11-16 12:00", "=1+1\t"),
+    ("2026-11-16 12:00", "2026-11-16 12:30", "'=already quoted"),
+    ("2026-11-16 12:30", "2026-11-16 13:00", "'plain apostrophe"),
+    ("2026-11-16 13:00", "2026-11-16 14:00", 'Grüße, "Zitat"\nzweite Zeile'),
+    ("2026-11-16 22:30", "2026-11-17 01:15", "across midnight"),
+    # 02:10–02:40 in the second, winter-time pass through the hour the clocks repeat
+    ("2026-10-25T01:10:00Z", "2026-10-25T01:40:00Z", "second 02:10"),
+    # 02:40 summer time to 02:10 winter time: the end reads earlier than the start
+    ("2026-10-25T00:40:00Z", "2026-10-25T01:10:00Z", "end reads earlier"),
+    ("2026-03-29 01:30", "2026-03-29 03:30", "spring forward"),
+]
+
+
+@pytest.fixture
+def history(org, env):
+    """A second person and the tricky entries, added through the service."""
+    org.ok("user", "add", "jürgen")
+    org.ok("project", "add", "Intern", "--client", "Globex", "--non-billable")
+    database = open_database(str(env))
+    try:
+        for start, end, text in TRICKY:
+            entries.add(
+                "anna",
+                entries.NewEntry("Web", parse_instant(start, TZ), parse_instant(end, TZ), text),
+            )
+        entries.add(
+            "anna",
+            entries.NewEntry(
+                "Intern",
+                parse_instant("2026-11-16 09:00", TZ),
+                parse_instant("2026-11-16 17:00", TZ),
+                "Ablage",
+            ),
+            user="jürgen",
+        )
+    finally:
+        database.close()
+    return org
+
+
+def rows_of(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def comparable(tally) -> list[tuple]:
+    listed = tally.ok("entry", "list", "--from", "2026-01-01", "--to", "2026-12-31", "--json")
+    return [
+        (e["user"], e["project"], e["client"], e["start"], e["end"], e["description"],
+         e["billable"])
+        for e in listed.json()
+    ]  # fmt: skip
+
+
+def test_exported_entries_reimport_without_loss(history, tmp_path, monkeypatch):
+    exported = history.ok("export", "entries", "-o", str(tmp_path / "entries.csv"))
+    assert exported.stderr.strip() == f"exported 13 entries to {tmp_path / 'entries.csv'}"
+    before = comparable(history)
+
+    fresh = tmp_path / "fresh.db"
+    monkeypatch.setenv("TALLY_DB", str(fresh))
+    history.ok("init", "--org", "Elsewhere", "--code", "ELSE")
+    history.ok("user", "add", "jürgen")
+    result = history.ok(
+        "import", str(tmp_path / "entries.csv"), "--format", "generic", "--create-missing",
+        "--json",
+    ).json()  # fmt: skip
+    assert (result["imported"], result["errors"]) == (13, [])
+    assert comparable(history) == before
+    again = history.ok("export", "entries").stdout
+    first = (tmp_path / "entries.csv").read_text(encoding="utf-8")
+    drop = ("id", "source")
+    assert [{k: v for k, v in r.items() if k not in drop} for r in rows_of(again)] == [
+        {k: v for k, v in r.items() if k not in drop} for r in rows_of(first)
+    ]
+
+
+def test_formulas_are_neutralised_and_numbers_stay_numbers(history):
+    text = history.ok("export", "entries").stdout
+    rows = rows_of(text)
+    by_text = {r["description"]: r for r in rows}
+    for cell in (
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+49 30 1234",
+        "'-fix the build",
+        "'@SUM(A1:A2)",
+        "'=1+1",
+        "''=already quoted",
+        "'plain apostrophe",
+    ):
+        assert cell in by_text, (cell, list(by_text))
+    row = by_text["across midnight"]
+    assert (row["date"], row["start"], row["end"], row["end_date"], row["duration"]) == (
+        "2026-11-16",
+        "22:30:00",
+        "01:15:00",
+        "2026-11-17",
+        "02:45:00",
+    )
+    assert row["hours"] == "2.75" and row["billable"] == "yes" and row["user"] == "anna"
+    assert by_text["end reads earlier"]["end_date"] == "2026-10-25"
+    assert text.startswith("date,start,end,end_date,duration,project,client,description,")
+
+
+def test_invoice_csv_keeps_negative_amounts_numeric(org):
+    org.ok("client", "add", "=cmd|' /C calc'!A0", "--address", "Somewhere 1")
+    org.ok("invoice", "freeform", "--client", "Globex", "--line", "Workshop|1|800")
+    org.ok("invoice", "freeform", "--client", "Globex", "--line", "Goodwill|1|50", "--credit-note")
+    org.ok("invoice", "freeform", "--client", "=cmd|' /C calc'!A0", "--line", "Audit|2|100")
+    text = org.ok("export", "invoices").stdout
+    rows = rows_of(text)
+    assert [(r["kind"], r["subtotal"], r["tax"], r["total"]) for r in rows] == [
+        ("invoice", "800.00", "152.00", "952.00"),
+        ("credit_note", "-50.00", "-9.50", "-59.50"),
+        ("invoice", "200.00", "38.00", "238.00"),
+    ]
+    assert rows[2]["client"] == "'=cmd|' /C calc'!A0"
+    raw = text.splitlines()[2]
+    assert ",-50.00,19.00,-9.50,-59.50," in raw  # unquoted, unprefixed: numbers to a sheet
+
+
+def test_json_exports_follow_the_contract(history, org):
+    listed = history.ok("entry", "list", "--from", "2026-01-01", "--to", "2026-12-31", "--json")
+    exported = json.loads(history.ok("export", "entries", "--format", "json").stdout)
+    assert exported == listed.json()
+    assert {"id", "project", "client", "user", "start", "end", "seconds", "description",
+            "billable", "source", "state", "invoice"} <= set(exported[0])  # fmt: skip
+    org.ok("invoice", "freeform", "--client", "Globex", "--line", "Goodwill|1|50", "--credit-note")
+    [note] = json.loads(org.ok("export", "invoices", "--format", "json").stdout)
+    assert note["kind"] == "credit_note" and note["total"] == "-59.50"
+    assert note["lines"][0]["amount"] == "-50.00"
+
+
+def test_date_filters_and_bom(history, tmp_path):
+    text = history.ok("export", "entries", "--from", "2026-11-17", "--to", "2026-11-30").stdout
+    assert rows_of(text) == []  # the midnight entry starts on the 16th
+    text = history.ok("export", "entries", "--from", "2026-11-16", "--to", "2026-11-16").stdout
+    assert len(rows_of(text)) == 10
+    target = tmp_path / "excel.csv"
+    history.ok("export", "entries", "--bom", "-o", str(target))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfdate,start,")
+    assert target.read_bytes().count(b"\r\n") == 14  # RFC 4180: header and 13 rows
+    assert not os.path.exists(f"{target}.partial")
+    refused = history("export", "entries", "--from", "2026-11-17", "--to", "2026-11-16")
+    assert refused.exit_code == 1 and "--to: 2026-11-16 is before --from" in refused.stderr
+
+
+def test_consultants_export_only_their_own_time(history, monkeypatch):
+    monkeypatch.setenv("TALLY_USER", "jürgen")
+    rows = rows_of(history.ok("export", "entries").stdout)
+    assert {r["user"] for r in rows} == {"jürgen"}
+    if not db.is_closed():
+        db.close()

@@ -1,0 +1,94 @@
+"""The import dialog driven by keys: preview a fixture, import it, check the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+from tui_waiting import settle
+
+from tallytui.store.db import open_database
+from tallytui.store.models import Client, Project, TimeEntry, db
+from tallytui.ui.app import TallyApp
+from tallytui.ui.context import Session
+from tallytui.ui.messages import DataChanged
+from tallytui.ui.screens.importing import ImportScreen
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+TZ = "Europe/Berlin"
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_dialog(app, pilot, path: Path) -> ImportScreen:
+    await settle(app, pilot)
+    await pilot.press("f7")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ImportScreen)
+    screen.query_one("#import-path", Input).value = str(path)
+    screen.query_one("#import-path", Input).focus()
+    await pilot.pause()
+    return screen
+
+
+async def test_preview_then_import_a_toggl_export(org):
+    open_database(os.environ["TALLY_DB"])
+    app = TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ)
+    seen: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        post = app.post_message
+
+        def spy(message) -> bool:
+            if isinstance(message, DataChanged):
+                seen.append(message.summary)
+            return post(message)
+
+        app.post_message = spy
+        screen = await open_dialog(app, pilot, FIXTURES / "toggl.csv")
+        await pilot.press("ctrl+s")  # nothing to confirm before a preview
+        await settle(app, pilot)
+        assert app.screen is screen and TimeEntry.select().count() == 0
+
+        await pilot.press("enter")
+        await settle(app, pilot)
+        errors = cells(screen.query_one("#import-errors", DataTable))
+        assert errors[0][:2] == ["2", "4"] and "unknown project 'Café Relaunch'" in errors[0][2]
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen and TimeEntry.select().count() == 0
+
+        screen.query_one("#import-create").value = True
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert cells(screen.query_one("#import-errors", DataTable)) == []
+        assert cells(screen.query_one("#import-totals", DataTable)) == [
+            ["Acme Consulting", "Intern", "1", "0.75"],
+            ["Müller & Söhne GmbH", "Café Relaunch", "3", "6.00"],
+        ]
+        assert cells(screen.query_one("#import-rows", DataTable))[0][:5] == [
+            "2",
+            "2026-11-04",
+            "09:15",
+            "11:45",
+            "2.50",
+        ]
+        assert TimeEntry.select().count() == 0 and Client.select().count() == 1
+        bar = screen.query_one("#import-progress")
+        assert bar.progress == bar.total == (FIXTURES / "toggl.csv").stat().st_size
+
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is not screen
+    rows = list(TimeEntry.select(TimeEntry, Project).join(Project).order_by(TimeEntry.start_utc))
+    assert [(e.project.name, e.source, e.end_utc - e.start_utc) for e in rows] == [
+        ("Café Relaunch", "import", 7200),
+        ("Café Relaunch", "import", 9000),
+        ("Café Relaunch", "import", 5400),
+        ("Intern", "import", 2700),
+    ]
+    assert seen == ["imported 4 entries from toggl.csv"]
+    db.close()
