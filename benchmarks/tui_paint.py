@@ -5,7 +5,10 @@
   has painted its week, on an empty organisation and on the five-year history; an empty
   Textual app (one Label) started and stopped the same way is the floor;
 - week switch: in one process, through Pilot, the time from pressing ``]`` until the next
-  week is loaded and the screen has been refreshed with it, on the five-year history.
+  week is loaded and the screen has been refreshed with it, on the five-year history;
+- invoicing: in one process, the time from pressing F5 until the invoicing area has loaded
+  the billing cycle and painted it, then each of its five screens (keys 2-5, then 1)
+  until painted, on the empty organisation (the baseline) and on the five-year history.
 
 The databases are copies of the cached benchmark files: opening a database writes to it
 (the write-ahead log), and cached files must stay as generated.
@@ -32,6 +35,7 @@ MAX_PAINT_RATIO = 1.3
 MAX_SWITCH_MS = 150
 SIZE = (120, 36)
 DEADLINE_SECONDS = 60
+INVOICING_TABS = ("missing", "pending", "ready", "to-send", "sent")
 
 # Runs in the measured process before anything else: every App.run becomes a headless run
 # whose auto-pilot waits until ready(app) holds, then for the screen refresh that shows it,
@@ -195,10 +199,72 @@ def _week_switch(large: Path, runs: int) -> Measurement:
     )
 
 
+async def _invoicing_times() -> dict[str, float]:
+    """Milliseconds from F5 until the cycle is painted, then from each tab key until its
+    screen is painted."""
+    from tallytui.ui.app import TallyApp
+    from tallytui.ui.context import Session
+
+    app = TallyApp(Session(history.ADMIN, "benchmark"), history.TIMEZONE)
+    times: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(lambda: getattr(app.screen, "week", None) is not None)
+        await pilot.pause()
+        began = time.perf_counter()
+        app.simulate_key("f5")
+        await _until(lambda: getattr(app.screen, "cycle", None) is not None)
+        await _painted(app.screen)
+        times["F5 to the billing cycle"] = (time.perf_counter() - began) * 1000
+        # Missing data shows first; it is timed last, coming back to it from Sent.
+        for key, tab in [*zip("2345", INVOICING_TABS[1:], strict=True), ("1", "missing")]:
+            await pilot.pause()
+            began = time.perf_counter()
+            app.simulate_key(key)
+            await _until(lambda tab=tab: app.screen.tab == tab)
+            await _painted(app.screen)
+            times[f"screen {key} {tab}"] = (time.perf_counter() - began) * 1000
+    return times
+
+
+async def _painted(screen) -> None:
+    painted = asyncio.Event()
+    screen.call_after_refresh(painted.set)
+    await painted.wait()
+
+
+def _invoicing(empty: Path, large: Path, runs: int) -> list[Measurement]:
+    from tallytui.store.db import open_database
+
+    samples: dict[Path, list[dict[str, float]]] = {empty: [], large: []}
+    with _clock(history.NOW):
+        for _ in range(runs):
+            for path in (empty, large):  # alternating, so load drifts hit both alike
+                database = open_database(str(path))
+                try:
+                    samples[path].append(asyncio.run(_invoicing_times()))
+                finally:
+                    database.close()
+    measurements = []
+    for name in samples[empty][0]:
+        baseline = statistics.median(run[name] for run in samples[empty])
+        measured = statistics.median(run[name] for run in samples[large])
+        measurements.append(
+            Measurement(
+                f"invoicing, {name} (five-year history vs empty)",
+                measured,
+                baseline,
+                max_ratio=MAX_PAINT_RATIO,
+            )
+        )
+    return measurements
+
+
 @group("tui-paint")
 def tui_paint(runs: int) -> list[Measurement]:
-    """First paint of the terminal interface against an empty Textual app; week switch."""
+    """First paint of the terminal interface against an empty Textual app; week switch;
+    the invoicing area's screens on the five-year history against an empty one."""
     with _copies() as (empty, large):
         measurements = _first_paint(empty, large, runs)
         measurements.append(_week_switch(large, runs))
+        measurements += _invoicing(empty, large, runs)
     return measurements

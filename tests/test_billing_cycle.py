@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from tallytui.domain.timesheet import readiness
 from tallytui.store.db import open_database
 from tallytui.store.models import TimeEntry, User, db
 
@@ -162,3 +165,56 @@ def test_non_billable_and_archived_projects_are_not_in_the_cycle(org):
     data = cycle(org)
     assert data["missing_data"] == data["pending"] == data["ready_for_invoicing"] == []
     assert data["clear"] is True
+
+
+@pytest.mark.parametrize(
+    ("locked", "required", "approved", "state"),
+    [
+        (False, False, False, "open"),
+        (False, False, True, "open"),
+        (False, True, False, "open"),
+        (False, True, True, "open"),
+        (True, False, False, "ready"),
+        (True, False, True, "ready"),
+        (True, True, False, "pending_approval"),
+        (True, True, True, "ready"),
+    ],
+)
+def test_readiness_of_every_combination(locked, required, approved, state):
+    day = date(2026, 10, 5)
+    until = date(2026, 10, 31) if locked else None
+    assert readiness(day, until, required, approved) == state
+
+
+def test_a_lock_ending_the_day_before_leaves_the_day_open():
+    assert readiness(date(2026, 10, 5), date(2026, 10, 4), False, False) == "open"
+
+
+def test_periods_and_due_dates_follow_the_organisation_zone_across_dst(org, monkeypatch):
+    """Europe/Berlin leaves summer time on 2026-10-25 at 03:00. A session over the change
+    lasts its real four hours; a session at 00:30 on 1 November (still 31 October in UTC)
+    is November's; and October is due as soon as it has ended in Berlin."""
+    org.ok("project", "set", "Web", "--schedule", "weekly")
+    for start, end in (
+        ("2026-10-25T01:00:00+02:00", "2026-10-25T04:00:00+01:00"),
+        ("2026-11-01T00:30:00+01:00", "2026-11-01T01:30:00+01:00"),
+    ):
+        org.ok("entry", "add", "--project", "Web", "--start", start, "--end", end)
+    org.ok("timesheet", "lock", "--until", "2026-11-01")
+    monkeypatch.setenv("TALLY_NOW", "2026-11-02T00:30:00+01:00")  # 1 November in UTC
+    data = cycle(org)
+    assert [
+        (r["period_start"], r["period_end"], r["hours"]) for r in data["ready_for_invoicing"]
+    ] == [
+        ("2026-10-19", "2026-10-25", "4.00"),
+        ("2026-10-26", "2026-11-01", "1.00"),
+    ]
+    monkeypatch.setenv("TALLY_NOW", "2026-11-01T23:30:00+01:00")  # Sunday, week not over
+    assert [r["period_end"] for r in cycle(org)["ready_for_invoicing"]] == ["2026-10-25"]
+
+
+def test_monthly_periods_name_the_current_period_in_the_header(org):
+    data = cycle(org)
+    assert data["current_periods"] == [
+        {"schedule": "monthly", "start": "2026-11-01", "end": "2026-11-30"}
+    ]

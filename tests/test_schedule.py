@@ -312,3 +312,11 @@ def test_monthly_from_the_first_property(anchor_month, day):
     start, end = parse_schedule("monthly").period_containing(day, anchor)
     assert start == day.replace(day=1)
     assert end == day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [("weekly", "weekly"), ("every:10:days", "every 10 days"), ("every:1:months", "monthly")],
+)
+def test_describe(text, described):
+    assert parse_schedule(text).describe() == described

@@ -26,10 +26,15 @@ from tallytui.store.models import db
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
 from tallytui.ui.modals.confirm import Confirm
+from tallytui.ui.modals.credit_form import CreditForm
 from tallytui.ui.modals.entry_form import EntryForm
+from tallytui.ui.modals.freeform_form import FreeformForm
+from tallytui.ui.modals.invoice_create import CreateInvoiceForm
+from tallytui.ui.modals.invoice_detail import InvoiceDetail
 from tallytui.ui.modals.project_picker import ProjectPicker
 from tallytui.ui.modals.text_prompt import TextPrompt
 from tallytui.ui.screens.capture import CaptureScreen
+from tallytui.ui.screens.invoicing import InvoicingScreen
 from tallytui.ui.screens.projects import ProjectsScreen
 from tallytui.ui.screens.review import ReviewScreen
 
@@ -146,3 +151,39 @@ def test_go_to_date(snap_compare, app):
 def test_command_palette(snap_compare, app):
     """ctrl+p: the palette lists projects, clients and invoices to jump to."""
     assert snap_compare(app, terminal_size=SIZE, run_before=steady("ctrl+p", shows=CommandPalette))
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
+def test_invoicing_screens(snap_compare, app, tab):
+    """F5 then 1-5: Missing data, Pending, Ready for invoicing, Ready to send, Sent."""
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=steady("f5", tab, shows=InvoicingScreen)
+    )
+
+
+def test_create_invoice_form(snap_compare, app):
+    """3 c: grouping and rounding of a ready period, the project's defaults chosen."""
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=steady("f5", "3", "c", shows=CreateInvoiceForm)
+    )
+
+
+def test_invoice_detail(snap_compare, app):
+    """4 enter: a ready invoice's lines and the keys that apply to it."""
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=steady("f5", "4", "enter", shows=InvoiceDetail)
+    )
+
+
+def test_freeform_form(snap_compare, app):
+    """n: a freeform invoice with one line typed, totals shown as it is typed."""
+    keys = ("f5", "n", "enter", "down", "enter", "tab", "tab", "tab", *"Workshop", "tab", "2")
+    keys += ("tab", *"day", "tab", *"800")
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(*keys, shows=FreeformForm))
+
+
+def test_credit_note_form(snap_compare, app):
+    """5 k: crediting a sent invoice, every line chosen."""
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=steady("f5", "5", "k", shows=CreditForm)
+    )

@@ -24,6 +24,10 @@ def cycle_json(c) -> dict:
     return {
         "today": c.today.isoformat(),
         "clear": c.clear,
+        "current_periods": [
+            {"schedule": p.schedule, "start": p.first.isoformat(), "end": p.last.isoformat()}
+            for p in c.current
+        ],
         "missing_data": [
             {
                 "project": m.project,

@@ -34,6 +34,11 @@ class Schedule:
                 return name
         return f"every:{self.count}:{self.unit}"
 
+    def describe(self) -> str:
+        """For people: ``weekly``, ``every 10 days``, ``every 3 months``."""
+        spec = self.spec()
+        return spec if ":" not in spec else f"every {self.count} {self.unit}"
+
     def period_containing(self, day: date, anchor: date) -> tuple[date, date]:
         """The period (first day, last day, both inclusive) that contains ``day``."""
         if self.unit is None:

@@ -18,12 +18,13 @@ from ..domain.money import from_minor
 from ..domain.rates import rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
-from ..domain.timesheet import is_locked
+from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
-from . import lookup
+from . import entries, lookup
 from .invoice_views import InvoiceSummary, summary
 from .invoices import project_rates
 from .org import local_today
+from .timesheets import needs_approval
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,18 @@ class ReadyPeriod:
 
 
 @dataclass(frozen=True)
+class CurrentPeriod:
+    """The period running today for one schedule in use, named in the tab's header."""
+
+    schedule: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
 class Cycle:
     today: date
+    current: tuple[CurrentPeriod, ...]
     missing_data: tuple[MissingData, ...]
     pending: tuple[PendingPeriod, ...]
     ready_for_invoicing: tuple[ReadyPeriod, ...]
@@ -103,30 +114,30 @@ def _open_work(tz: str) -> dict[int, _Open]:
         .join(Client)
         .where(Project.billable & ~Project.archived)
     }
-    rows = (
-        TimeEntry.select(
-            TimeEntry.id,
-            TimeEntry.project,
-            User.name,
-            User.locked_until,
-            TimeEntry.start_utc,
-            TimeEntry.end_utc,
-            TimeEntry.approved_at,
-            TimeEntry.description,
-        )
-        .join(User)
-        .where(
-            TimeEntry.invoice_line.is_null()
-            & TimeEntry.billable
-            & TimeEntry.project.in_(list(projects))
-        )
-        .tuples()
+    people = {u.id: (u.name, u.locked_until) for u in User.select()}
+    query = TimeEntry.select(
+        TimeEntry.id,
+        TimeEntry.project,
+        TimeEntry.user,
+        TimeEntry.start_utc,
+        TimeEntry.end_utc,
+        TimeEntry.approved_at,
+        TimeEntry.description,
+    ).where(
+        TimeEntry.invoice_line.is_null()
+        & TimeEntry.billable
+        & TimeEntry.project.in_(list(projects))
     )
-    for entry_id, pid, user, locked, start, end, approved, text in rows:
+    # Plain integers and text: the raw cursor skips peewee's per-value conversion, which
+    # cost most of the cycle on a large backlog of open time.
+    days: dict[int, date] = {}  # local day of each quarter hour seen
+    for entry_id, pid, uid, start, end, approved, text in db.execute(query):
         bucket = work.setdefault(pid, _Open(projects[pid]))
-        bucket.entries.append(
-            (entry_id, user, locked, start, end, approved, text, local_date(start, tz))
-        )
+        user, locked = people[uid]
+        # Every zone's offset is a multiple of 15 minutes, so a quarter hour is on one day.
+        quarter = start - start % 900
+        day = days.get(quarter) or days.setdefault(quarter, local_date(quarter, tz))
+        bucket.entries.append((entry_id, user, locked, start, end, approved, text, day))
     for expense in Expense.select().where(
         Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(projects))
     ):
@@ -151,11 +162,7 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
 
 def _state(entry: tuple, approval_required: bool) -> str:
     _, _, locked_until, _, _, approved_at, _, day = entry
-    if not is_locked(day, locked_until):
-        return "open"
-    if approval_required and approved_at is None:
-        return "pending_approval"
-    return "ready"
+    return readiness(day, locked_until, approval_required, approved_at is not None)
 
 
 def _due_periods(bucket: _Open, today: date):
@@ -163,12 +170,19 @@ def _due_periods(bucket: _Open, today: date):
     project = bucket.project
     schedule = parse_schedule(project.schedule)
     periods: dict[tuple[date, date], tuple[list, list]] = defaultdict(lambda: ([], []))
+    spans: dict[date, tuple[date, date]] = {}
+
+    def span_of(day: date) -> tuple[date, date]:
+        if day not in spans:
+            spans[day] = schedule.period_containing(day, project.schedule_anchor)
+        return spans[day]
+
     for entry in bucket.entries:
-        span = schedule.period_containing(entry[7], project.schedule_anchor)
+        span = span_of(entry[7])
         if span[1] < today:
             periods[span][0].append(entry)
     for expense in bucket.expenses:
-        span = schedule.period_containing(expense.spent_on, project.schedule_anchor)
+        span = span_of(expense.spent_on)
         if span[1] < today:
             periods[span][1].append(expense)
     return sorted(periods.items())
@@ -214,8 +228,62 @@ def _people(entries: list[tuple], approval_required: bool) -> tuple[PersonState,
     )
 
 
-def cycle() -> Cycle:
-    """The five lists of the billing cycle, as of today in the organisation's time zone."""
+def _current_periods(today: date) -> tuple[CurrentPeriod, ...]:
+    found = set()
+    for spec, anchor in (
+        Project.select(Project.schedule, Project.schedule_anchor)
+        .where(Project.billable & ~Project.archived & (Project.schedule != "none"))
+        .distinct()
+        .tuples()
+    ):
+        schedule = parse_schedule(spec)
+        found.add(CurrentPeriod(spec, *schedule.period_containing(today, anchor or today)))
+    return tuple(sorted(found, key=lambda p: (p.last - p.first, p.first, p.schedule)))
+
+
+def _documents(query) -> list[InvoiceSummary]:
+    return [summary(i) for i in query.join(Client).order_by(Invoice.number)]
+
+
+@dataclass(frozen=True)
+class SentPage:
+    documents: tuple[InvoiceSummary, ...]  # oldest first
+    total: int  # how many match, shown or not
+
+
+def sent(
+    client: str | None = None, month: date | None = None, limit: int | None = None
+) -> SentPage:
+    """Sent and paid documents, of one client and issued in one month when given; only the
+    newest ``limit`` of them when given, so years of history do not slow the list."""
+    with db.atomic():
+        query = Invoice.select(Invoice, Client).where(Invoice.status.in_(("sent", "paid")))
+        if client:
+            query = query.where(Invoice.client == lookup.client(client))
+        if month:
+            following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            query = query.where(
+                (Invoice.issue_date >= month.replace(day=1)) & (Invoice.issue_date < following)
+            )
+        newest = query.join(Client).order_by(Invoice.number.desc())
+        if limit is not None:
+            newest = newest.limit(limit)
+        documents = tuple(reversed([summary(i) for i in newest]))
+        total = query.count() if limit is not None and len(documents) == limit else len(documents)
+        return SentPage(documents, total)
+
+
+def period_entries(project: str, first: date, last: date, user: str | None = None):
+    """The unbilled, billable entries behind a figure of one period (of one person)."""
+    found = entries.list_entries(entries.EntryFilter(first, last, project, user=user))
+    return [e for e in found if e.billable and e.invoice is None]
+
+
+def cycle(include_sent: bool = True) -> Cycle:
+    """The five lists of the billing cycle, as of today in the organisation's time zone.
+
+    The interface lists sent documents page by page through :func:`sent` instead.
+    """
     with db.atomic():
         org = lookup.organisation()
         today = local_today(org)
@@ -232,7 +300,7 @@ def cycle() -> Cycle:
                 continue
             rule = parse_rounding(project.rounding) or org_rule
             for (first, last), (entries, expenses) in _due_periods(bucket, today):
-                people = _people(entries, project.approval_required)
+                people = _people(entries, needs_approval(project))
                 seconds = sum(e[4] - e[3] for e in entries)
                 opened = sum(p.open_seconds for p in people)
                 waiting = sum(p.pending_approval_seconds for p in people)
@@ -264,17 +332,14 @@ def cycle() -> Cycle:
                             rounding=rule.spec() if rule else None,
                         )
                     )
-        documents = list(
-            Invoice.select(Invoice, Client)
-            .join(Client)
-            .where(Invoice.status != "void")
-            .order_by(Invoice.number)
-        )
         return Cycle(
             today=today,
+            current=_current_periods(today),
             missing_data=tuple(missing),
             pending=tuple(pending),
             ready_for_invoicing=tuple(ready),
-            ready_to_send=tuple(summary(i) for i in documents if i.status == "ready"),
-            sent=tuple(summary(i) for i in documents if i.status in ("sent", "paid")),
+            ready_to_send=tuple(
+                _documents(Invoice.select(Invoice, Client).where(Invoice.status == "ready"))
+            ),
+            sent=sent().documents if include_sent else (),
         )

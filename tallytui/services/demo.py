@@ -19,12 +19,23 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..domain.errors import Conflict, InvalidInput
-from ..domain.localtime import day_start, iso_week, local_date, local_to_utc
+from ..domain.localtime import iso_week, local_date, local_to_utc
 from ..domain.names import check_user_name
 from ..domain.schedule import parse_schedule
 from ..store.db import is_postgres, open_database
-from ..store.models import Project, TimeEntry, TimesheetEvent, User
-from . import clients, entries, expenses, org, projects, timesheets, users
+from . import (
+    approvals,
+    billing_cycle,
+    clients,
+    entries,
+    expenses,
+    invoice_lifecycle,
+    invoices,
+    org,
+    projects,
+    timesheets,
+    users,
+)
 from .clock import now_utc
 from .views import EntryView
 
@@ -506,12 +517,13 @@ def _populate(path: Path, admin: str) -> Summary:
 
     people = _add_people(admin)
     for changes in CLIENTS:
-        clients.add(changes)
+        clients.add(admin, changes)
     _add_projects(people, first_day, rate_change=first_day + timedelta(weeks=WEEKS // 2))
     added = _add_entries(people, admin, first_day, today)
     spent = _add_expenses(people, this_monday, today)
     _lock(people, admin, locked_until)
     _approve(people, approved_until)
+    _bill(admin, today)
     return Summary(path, people, first_day, today, locked_until, added, spent)
 
 
@@ -523,7 +535,7 @@ def _add_people(admin: str) -> dict[str, str]:
             people[person.key] = admin
             continue
         name = next(n for n in person.names if n != admin)
-        users.add(name, person.role)
+        users.add(admin, name, person.role)
         people[person.key] = name
     return people
 
@@ -534,6 +546,7 @@ def _add_projects(people: dict[str, str], first_day: date, rate_change: date) ->
         schedule = parse_schedule(plan.schedule)
         anchor = None if schedule.is_none else projects.default_anchor(schedule, first_day)
         projects.add(
+            people["admin"],
             projects.ProjectChanges(
                 name=plan.name,
                 client=plan.client,
@@ -546,11 +559,13 @@ def _add_projects(people: dict[str, str], first_day: date, rate_change: date) ->
                 rounding=plan.rounding,
                 watch=plan.watch,
                 urls=plan.urls,
-            )
+            ),
         )
         if plan.new_rate is not None:
             projects.update(
-                plan.name, projects.ProjectChanges(rate=plan.new_rate, rate_from=rate_change)
+                people["admin"],
+                plan.name,
+                projects.ProjectChanges(rate=plan.new_rate, rate_from=rate_change),
             )
 
 
@@ -658,29 +673,27 @@ def _lock(people: dict[str, str], admin: str, until: date) -> None:
             timesheets.lock(admin, until, user=people[person.key])
 
 
+def _bill(admin: str, today: date) -> None:
+    """Invoice the ready periods that ended before last month, so the invoicing area has a
+    history: all sent but the newest, which waits to be sent, and the oldest paid."""
+    before = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    ready = [r for r in billing_cycle.cycle().ready_for_invoicing if r.period_end < before]
+    numbers = [
+        invoices.create(
+            admin,
+            invoices.InvoiceRequest(project=r.project, first=r.period_start, last=r.period_end),
+        ).number
+        for r in ready
+    ]
+    for number in numbers[:-1]:
+        invoice_lifecycle.mark_sent(admin, number)
+    if len(numbers) > 2:
+        invoice_lifecycle.mark_paid(admin, numbers[0], today)
+
+
 def _approve(people: dict[str, str], until: date) -> None:
-    """Approve the locked time of the approval project up to ``until``, and leave the later
-    locked weeks waiting for approval (written as ``tally timesheet approve`` will)."""
-    approver = User.get(User.name == people[APPROVER])
-    end = day_start(until + timedelta(days=1), ORGANISATION.timezone)
+    """Approve the locked time of the approval projects up to ``until``, as their approver
+    does with ``tally timesheet approve``; later locked weeks wait for approval."""
     for plan in PROJECTS:
-        if not plan.approval:
-            continue
-        project = Project.get(Project.name == plan.name)
-        for person in PEOPLE:
-            if not person.locked:
-                continue
-            user = User.get(User.name == people[person.key])
-            TimeEntry.update(approved_by=approver, approved_at=now_utc()).where(
-                (TimeEntry.project == project)
-                & (TimeEntry.user == user)
-                & (TimeEntry.start_utc < end)
-            ).execute()
-            TimesheetEvent.create(
-                user=user,
-                action="approve",
-                until=until,
-                project=project,
-                actor=approver,
-                at=now_utc(),
-            )
+        if plan.approval:
+            approvals.approve(people[APPROVER], approvals.Scope(project=plan.name, last=until))

@@ -49,3 +49,18 @@ def give_back(org: Organisation, number: str) -> bool:
         return False
     NumberCounter.update(last_number=sequence - 1).where(NumberCounter.id == counter.id).execute()
     return True
+
+
+def is_newest(number: str) -> bool:
+    """Whether deleting ``number`` now would give it back (True) or leave it void (False)."""
+    parsed = parse_number(number)
+    if parsed is None:
+        return False
+    code, period, sequence = parsed
+    last = (
+        NumberCounter.select(NumberCounter.last_number)
+        .join(Organisation)
+        .where((Organisation.code == code) & (NumberCounter.period == period))
+        .scalar()
+    )
+    return last == sequence

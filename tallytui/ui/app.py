@@ -33,6 +33,18 @@ def _projects_screen():
     return ProjectsScreen()
 
 
+def _invoicing_screen():
+    from .screens.invoicing import InvoicingScreen
+
+    return InvoicingScreen()
+
+
+def _approvals_screen():
+    from .screens.approvals import ApprovalsScreen
+
+    return ApprovalsScreen()
+
+
 def _capture_screen():
     from .screens.capture import CaptureScreen
 
@@ -42,13 +54,22 @@ def _capture_screen():
 class TallyApp(App):
     TITLE = "tallytui"
     CSS_PATH = styles_path()
-    MODES = {"review": ReviewScreen, "projects": _projects_screen, "capture": _capture_screen}
+    MODES = {
+        "review": ReviewScreen,
+        "invoicing": _invoicing_screen,
+        "projects": _projects_screen,
+        "capture": _capture_screen,
+        "approvals": _approvals_screen,
+    }
     DEFAULT_MODE = "review"
     COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [
         Binding("f2", "switch_mode('review')", "Review", id="app.review"),
         Binding("f3", "switch_mode('projects')", "Clients & projects", id="app.projects"),
         Binding("f4", "switch_mode('capture')", "Capture", id="app.capture"),
+        Binding("f5", "switch_mode('invoicing')", "Invoicing", id="app.invoicing"),
+        Binding("f6", "switch_mode('approvals')", "Approvals", id="app.approvals"),
+        Binding("f7", "import_file", "Import", id="app.import"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -65,6 +86,12 @@ class TallyApp(App):
     @property
     def today(self) -> date:
         return local_date(now_utc(), self.timezone)
+
+    def action_import_file(self) -> None:
+        """Another tool's export into this database: preview first, then confirm."""
+        from .screens.importing import ImportScreen
+
+        self.push_screen(ImportScreen())
 
     @on(DataChanged)
     def data_changed(self, event: DataChanged) -> None:

@@ -34,7 +34,8 @@ class JumpCommands(Provider):
 
     def _open(self, kind: str, name: str) -> None:
         if kind == "invoice":
-            self.app.notify(f"invoice {name}: the invoicing area opens it")
+            self.app.switch_mode("invoicing")
+            self.app.screen.open_number(name)
         else:
             self.app.switch_mode("projects")
             self.app.screen.focus_name(name)

@@ -27,6 +27,7 @@ from ..modals.expense_form import ExpenseForm
 from ..modals.expense_list import ExpenseList
 from ..modals.project_picker import ProjectPicker
 from ..modals.text_prompt import TextPrompt
+from ..text import cut
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -49,10 +50,6 @@ DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
 
 def hours(seconds: int) -> str:
     return f"{seconds / 3600:.2f}"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class ReviewScreen(AreaScreen):
@@ -165,7 +162,7 @@ class ReviewScreen(AreaScreen):
                 end.strftime("%H:%M" if end.date() == start.date() else "%a %H:%M"),
                 hours(entry.seconds),
                 entry.project,
-                _cut(entry.description, DESCRIPTION_WIDTH),
+                cut(entry.description, DESCRIPTION_WIDTH),
                 entry.source,
                 "yes" if entry.billable else "no",
                 state,

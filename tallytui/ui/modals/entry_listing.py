@@ -1,0 +1,55 @@
+"""The entries behind a figure: what makes up a period's open or ready hours."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from ...domain.localtime import local_datetime
+from ...services.views import EntryView
+from ..text import cut
+
+
+class EntryListing(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "close", "Close", id="listing.close")]
+
+    def __init__(self, title: str, entries: Sequence[EntryView], timezone: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.entries = list(entries)
+        self.timezone = timezone
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wider"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield DataTable(id="listing", cursor_type="row", zebra_stripes=True)
+            total = sum(e.seconds for e in self.entries)
+            yield Label(
+                f"{len(self.entries)} entries, {total / 3600:.2f} h   [b]esc[/b] close",
+                classes="dialog-keys",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Id", "Day", "Start", "End", "Hours", "Person", "State", "Description")
+        for e in self.entries:
+            start = local_datetime(e.start_utc, self.timezone)
+            end = local_datetime(e.end_utc, self.timezone)
+            table.add_row(
+                str(e.id),
+                e.day.isoformat(),
+                start.strftime("%H:%M"),
+                end.strftime("%H:%M"),
+                f"{e.seconds / 3600:.2f}",
+                e.user,
+                e.state,
+                cut(e.description, 44),
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

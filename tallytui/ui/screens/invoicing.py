@@ -1,0 +1,753 @@
+"""The invoicing area: one billing cycle walked screen by screen — Missing data, Pending,
+Ready for invoicing, Ready to send, Sent — with every step of it on a key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
+
+from ...domain.errors import InvalidInput
+from ...domain.localtime import parse_date
+from ...domain.money import parse_amount
+from ...domain.schedule import parse_schedule
+from ...services import (
+    billing_cycle,
+    clients,
+    corrections,
+    invoice_lifecycle,
+    invoices,
+    projects,
+    register,
+    timesheets,
+)
+from ...services.billing_cycle import Cycle, PendingPeriod, PersonState, SentPage
+from ...services.invoice_views import InvoiceSummary
+from ...services.projects import ProjectChanges
+from ...services.views import ClientView, ProjectView
+from ...store.models import db
+from ..messages import DataChanged
+from ..modals.confirm import Confirm
+from ..modals.credit_form import CreditForm, CreditRequest
+from ..modals.entry_listing import EntryListing
+from ..modals.freeform_form import FreeformDraft, FreeformForm
+from ..modals.invoice_create import CreateInvoiceForm
+from ..modals.invoice_detail import InvoiceDetail
+from ..modals.schedule_picker import SchedulePicker
+from ..modals.sent_filter import SentFilter, SentFilterForm
+from ..modals.text_prompt import TextPrompt
+from ..widgets.status_line import StatusLine
+from .base import AreaScreen
+
+TABS = {
+    "missing": "Missing data",
+    "pending": "Pending",
+    "ready": "Ready for invoicing",
+    "to-send": "Ready to send",
+    "sent": "Sent",
+}
+# Which keys apply on which tab; the others are hidden from the footer.
+ACTIONS_BY_TAB = {
+    "set_schedule": {"missing"},
+    "set_rate": {"missing"},
+    "client_address": {"missing"},
+    "show_entries": {"pending"},
+    "lock": {"pending"},
+    "create": {"ready"},
+    "open_invoice": {"to-send", "sent"},
+    "pdf": {"to-send", "sent"},
+    "mark_sent": {"to-send"},
+    "delete": {"to-send"},
+    "mark_paid": {"sent"},
+    "credit": {"sent"},
+    "filter": {"sent"},
+}
+SENT_SHOWN = 200  # the newest documents; a filter finds older ones
+VOID_RULE = (
+    "Its time and expenses become uninvoiced again. The newest number of a month is given "
+    "back to the register; any other number stays in it as a void document, so the register "
+    "keeps no gaps."
+)
+
+
+def hours(seconds: int) -> str:
+    return f"{seconds / 3600:.2f}"
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """A row of the Pending table: a period, or one person's share of it."""
+
+    period: PendingPeriod
+    person: PersonState | None = None
+
+
+class InvoicingScreen(AreaScreen):
+    BINDINGS = [
+        Binding("1", "show_tab('missing')", "Missing", show=False, id="invoicing.missing"),
+        Binding("2", "show_tab('pending')", "Pending", show=False, id="invoicing.pending"),
+        Binding("3", "show_tab('ready')", "Ready", show=False, id="invoicing.ready"),
+        Binding("4", "show_tab('to-send')", "To send", show=False, id="invoicing.to_send"),
+        Binding("5", "show_tab('sent')", "Sent", show=False, id="invoicing.sent"),
+        Binding("s", "set_schedule", "Schedule", id="invoicing.schedule"),
+        Binding("r", "set_rate", "Rate", id="invoicing.rate"),
+        Binding("a", "client_address", "Address", id="invoicing.address"),
+        Binding("e", "show_entries", "Entries", id="invoicing.entries"),
+        Binding("l", "lock", "Lock", id="invoicing.lock"),
+        Binding("c", "create", "Create invoice", id="invoicing.create"),
+        Binding("o", "open_invoice", "Open", id="invoicing.open"),
+        Binding("p", "pdf", "PDF", id="invoicing.pdf"),
+        Binding("m", "mark_sent", "Mark sent", id="invoicing.mark_sent"),
+        Binding("d", "delete", "Delete", id="invoicing.delete"),
+        Binding("M", "mark_paid", "Mark paid", id="invoicing.mark_paid"),
+        Binding("k", "credit", "Credit note", id="invoicing.credit"),
+        Binding("f", "filter", "Filter", id="invoicing.filter"),
+        Binding("n", "freeform(False)", "Freeform", id="invoicing.freeform"),
+        Binding("N", "freeform(True)", "Free credit", id="invoicing.freeform_credit"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        cycle: Cycle
+        sent: SentPage
+        clients: list[ClientView]
+        projects: list[ProjectView]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cycle: Cycle | None = None
+        self.sent: list[InvoiceSummary] = []
+        self.sent_filter = SentFilter()
+        self.pending_rows: list[PendingRow] = []
+        self.clients: list[ClientView] = []
+        self.projects: list[ProjectView] = []
+        self.follow: tuple[str, str] | None = None  # (tab, row key) to show after a reload
+
+    def compose(self) -> ComposeResult:
+        yield Label("Invoicing", id="title")
+        yield StatusLine(id="status")
+        yield Label("", id="periods")
+        with TabbedContent(id="cycle"):
+            for n, (tab, title) in enumerate(TABS.items(), start=1):
+                with TabPane(f"[b]{n}[/b] {title}", id=tab):
+                    if tab == "sent":
+                        yield Label("", id="sent-filter", classes="section")
+                    yield DataTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        columns = {
+            "missing": ("Project", "Client", "Uninvoiced h", "Missing"),
+            "pending": (
+                "Project / person",
+                "Period",
+                "Hours",
+                "Open",
+                "Approval",
+                "Ready",
+                "Locked until",
+            ),
+            "ready": ("Project", "Client", "Period", "Hours", "Amount"),
+            "to-send": ("Number", "Kind", "Client", "Issued", "Due", "Total"),
+            "sent": ("Number", "Kind", "Status", "Client", "Issued", "Due", "Total"),
+        }
+        for tab, names in columns.items():
+            self.query_one(f"#{tab}-table", DataTable).add_columns(*names)
+        super().on_mount()
+
+    def on_screen_resume(self) -> None:
+        """Also the first showing: loading on mount as well would load the cycle twice."""
+        self.load()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.load()
+
+    # Loading -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="invoicing-load")
+    def load(self) -> None:
+        wanted = self.sent_filter
+        with db.connection_context():
+            self.post_message(
+                self.Loaded(
+                    billing_cycle.cycle(include_sent=False),
+                    billing_cycle.sent(wanted.client, wanted.month, SENT_SHOWN),
+                    clients.list_all(include_archived=False),
+                    projects.list_all(include_archived=False),
+                )
+            )
+
+    @on(Loaded)
+    def show(self, event: Loaded) -> None:
+        self.cycle, self.sent = event.cycle, list(event.sent.documents)
+        self.clients, self.projects = event.clients, event.projects
+        c = event.cycle
+        self._fill(
+            "missing",
+            [
+                (
+                    m.project,
+                    (m.project, m.client, hours(m.uninvoiced_seconds), ", ".join(m.missing)),
+                )
+                for m in c.missing_data
+            ],
+        )
+        self._fill_pending(c)
+        self._fill(
+            "ready",
+            [
+                (
+                    f"{r.project}@{r.period_start}",
+                    (
+                        r.project,
+                        r.client,
+                        f"{r.period_start} – {r.period_end}",
+                        hours(r.seconds),
+                        f"{r.amount} {r.currency}",
+                    ),
+                )
+                for r in c.ready_for_invoicing
+            ],
+        )
+        self._fill(
+            "to-send",
+            [
+                (
+                    s.number,
+                    (
+                        s.number,
+                        _kind(s),
+                        s.client,
+                        str(s.issue_date),
+                        str(s.due_date),
+                        f"{s.total} {s.currency}",
+                    ),
+                )
+                for s in c.ready_to_send
+            ],
+        )
+        self._fill(
+            "sent",
+            [
+                (
+                    s.number,
+                    (
+                        s.number,
+                        _kind(s),
+                        s.status,
+                        s.client,
+                        str(s.issue_date),
+                        str(s.due_date),
+                        f"{s.total} {s.currency}",
+                    ),
+                )
+                for s in self.sent
+            ],
+        )
+        counts = {
+            "missing": len(c.missing_data),
+            "pending": len(c.pending),
+            "ready": len(c.ready_for_invoicing),
+            "to-send": len(c.ready_to_send),
+            "sent": event.sent.total,
+        }
+        tabs = self.query_one(TabbedContent)
+        for n, (tab, title) in enumerate(TABS.items(), start=1):
+            tabs.get_tab(tab).label = f"[b]{n}[/b] {title} ({counts[tab]})"
+        shown = (
+            f"the newest {len(self.sent)} of {event.sent.total}"
+            if event.sent.total > len(self.sent)
+            else "all"
+        )
+        self.query_one("#sent-filter", Label).update(
+            f"Showing {shown} · {self.sent_filter.describe()}   [b]f[/b] filter"
+        )
+        self.query_one("#title", Label).update(self._header(c))
+        self.query_one("#periods", Label).update(
+            "Current periods: "
+            + (
+                " · ".join(
+                    f"{parse_schedule(p.schedule).describe()} {_span(p.first, p.last)}"
+                    for p in c.current
+                )
+                or "none"
+            )
+        )
+        if self.follow:
+            tab, key = self.follow
+            self.follow = None
+            self.action_show_tab(tab)
+            table = self._table(tab)
+            if key in table.rows:
+                table.move_cursor(row=table.get_row_index(key))
+        self.refresh_bindings()
+
+    def _header(self, c: Cycle) -> str:
+        state = (
+            "Cycle clear"
+            if c.clear
+            else (
+                f"{len(c.missing_data)} missing data · {len(c.pending)} pending · "
+                f"{len(c.ready_for_invoicing)} ready for invoicing"
+            )
+        )
+        return f"Invoicing · {c.today:%a %d %b %Y} · {state}"
+
+    def _table(self, tab: str) -> DataTable:
+        return self.query_one(f"#{tab}-table", DataTable)
+
+    def _fill(self, tab: str, rows: list[tuple[str, tuple]]) -> None:
+        table = self._table(tab)
+        keep = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _fill_pending(self, c: Cycle) -> None:
+        self.pending_rows = []
+        rows = []
+        for n, period in enumerate(c.pending):
+            span = f"{period.period_start} – {period.period_end}"
+            self.pending_rows.append(PendingRow(period))
+            rows.append(
+                (
+                    f"{n}",
+                    (
+                        f"[b]{period.project}[/b]",
+                        span,
+                        hours(period.seconds),
+                        hours(period.open_seconds),
+                        hours(period.pending_approval_seconds),
+                        hours(period.ready_seconds),
+                        "",
+                    ),
+                )
+            )
+            for person in period.people:
+                self.pending_rows.append(PendingRow(period, person))
+                rows.append(
+                    (
+                        f"{n}:{person.user}",
+                        (
+                            f"└ {person.user}",
+                            "",
+                            hours(
+                                person.open_seconds
+                                + person.pending_approval_seconds
+                                + person.ready_seconds
+                            ),
+                            hours(person.open_seconds),
+                            hours(person.pending_approval_seconds),
+                            hours(person.ready_seconds),
+                            str(person.locked_until) if person.locked_until else "never locked",
+                        ),
+                    )
+                )
+        self._fill("pending", rows)
+
+    # Where the user is -------------------------------------------------------------------
+
+    @property
+    def tab(self) -> str:
+        return self.query_one(TabbedContent).active or "missing"
+
+    def _row(self, tab: str) -> int | None:
+        table = self._table(tab)
+        return table.cursor_row if table.row_count else None
+
+    def _summary(self) -> InvoiceSummary | None:
+        row = self._row(self.tab)
+        if row is None or self.cycle is None:
+            return None
+        listed = self.cycle.ready_to_send if self.tab == "to-send" else self.sent
+        return listed[row] if self.tab in ("to-send", "sent") else None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        tabs = ACTIONS_BY_TAB.get(action)
+        if tabs is None:
+            return True
+        if self.tab not in tabs:
+            return False
+        if action != "filter" and self._row(self.tab) is None:
+            return None
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self._table(self.tab).focus()
+        self.refresh_bindings()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self._table(tab).focus()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        default = {
+            "missing": self._fix_first_missing,
+            "pending": self.action_show_entries,
+            "ready": self.action_create,
+            "to-send": self.action_open_invoice,
+            "sent": self.action_open_invoice,
+        }
+        default[self.tab]()
+
+    # Doing things ----------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="invoicing-change")
+    def change(
+        self,
+        act: Callable[[], object],
+        summary: str | Callable[[object], str],
+        follow: Callable[[object], tuple[str, str]] | None = None,
+    ) -> None:
+        """Run one write in a worker, say what it did and reload every area."""
+        with db.connection_context():
+            result = act()
+        text = summary(result) if callable(summary) else summary
+        if follow:
+            self.follow = follow(result)
+        self.app.call_from_thread(self.notify, text)
+        self.app.post_message(DataChanged(text))
+
+    def _ask(self, title: str, value: str, placeholder: str, check, then) -> None:
+        self.app.push_screen(
+            TextPrompt(title, value, placeholder, check),
+            lambda text: text is not None and then(text.strip()),
+        )
+
+    def _confirm(self, question: str, detail: str, then: Callable[[], None]) -> None:
+        self.app.push_screen(Confirm(question, detail), lambda yes: yes and then())
+
+    # Missing data
+
+    def _missing(self):
+        row = self._row("missing")
+        return self.cycle.missing_data[row] if row is not None and self.cycle else None
+
+    def _fix_first_missing(self) -> None:
+        item = self._missing()
+        if item:
+            fixes = {
+                "schedule": self.action_set_schedule,
+                "rate": self.action_set_rate,
+                "client address": self.action_client_address,
+            }
+            fixes[item.missing[0]]()
+
+    def action_set_schedule(self) -> None:
+        name = self._missing().project
+
+        def chosen(choice) -> None:
+            if choice:
+                spec, anchor = choice
+                self.change(
+                    lambda: projects.update(
+                        self.app.session.actor,
+                        name,
+                        ProjectChanges(schedule=spec, schedule_start=anchor),
+                    ),
+                    f"{name} is billed {spec}",
+                )
+
+        self.app.push_screen(SchedulePicker(name), chosen)
+
+    def action_set_rate(self) -> None:
+        item = self._missing()
+        currency = next((c.currency for c in self.clients if c.name == item.client), "EUR")
+
+        def check(text: str) -> str | None:
+            try:
+                parse_amount(text, currency, "rate")
+            except InvalidInput as exc:
+                return str(exc)
+            return None
+
+        self._ask(
+            f"Hourly rate of {item.project} ({currency})",
+            "",
+            "120.00",
+            check,
+            lambda text: self.change(
+                lambda: projects.update(
+                    self.app.session.actor,
+                    item.project,
+                    ProjectChanges(rate=parse_amount(text, currency, "rate")),
+                ),
+                f"{item.project} bills {text} {currency} an hour",
+            ),
+        )
+
+    def action_client_address(self) -> None:
+        from ..modals.client_form import ClientForm
+
+        item = self._missing()
+        current = next((c for c in self.clients if c.name == item.client), None)
+        if current is None:
+            return
+        self.app.push_screen(
+            ClientForm(current),
+            lambda changes: (
+                changes
+                and self.change(
+                    lambda: clients.update(self.app.session.actor, current.name, changes),
+                    f"saved client {changes.name}",
+                )
+            ),
+        )
+
+    # Pending
+
+    def _pending(self) -> PendingRow | None:
+        row = self._row("pending")
+        return self.pending_rows[row] if row is not None else None
+
+    def action_show_entries(self) -> None:
+        row = self._pending()
+        p = row.period
+        who = row.person.user if row.person else None
+        title = f"{p.project} {p.period_start} – {p.period_end}" + (f" · {who}" if who else "")
+        self._entries(title, p, who)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-entries")
+    def _entries(self, title: str, p: PendingPeriod, who: str | None) -> None:
+        with db.connection_context():
+            found = billing_cycle.period_entries(p.project, p.period_start, p.period_end, who)
+        self.app.call_from_thread(
+            self.app.push_screen, EntryListing(title, found, self.app.timezone)
+        )
+
+    def action_lock(self) -> None:
+        row = self._pending()
+        p = row.period
+        people = [row.person] if row.person else [x for x in p.people if x.open_seconds]
+        if len(people) != 1:
+            self.notify(
+                "several people have open time here: move to one person's row to lock theirs",
+                severity="warning",
+            )
+            return
+        who, until = people[0].user, p.period_end
+        self._confirm(
+            f"Lock {who}'s timesheet up to {until}?",
+            f"{hours(people[0].open_seconds)} open hours of {p.project} become final; "
+            "unlocking later needs an administrator.",
+            lambda: self.change(
+                lambda: timesheets.lock(self.app.session.actor, until, who),
+                f"{who}'s timesheet is locked until {until}",
+            ),
+        )
+
+    # Ready for invoicing
+
+    def action_create(self) -> None:
+        row = self._row("ready")
+        period = self.cycle.ready_for_invoicing[row]
+        actor = self.app.session.actor
+
+        def created(request) -> None:
+            if request is not None:
+                self.change(
+                    lambda: invoices.create(actor, request),
+                    lambda v: f"created {v.number}: {v.total} {v.currency}",
+                    lambda v: ("to-send", v.number),
+                )
+
+        self.app.push_screen(CreateInvoiceForm(period), created)
+
+    # Ready to send and Sent
+
+    def action_open_invoice(self) -> None:
+        self._open(self._summary().number)
+
+    def open_number(self, number: str) -> None:
+        """Show one invoice, found through the command palette."""
+        self._open(number)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-open")
+    def _open(self, number: str) -> None:
+        with db.connection_context():
+            found = invoices.show(number)
+        self.app.call_from_thread(
+            self.app.push_screen, InvoiceDetail(found), lambda choice: self._chosen(found, choice)
+        )
+
+    def _chosen(self, invoice, choice) -> None:
+        if not choice:
+            return
+        action, line = choice
+        if action == "remove_line":
+            self._remove_line(invoice.number, line)
+        else:
+            getattr(self, f"action_{action}")(invoice.number)
+
+    def _remove_line(self, number: str, line: int | None) -> None:
+        if line is None:
+            return
+        actor = self.app.session.actor
+        self._confirm(
+            f"Remove line {line} from {number}?",
+            "The line's time and expenses become uninvoiced again.",
+            lambda: self.change(
+                lambda: invoice_lifecycle.remove_line(actor, number, line),
+                f"removed line {line} from {number}",
+                lambda v: ("to-send", v.number),
+            ),
+        )
+
+    def action_pdf(self, number: str | None = None) -> None:
+        number = number or self._summary().number
+        target = str(Path.cwd() / f"{number}.pdf")
+
+        def check(text: str) -> str | None:
+            folder = Path(text).expanduser().parent
+            return None if folder.is_dir() else f"file: folder {folder} does not exist"
+
+        self._ask(
+            f"Export {number} as PDF to",
+            target,
+            "file.pdf",
+            check,
+            lambda text: self._write_pdf(number, Path(text).expanduser()),
+        )
+
+    @work(thread=True, exit_on_error=False, group="invoicing-pdf")
+    def _write_pdf(self, number: str, target: Path) -> None:
+        from ...render.pdf import write_pdf
+
+        with db.connection_context():
+            document = invoices.show(number)
+        written = write_pdf(document, target)
+        self.app.call_from_thread(self.notify, f"wrote {written}", title=number)
+
+    def action_mark_sent(self, number: str | None = None) -> None:
+        number = number or self._summary().number
+        actor = self.app.session.actor
+        self._confirm(
+            f"Mark {number} as sent?",
+            "A sent invoice can no longer be changed or deleted; corrections are credit notes.",
+            lambda: self.change(
+                lambda: invoice_lifecycle.mark_sent(actor, number),
+                f"{number} is sent",
+                lambda v: ("sent", v.number),
+            ),
+        )
+
+    def action_delete(self, number: str | None = None) -> None:
+        self._delete(number or self._summary().number)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-delete")
+    def _delete(self, number: str) -> None:
+        with db.connection_context():
+            newest = register.is_newest(number)
+        outcome = (
+            f"{number} is the newest number of its month: it is given back."
+            if newest
+            else f"{number} is not the newest number of its month: it stays as void."
+        )
+        actor = self.app.session.actor
+        self.app.call_from_thread(
+            self._confirm,
+            f"Delete {number}?",
+            f"{outcome} {VOID_RULE}",
+            lambda: self.change(
+                lambda: invoice_lifecycle.delete(actor, number),
+                lambda result: f"{number} " + ("deleted" if result[1] else "is void"),
+            ),
+        )
+
+    def action_mark_paid(self, number: str | None = None) -> None:
+        number = number or self._summary().number
+        actor = self.app.session.actor
+
+        def check(text: str) -> str | None:
+            try:
+                parse_date(text, "paid on")
+            except InvalidInput as exc:
+                return str(exc)
+            return None
+
+        self._ask(
+            f"{number} was paid on",
+            str(self.app.today),
+            "YYYY-MM-DD",
+            check,
+            lambda text: self.change(
+                lambda: invoice_lifecycle.mark_paid(actor, number, parse_date(text, "paid on")),
+                f"{number} is paid",
+                lambda v: ("sent", v.number),
+            ),
+        )
+
+    def action_credit(self, number: str | None = None) -> None:
+        self._credit(number or self._summary().number)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-open")
+    def _credit(self, number: str) -> None:
+        with db.connection_context():
+            found = invoices.show(number)
+        self.app.call_from_thread(self.app.push_screen, CreditForm(found), self._issue_credit)
+
+    def _issue_credit(self, request: CreditRequest | None) -> None:
+        if request is None:
+            return
+        actor = self.app.session.actor
+        self.change(
+            lambda: corrections.credit(actor, request.number, request.lines, request.reason),
+            lambda v: f"issued credit note {v.number} for {request.number}",
+            lambda v: ("to-send", v.number),
+        )
+
+    def action_filter(self) -> None:
+        def chosen(wanted: SentFilter | None) -> None:
+            if wanted is not None:
+                self.sent_filter = wanted
+                self.load()
+
+        self.app.push_screen(
+            SentFilterForm([c.name for c in self.clients], self.sent_filter), chosen
+        )
+
+    # Freeform
+
+    def action_freeform(self, credit_note: bool) -> None:
+        actor = self.app.session.actor
+
+        def drafted(draft: FreeformDraft | None) -> None:
+            if draft is not None:
+                self.change(
+                    lambda: corrections.freeform(
+                        actor,
+                        draft.client,
+                        list(draft.lines),
+                        draft.project,
+                        credit_note=draft.credit_note,
+                        reason=draft.reason,
+                    ),
+                    lambda v: f"created {v.number}: {v.total} {v.currency}",
+                    lambda v: ("to-send", v.number),
+                )
+
+        self.app.push_screen(FreeformForm(self.clients, self.projects, credit_note), drafted)
+
+
+def _span(first, last) -> str:
+    """``16–22 Nov``, ``9 Nov – 6 Dec``, ``28 Dec 2026 – 3 Jan 2027``: short and unambiguous."""
+    if first.year != last.year:
+        return f"{first:%d %b %Y} – {last:%d %b %Y}"
+    if first.month != last.month:
+        return f"{first:%d %b} – {last:%d %b}"
+    return f"{first:%d}–{last:%d %b}"
+
+
+def _kind(s: InvoiceSummary) -> str:
+    return "credit note" if s.kind == "credit_note" else "invoice"

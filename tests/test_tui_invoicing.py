@@ -1,0 +1,256 @@
+"""The invoicing area driven by keys through Pilot: a whole billing cycle on a seeded
+database, asserting on the database and on the PDF it writes."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from textual.widgets import Label, Select
+from tui_waiting import settle
+
+from tallytui.store.db import open_database
+from tallytui.store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
+from tallytui.ui.app import TallyApp
+from tallytui.ui.context import Session
+from tallytui.ui.modals.confirm import Confirm
+from tallytui.ui.modals.entry_listing import EntryListing
+from tallytui.ui.modals.freeform_form import FreeformForm
+from tallytui.ui.modals.invoice_detail import InvoiceDetail
+from tallytui.ui.screens.invoicing import InvoicingScreen
+
+TZ = "Europe/Berlin"
+
+
+@pytest.fixture
+def seeded(org):
+    """October time of anna on Web (monthly, 95/h) and on Api, which has no schedule yet;
+    TALLY_NOW is 2026-11-20, so October is due."""
+    org.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
+    for project, start, end in (
+        ("Web", "2026-10-05 09:00", "2026-10-05 11:00"),
+        ("Api", "2026-10-06 09:00", "2026-10-06 10:30"),
+    ):
+        org.ok("entry", "add", "--project", project, "--start", start, "--end", end)
+    open_database(os.environ["TALLY_DB"])
+    yield org
+    db.close()
+
+
+def new_app() -> TallyApp:
+    return TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ)
+
+
+async def press(app, pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot)
+
+
+async def invoicing(app, pilot) -> InvoicingScreen:
+    await settle(app, pilot)
+    await press(app, pilot, "f5")
+    screen = app.screen
+    assert isinstance(screen, InvoicingScreen) and screen.cycle is not None
+    return screen
+
+
+def title(screen) -> str:
+    return str(screen.query_one("#title", Label).content)
+
+
+async def test_a_whole_cycle_by_keys(seeded, tmp_path):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        assert [(m.project, m.missing) for m in screen.cycle.missing_data] == [
+            ("Api", ("schedule",))
+        ]
+        assert "Cycle clear" not in title(screen)
+
+        # Missing data: give Api a monthly schedule from the picker.
+        await press(app, pilot, "s", "tab", *"monthly", "enter")
+        assert Project.get(Project.name == "Api").schedule == "monthly"
+        assert screen.cycle.missing_data == ()
+        assert [(p.project, p.open_seconds) for p in screen.cycle.pending] == [
+            ("Api", 5400),
+            ("Web", 7200),
+        ]
+
+        # Pending: on anna's row of the first period, lock her timesheet to its end.
+        await press(app, pilot, "2", "down", "l")
+        assert isinstance(app.screen, Confirm)
+        await press(app, pilot, "y")
+        assert User.get(User.name == "anna").locked_until == date(2026, 10, 31)
+        assert screen.cycle.pending == ()
+        assert [r.project for r in screen.cycle.ready_for_invoicing] == ["Api", "Web"]
+
+        # Ready for invoicing: create Api's invoice with the form's defaults.
+        await press(app, pilot, "3", "c", "ctrl+s")
+        [invoice] = Invoice.select()
+        assert (invoice.status, invoice.total_minor) == ("ready", 21420)  # 1.5 h × 120 + 19 %
+        assert TimeEntry.get(TimeEntry.project == invoice.project).invoice_line is not None
+        assert screen.query_one("#cycle").active == "to-send"
+
+        # Ready to send: export the PDF, then mark the invoice sent.
+        target = tmp_path / "out.pdf"
+        await press(app, pilot, "p", "ctrl+a", "ctrl+k", *str(target), "enter")
+        text = "".join(page.extract_text() for page in PdfReader(target).pages)
+        assert invoice.number in text and "214.20" in text and "Globex" in text
+        await press(app, pilot, "m", "y")
+        assert Invoice.get_by_id(invoice.id).status == "sent"
+        assert [s.number for s in screen.sent] == [invoice.number]
+
+        # Web's October is still ready: invoice it too, send it, and the cycle is clear.
+        await press(app, pilot, "3", "enter", "ctrl+s", "4", "m", "y")
+        assert Invoice.select().where(Invoice.status == "sent").count() == 2
+        assert "Cycle clear" in title(screen)
+
+        # Sent: mark the first paid today, then credit it in full.
+        await press(app, pilot, "5", "up", "M", "enter")
+        paid = Invoice.get_by_id(invoice.id)
+        assert (paid.status, paid.paid_on) == ("paid", date(2026, 11, 20))
+        await press(app, pilot, "k", "ctrl+s")
+        credit = Invoice.get(Invoice.kind == "credit_note")
+        assert credit.credits_id == invoice.id and credit.total_minor == -21420
+        assert TimeEntry.get(TimeEntry.project == invoice.project).invoice_line is None
+
+
+async def test_set_a_missing_rate_and_client_address(org):
+    org.ok("client", "add", "Initech")
+    org.ok("project", "add", "Tps", "--client", "Initech", "--schedule", "weekly")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Tps",
+        "--start",
+        "2026-11-02 09:00",
+        "--end",
+        "2026-11-02 10:00",
+    )
+    open_database(os.environ["TALLY_DB"])
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        assert screen.cycle.missing_data[0].missing == ("rate", "client address")
+        await press(app, pilot, "r", *"12.345", "enter")
+        assert "more than 2 decimals" in str(app.screen.query_one("#prompt-error").content)
+        await press(app, pilot, "ctrl+a", "ctrl+k", *"80", "enter")
+        assert screen.cycle.missing_data[0].missing == ("client address",)
+        await press(app, pilot, "a", "tab", "tab", *"Initech Way 1", "ctrl+s")
+        assert Client.get(Client.name == "Initech").address == "Initech Way 1"
+        assert screen.cycle.missing_data == ()
+        assert [p.project for p in screen.cycle.pending] == ["Tps"]
+    db.close()
+
+
+async def test_entries_behind_a_pending_figure(seeded):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "2", "e")
+        listing = app.screen
+        assert isinstance(listing, EntryListing)
+        assert [(e.project, e.seconds) for e in listing.entries] == [("Web", 7200)]
+
+
+async def test_open_remove_a_line_then_delete_gives_the_number_back(seeded):
+    seeded.ok("timesheet", "lock", "--until", "2026-10-31")
+    seeded.ok("expense", "add", "--project", "Web", "--date", "2026-10-07", "--amount", "30")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        await press(app, pilot, "3", "c", "ctrl+s")
+        [invoice] = Invoice.select()
+        assert InvoiceLine.select().where(InvoiceLine.invoice == invoice).count() == 2
+        await press(app, pilot, "enter")
+        assert isinstance(app.screen, InvoiceDetail)
+        await press(app, pilot, "down", "x", "y")
+        assert [line.line_type for line in InvoiceLine.select()] == ["service"]
+        await press(app, pilot, "d")
+        assert isinstance(app.screen, Confirm)
+        assert "given back" in str(app.screen.detail)
+        await press(app, pilot, "y")
+        assert Invoice.select().count() == 0
+        assert TimeEntry.select().where(TimeEntry.invoice_line.is_null(False)).count() == 0
+        assert [r.project for r in screen.cycle.ready_for_invoicing] == ["Web"]
+
+
+async def test_freeform_invoice_checks_fields_and_shows_live_totals(seeded):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "n")
+        form = app.screen
+        assert isinstance(form, FreeformForm)
+        await press(app, pilot, "enter", "down", "enter")  # Globex
+        await press(app, pilot, "tab", "tab", "tab", *"Workshop", "tab", "2", "tab", *"day")
+        await press(app, pilot, "tab", *"800.001")
+        error = str(form.query_one("#form-error", Label).content)
+        assert error.startswith("unit price") and "decimals" in error
+        await press(app, pilot, "backspace")
+        totals = str(form.query_one("#free-totals", Label).content)
+        assert "1600.00" in totals and "304.00" in totals and "1904.00" in totals
+        await press(app, pilot, "enter", *"Travel", "tab", "tab", "tab", *"120.50", "ctrl+s")
+        [invoice] = Invoice.select()
+        lines = [
+            (line.description, line.amount_minor)
+            for line in InvoiceLine.select().order_by(InvoiceLine.position)
+        ]
+        assert lines == [("Workshop", 160000), ("Travel", 12050)]
+        assert invoice.total_minor == round(Decimal("1720.50") * Decimal("1.19") * 100)
+
+
+async def test_freeform_credit_note_without_lines_is_refused_then_issued(seeded):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "N", "enter", "down", "enter", "ctrl+s")
+        assert "at least one line" in str(app.screen.query_one("#form-error", Label).content)
+        assert Invoice.select().count() == 0
+        await press(app, pilot, "tab", "tab", *"Kind gesture", "tab", "tab", *"Goodwill")
+        await press(app, pilot, "tab", "tab", "tab", *"50")
+        await press(app, pilot, "ctrl+s")
+        [note] = Invoice.select()
+        assert (note.kind, note.total_minor, note.reason) == ("credit_note", -5950, "Kind gesture")
+
+
+async def test_sent_filter_by_client_and_month(seeded):
+    seeded.ok("client", "add", "Initech", "--address", "Way 1")
+    for client in ("Globex", "Initech"):
+        number = seeded.ok(
+            "invoice", "freeform", "--client", client, "--line", "Work|1|10", "--json"
+        ).json()["number"]
+        seeded.ok("invoice", "mark-sent", number)
+    open_database(os.environ["TALLY_DB"])
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        assert [s.client for s in screen.sent] == ["Globex", "Initech"]
+        await press(app, pilot, "5", "f", "enter", "down", "down", "enter", "ctrl+s")
+        assert [s.client for s in screen.sent] == ["Initech"]
+        await press(app, pilot, "f", "tab", *"2026-10", "enter")
+        assert screen.sent == []
+        await press(app, pilot, "f", "tab", "ctrl+a", "ctrl+k", *"2026-11", "enter")
+        assert [s.client for s in screen.sent] == ["Initech"]
+
+
+async def test_freeform_lines_are_checked_again_for_the_chosen_currency(seeded):
+    seeded.ok("client", "add", "Tokyo", "--currency", "JPY", "--address", "Chiyoda 1")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "n", "tab", "tab", "tab", *"Review", "tab", "tab", "tab")
+        await press(app, pilot, *"10.50", "enter")
+        form = app.screen
+        assert len(form.lines) == 1
+        form.query_one("#client", Select).value = "Tokyo"
+        await settle(app, pilot)
+        assert form.client.currency == "JPY"
+        assert "decimals" in str(form.query_one("#form-error", Label).content)
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, FreeformForm) and Invoice.select().count() == 0
