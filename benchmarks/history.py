@@ -130,7 +130,7 @@ def _cache_key() -> str:
 
     digest = hashlib.sha256(str(SEED).encode())
     for migration in available():
-        digest.update(migration.sql.encode())
+        digest.update(f"{migration.version}:{migration.sql}".encode())
     return f"v{GENERATOR_VERSION}-{digest.hexdigest()[:10]}"
 
 

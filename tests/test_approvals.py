@@ -239,7 +239,7 @@ def test_a_flow_without_approver_or_owner_approves_itself(team):
     db.execute_sql("UPDATE project SET owner_id = NULL WHERE name = 'Web'")
     with pytest.raises(Conflict, match="approves itself"):
         approvals.approve("ada", web())
-    [ready] = [r for r in cycle().ready_for_invoicing if r.project == "Web"]
+    [ready] = [r for r in cycle("ada").ready_for_invoicing if r.project == "Web"]
     assert ready.seconds == 3 * 3 * 3600
     created = invoices.create(
         "fay", invoices.InvoiceRequest(project="Web", first=date(2026, 10, 1), last=OCT_LAST)

@@ -397,7 +397,7 @@ def test_rebuild_leaves_invoiced_and_approved_sessions_alone(books):
         (books.docs_id, T0 + 120 * MIN, T0 + 132 * MIN),
         (books.docs_id, T0 + 132 * MIN, T0 + 136 * MIN),
     ]
-    assert invoices.show(invoice.number).number == invoice.number
+    assert invoices.show("anna", invoice.number).number == invoice.number
 
 
 def _mixed_day(books: Books) -> None:

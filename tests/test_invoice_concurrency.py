@@ -468,7 +468,7 @@ def test_a_crash_while_deleting_changes_nothing(books, monkeypatch, newest):
     assert crash.seen[0]["marked"] == len(books["W00" if newest else "W01"])
     assert snapshot() == before
     assert NumberCounter.get(NumberCounter.period == "202611").last_number == 2
-    assert invoices.show(target.number).status == "ready"
+    assert invoices.show("anna", target.number).status == "ready"
     marked = TimeEntry.select().where(TimeEntry.invoice_line.is_null(False)).count()
     assert marked == len(books["W00"]) + len(books["W01"])
 
@@ -476,7 +476,7 @@ def test_a_crash_while_deleting_changes_nothing(books, monkeypatch, newest):
     assert third.number == number(3)
     _, removed = invoice_lifecycle.delete("anna", target.number)
     assert removed is False  # 0003 exists now, so the number stays, as void
-    assert invoices.show(target.number).status == "void"
+    assert invoices.show("anna", target.number).status == "void"
     numbers = sorted(n for (n,) in Invoice.select(Invoice.number).tuples())
     assert numbers == [number(1), number(2), number(3)]
 

@@ -625,7 +625,7 @@ def check_billing(model: Model) -> None:
         .tuples()
     }
     for row in Invoice.select().where((Invoice.kind == "invoice") & (Invoice.status != "void")):
-        for line in invoices.show(row.number).lines:
+        for line in invoices.show(USERS[0], row.number).lines:
             if line.id not in credited:
                 live[line.id] = (row.number, line.entries, line.expenses)
     on_lines = Counter(e for _, entries, _ in live.values() for e in entries)
@@ -664,7 +664,7 @@ def check_all(model: Model) -> None:
 def do_create(model: Model, request: InvoiceRequest):
     expected = expected_items(model, request)
     scope = _scope(model, request)
-    into = invoices.show(request.into) if request.into else None
+    into = invoices.show(USERS[0], request.into) if request.into else None
     client = (
         request.client
         if request.client is not None
@@ -713,7 +713,7 @@ def _release(model: Model, line_ids) -> None:
 
 
 def do_credit(model: Model, number: str, pick: list[int] | None):
-    original = invoices.show(number)
+    original = invoices.show(USERS[0], number)
     if original.status == "ready":
         invoice_lifecycle.mark_sent(USERS[0], number)
     credited = corrections.credited_lines(Invoice.get(Invoice.number == number))
@@ -754,7 +754,7 @@ def do_credit(model: Model, number: str, pick: list[int] | None):
 
 
 def do_delete(model: Model, number: str) -> None:
-    doc = invoices.show(number)
+    doc = invoices.show(USERS[0], number)
     if doc.kind == "credit_note":
         back = _credit_note_give_back(model, doc)
         if back is None:
@@ -769,7 +769,7 @@ def do_delete(model: Model, number: str) -> None:
     if removed:
         model.documents.remove(number)
     else:
-        assert invoices.show(number).status == "void"
+        assert invoices.show(USERS[0], number).status == "void"
     if doc.kind == "invoice":
         _release(model, {ln.id for ln in doc.lines})
     else:
@@ -794,7 +794,7 @@ def _credit_note_give_back(model: Model, note, lines=None):
 
 
 def do_remove_line(model: Model, number: str, pick: int) -> None:
-    doc = invoices.show(number)
+    doc = invoices.show(USERS[0], number)
     line = doc.lines[pick % len(doc.lines)]
     if len(doc.lines) == 1:
         with pytest.raises(Conflict):
@@ -985,7 +985,7 @@ def test_overlapping_client_ranges_leave_nothing_unbilled(scenario, ranges, grou
         listed = Counter(
             e
             for number in _numbers("invoice")
-            for ln in invoices.show(number).lines
+            for ln in invoices.show(USERS[0], number).lines
             for e in ln.entries
         )
         assert set(listed) == want and set(listed.values()) <= {1}

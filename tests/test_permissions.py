@@ -19,6 +19,7 @@ from tallytui.domain.errors import PermissionDenied
 from tallytui.domain.localtime import parse_instant
 from tallytui.services import (
     approvals,
+    billing_cycle,
     capture,
     clients,
     corrections,
@@ -189,6 +190,10 @@ def sent_invoice() -> str:
 
 
 UNOWNED = [
+    ("invoice show", "invoice.read", BILLING, lambda a: invoices.show(a, ready_invoice())),
+    ("invoice list", "invoice.read", BILLING, lambda a: invoices.list_invoices(a)),
+    ("billing cycle", "invoice.read", BILLING, lambda a: billing_cycle.cycle(a)),
+    ("sent documents", "invoice.read", BILLING, lambda a: billing_cycle.sent(a)),
     (
         "invoice create",
         "invoice.write",

@@ -212,8 +212,9 @@ def invoice_list(status, as_json):
     from ..services import invoices
     from .output import invoice_summary_json
 
-    settings().open()
-    rows = invoices.list_invoices(status)
+    s = settings()
+    s.open()
+    rows = invoices.list_invoices(s.actor, status)
     if as_json:
         emit_json([invoice_summary_json(r) for r in rows])
         return
@@ -245,8 +246,9 @@ def invoice_show(number, as_json):
     from ..services import invoices
     from .output import invoice_json
 
-    settings().open()
-    view = invoices.show(number)
+    s = settings()
+    s.open()
+    view = invoices.show(s.actor, number)
     if as_json:
         emit_json(invoice_json(view))
     else:
@@ -313,7 +315,8 @@ def invoice_pdf(number, target):
     from ..render.pdf import write_pdf
     from ..services import invoices
 
-    settings().open()
-    view = invoices.show(number)
+    s = settings()
+    s.open()
+    view = invoices.show(s.actor, number)
     written = write_pdf(view, Path(target or f"{number}.pdf"))
     click.echo(f"wrote {written}")

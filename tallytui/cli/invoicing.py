@@ -86,8 +86,9 @@ def invoicing(as_json):
     from ..services.billing_cycle import cycle
     from .output import hours
 
-    settings().open()
-    c = cycle()
+    s = settings()
+    s.open()
+    c = cycle(s.actor)
     if as_json:
         emit_json(cycle_json(c))
         return

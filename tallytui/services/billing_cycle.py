@@ -22,7 +22,7 @@ from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
 from .invoice_views import InvoiceSummary, summary
-from .invoices import project_rates
+from .invoices import may_read, project_rates
 from .org import local_today
 from .timesheets import needs_approval
 
@@ -252,11 +252,12 @@ class SentPage:
 
 
 def sent(
-    client: str | None = None, month: date | None = None, limit: int | None = None
+    actor: str, client: str | None = None, month: date | None = None, limit: int | None = None
 ) -> SentPage:
     """Sent and paid documents, of one client and issued in one month when given; only the
     newest ``limit`` of them when given, so years of history do not slow the list."""
     with db.atomic():
+        may_read(actor)
         query = Invoice.select(Invoice, Client).where(Invoice.status.in_(("sent", "paid")))
         if client:
             query = query.where(Invoice.client == lookup.client(client))
@@ -279,7 +280,7 @@ def period_entries(project: str, first: date, last: date, user: str | None = Non
     return [e for e in found if e.billable and e.invoice is None]
 
 
-def cycle(include_sent: bool = True) -> Cycle:
+def cycle(actor: str, include_sent: bool = True) -> Cycle:
     """The five lists of the billing cycle, as of today in the organisation's time zone.
 
     The interface lists sent documents page by page through :func:`sent` instead.
@@ -341,5 +342,5 @@ def cycle(include_sent: bool = True) -> Cycle:
             ready_to_send=tuple(
                 _documents(Invoice.select(Invoice, Client).where(Invoice.status == "ready"))
             ),
-            sent=sent().documents if include_sent else (),
+            sent=sent(actor).documents if include_sent else (),
         )

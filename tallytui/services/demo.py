@@ -677,7 +677,7 @@ def _bill(admin: str, today: date) -> None:
     """Invoice the ready periods that ended before last month, so the invoicing area has a
     history: all sent but the newest, which waits to be sent, and the oldest paid."""
     before = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    ready = [r for r in billing_cycle.cycle().ready_for_invoicing if r.period_end < before]
+    ready = [r for r in billing_cycle.cycle(admin).ready_for_invoicing if r.period_end < before]
     numbers = [
         invoices.create(
             admin,

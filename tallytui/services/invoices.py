@@ -292,15 +292,22 @@ def _open_for_more(number: str, client: Client) -> Invoice:
     return invoice
 
 
-def show(number: str) -> InvoiceView:
+def may_read(actor: str) -> None:
+    """Invoices are finance's and admins' to see: they show every client's totals."""
+    permissions.require(lookup.user(actor), "invoice.read")
+
+
+def show(actor: str, number: str) -> InvoiceView:
     with db.atomic():
+        may_read(actor)
         return view(load(number))
 
 
-def list_invoices(status: str | None = None) -> list[InvoiceSummary]:
+def list_invoices(actor: str, status: str | None = None) -> list[InvoiceSummary]:
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     with db.atomic():
+        may_read(actor)
         query = Invoice.select(Invoice, Client).join(Client).order_by(Invoice.number)
         if status:
             query = query.where(Invoice.status == status)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.localtime import parse_date
 
 
 class JumpCommands(Provider):
     async def startup(self) -> None:
-        worker = self.app.run_worker(self._targets, thread=True)
+        worker = self.app.run_worker(partial(self._targets, self.app.session.actor), thread=True)
         self.targets = await worker.wait()
 
     @staticmethod
-    def _targets() -> list[tuple[str, str, str]]:
+    def _targets(actor: str) -> list[tuple[str, str, str]]:
+        """Projects, clients and, for those who may see them, invoices."""
         from ..services import clients, invoices, projects
         from ..store.models import db
 
@@ -26,10 +28,11 @@ class JumpCommands(Provider):
                 for p in projects.list_all(include_archived=False)
             ]
             found += [("client", c.name, c.name) for c in clients.list_all(False)]
-            found += [
-                ("invoice", i.number, f"{i.number} {i.client} {i.total} {i.currency}")
-                for i in invoices.list_invoices()
-            ]
+            with suppress(PermissionDenied):
+                found += [
+                    ("invoice", i.number, f"{i.number} {i.client} {i.total} {i.currency}")
+                    for i in invoices.list_invoices(actor)
+                ]
         return found
 
     def _open(self, kind: str, name: str) -> None:

@@ -128,6 +128,7 @@ class InvoicingScreen(AreaScreen):
         self.clients: list[ClientView] = []
         self.projects: list[ProjectView] = []
         self.follow: tuple[str, str] | None = None  # (tab, row key) to show after a reload
+        self.stale: set[str] = set()  # screens whose table still shows the previous load
 
     def compose(self) -> ComposeResult:
         yield Label("Invoicing", id="title")
@@ -176,8 +177,10 @@ class InvoicingScreen(AreaScreen):
         with db.connection_context():
             self.post_message(
                 self.Loaded(
-                    billing_cycle.cycle(include_sent=False),
-                    billing_cycle.sent(wanted.client, wanted.month, SENT_SHOWN),
+                    billing_cycle.cycle(self.app.session.actor, include_sent=False),
+                    billing_cycle.sent(
+                        self.app.session.actor, wanted.client, wanted.month, SENT_SHOWN
+                    ),
                     clients.list_all(include_archived=False),
                     projects.list_all(include_archived=False),
                 )
@@ -188,68 +191,10 @@ class InvoicingScreen(AreaScreen):
         self.cycle, self.sent = event.cycle, list(event.sent.documents)
         self.clients, self.projects = event.clients, event.projects
         c = event.cycle
-        self._fill(
-            "missing",
-            [
-                (
-                    m.project,
-                    (m.project, m.client, hours(m.uninvoiced_seconds), ", ".join(m.missing)),
-                )
-                for m in c.missing_data
-            ],
-        )
-        self._fill_pending(c)
-        self._fill(
-            "ready",
-            [
-                (
-                    f"{r.project}@{r.period_start}",
-                    (
-                        r.project,
-                        r.client,
-                        f"{r.period_start} – {r.period_end}",
-                        hours(r.seconds),
-                        f"{r.amount} {r.currency}",
-                    ),
-                )
-                for r in c.ready_for_invoicing
-            ],
-        )
-        self._fill(
-            "to-send",
-            [
-                (
-                    s.number,
-                    (
-                        s.number,
-                        _kind(s),
-                        s.client,
-                        str(s.issue_date),
-                        str(s.due_date),
-                        f"{s.total} {s.currency}",
-                    ),
-                )
-                for s in c.ready_to_send
-            ],
-        )
-        self._fill(
-            "sent",
-            [
-                (
-                    s.number,
-                    (
-                        s.number,
-                        _kind(s),
-                        s.status,
-                        s.client,
-                        str(s.issue_date),
-                        str(s.due_date),
-                        f"{s.total} {s.currency}",
-                    ),
-                )
-                for s in self.sent
-            ],
-        )
+        # Only the screen in view is filled now; the others when they are first shown, so
+        # a long list on one screen does not delay the one the user is looking at.
+        self.stale = set(TABS)
+        self._ensure(self.tab)
         counts = {
             "missing": len(c.missing_data),
             "pending": len(c.pending),
@@ -288,6 +233,54 @@ class InvoicingScreen(AreaScreen):
                 table.move_cursor(row=table.get_row_index(key))
         self.refresh_bindings()
 
+    def _ensure(self, tab: str) -> None:
+        if tab in self.stale:
+            self.stale.discard(tab)
+            self._fill(tab, self._rows(tab))
+
+    def _rows(self, tab: str) -> list[tuple[str, tuple]]:
+        c = self.cycle
+        if tab == "missing":
+            return [
+                (
+                    m.project,
+                    (m.project, m.client, hours(m.uninvoiced_seconds), ", ".join(m.missing)),
+                )
+                for m in c.missing_data
+            ]
+        if tab == "pending":
+            return self._pending_rows(c)
+        if tab == "ready":
+            return [
+                (
+                    f"{r.project}@{r.period_start}",
+                    (
+                        r.project,
+                        r.client,
+                        f"{r.period_start} – {r.period_end}",
+                        hours(r.seconds),
+                        f"{r.amount} {r.currency}",
+                    ),
+                )
+                for r in c.ready_for_invoicing
+            ]
+        listed = c.ready_to_send if tab == "to-send" else self.sent
+        return [
+            (
+                s.number,
+                (
+                    s.number,
+                    _kind(s),
+                    *((s.status,) if tab == "sent" else ()),
+                    s.client,
+                    str(s.issue_date),
+                    str(s.due_date),
+                    f"{s.total} {s.currency}",
+                ),
+            )
+            for s in listed
+        ]
+
     def _header(self, c: Cycle) -> str:
         state = (
             "Cycle clear"
@@ -311,7 +304,7 @@ class InvoicingScreen(AreaScreen):
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
-    def _fill_pending(self, c: Cycle) -> None:
+    def _pending_rows(self, c: Cycle) -> list[tuple[str, tuple]]:
         self.pending_rows = []
         rows = []
         for n, period in enumerate(c.pending):
@@ -351,7 +344,7 @@ class InvoicingScreen(AreaScreen):
                         ),
                     )
                 )
-        self._fill("pending", rows)
+        return rows
 
     # Where the user is -------------------------------------------------------------------
 
@@ -382,11 +375,13 @@ class InvoicingScreen(AreaScreen):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        self._ensure(self.tab)
         self._table(self.tab).focus()
         self.refresh_bindings()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._ensure(tab)
         self._table(tab).focus()
         self.refresh_bindings()
 
@@ -576,7 +571,7 @@ class InvoicingScreen(AreaScreen):
     @work(thread=True, exit_on_error=False, group="invoicing-open")
     def _open(self, number: str) -> None:
         with db.connection_context():
-            found = invoices.show(number)
+            found = invoices.show(self.app.session.actor, number)
         self.app.call_from_thread(
             self.app.push_screen, InvoiceDetail(found), lambda choice: self._chosen(found, choice)
         )
@@ -625,7 +620,7 @@ class InvoicingScreen(AreaScreen):
         from ...render.pdf import write_pdf
 
         with db.connection_context():
-            document = invoices.show(number)
+            document = invoices.show(self.app.session.actor, number)
         written = write_pdf(document, target)
         self.app.call_from_thread(self.notify, f"wrote {written}", title=number)
 
@@ -694,7 +689,7 @@ class InvoicingScreen(AreaScreen):
     @work(thread=True, exit_on_error=False, group="invoicing-open")
     def _credit(self, number: str) -> None:
         with db.connection_context():
-            found = invoices.show(number)
+            found = invoices.show(self.app.session.actor, number)
         self.app.call_from_thread(self.app.push_screen, CreditForm(found), self._issue_credit)
 
     def _issue_credit(self, request: CreditRequest | None) -> None:
