@@ -73,3 +73,26 @@ async def test_edit_project_rate_schedule_and_watch_folder(opened, tmp_path):
         await pilot.press("w", *str(tmp_path), "enter")
         await settle(app, pilot)
         assert projects.list_all()[0].watch == (str(tmp_path),)
+
+
+async def test_approval_owner_and_clearing_the_approver(opened, tally):
+    tally.ok("user", "add", "vera", "--role", "approver")
+    tally.ok("user", "add", "otto", "--role", "admin")
+    tally.ok("project", "set", "Web", "--approval", "--approver", "vera")
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_area(pilot, app)
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        assert form.query_one("#approver").value == "vera"
+        form.query_one("#owner").value = "nobody"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "owner: 'nobody' is not a user" in str(form.query_one("#form-error").render())
+        form.query_one("#owner").value = "otto"
+        form.query_one("#approver").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [web] = projects.list_all()
+        assert (web.approval_required, web.approver, web.owner) == (True, None, "otto")

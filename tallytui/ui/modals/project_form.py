@@ -80,6 +80,13 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
                     id="approver",
                     suggester=SuggestFromList(self.people, case_sensitive=False),
                 )
+                yield Label("Owner")
+                yield Input(
+                    p.owner or "" if p else "",
+                    id="owner",
+                    placeholder="approves when no approver is named (default: you)",
+                    suggester=SuggestFromList(self.people, case_sensitive=False),
+                )
                 yield Label("")
                 yield Checkbox("Billable", value=p.billable if p else True, id="billable")
                 yield Label("")
@@ -100,9 +107,10 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
                 if client
                 else "client: every project belongs to a client"
             )
-        approver = self._text("approver")
-        if approver and approver not in self.people:
-            raise InvalidInput(f"approver: {approver!r} is not a user")
+        approver, owner = self._text("approver"), self._text("owner")
+        for field, name in (("approver", approver), ("owner", owner)):
+            if name and name not in self.people:
+                raise InvalidInput(f"{field}: {name!r} is not a user")
         rate, start, rounding = (
             self._text("rate"),
             self._text("schedule_start"),
@@ -118,7 +126,8 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
             schedule=schedule.spec(),
             schedule_start=parse_date(start, "schedule start") if start else None,
             approval_required=self.query_one("#approval", Checkbox).value,
-            approver=approver or None,
+            approver=approver,  # the form shows it: empty means no named approver
+            owner=owner or None,
             rounding=rounding or "none",
         )
         if self.current and changes.rate == self.current.rate:

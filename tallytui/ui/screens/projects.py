@@ -101,7 +101,7 @@ class ProjectsScreen(AreaScreen):
                 f"{p.rate} {p.currency}" if p.rate is not None else "no rate",
                 "yes" if p.billable else "no",
                 p.schedule,
-                (p.approver or "required") if p.approval_required else "-",
+                (p.approver or p.owner or "approves itself") if p.approval_required else "-",
                 ", ".join(p.watch) or "-",
                 ", ".join(p.urls) or "-",
                 key=p.name,
