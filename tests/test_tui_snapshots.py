@@ -33,7 +33,9 @@ from tallytui.ui.modals.invoice_create import CreateInvoiceForm
 from tallytui.ui.modals.invoice_detail import InvoiceDetail
 from tallytui.ui.modals.project_picker import ProjectPicker
 from tallytui.ui.modals.text_prompt import TextPrompt
+from tallytui.ui.screens.approvals import ApprovalsScreen
 from tallytui.ui.screens.capture import CaptureScreen
+from tallytui.ui.screens.importing import ImportScreen
 from tallytui.ui.screens.invoicing import InvoicingScreen
 from tallytui.ui.screens.projects import ProjectsScreen
 from tallytui.ui.screens.review import ReviewScreen
@@ -187,3 +189,13 @@ def test_credit_note_form(snap_compare, app):
     assert snap_compare(
         app, terminal_size=SIZE, run_before=steady("f5", "5", "k", shows=CreditForm)
     )
+
+
+def test_approvals(snap_compare, app):
+    """F6: time waiting for anna's approval, per person and week, and the entries of one."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady("f6", shows=ApprovalsScreen))
+
+
+def test_import_dialog(snap_compare, app):
+    """F7: the import dialog before a file is chosen."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady("f7", shows=ImportScreen))
