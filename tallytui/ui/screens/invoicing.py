@@ -68,7 +68,7 @@ ACTIONS_BY_TAB = {
     "credit": {"sent"},
     "filter": {"sent"},
 }
-SENT_SHOWN = 200  # the newest documents; a filter finds older ones
+SENT_SHOWN = 50  # the newest documents; a filter finds older ones
 VOID_RULE = (
     "Its time and expenses become uninvoiced again. The newest number of a month is given "
     "back to the register; any other number stays in it as a void document, so the register "
