@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pendulum
 
@@ -39,8 +40,12 @@ class Schedule:
         spec = self.spec()
         return spec if ":" not in spec else f"every {self.count} {self.unit}"
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - schedules are few, frozen and never freed
     def period_containing(self, day: date, anchor: date) -> tuple[date, date]:
-        """The period (first day, last day, both inclusive) that contains ``day``."""
+        """The period (first day, last day, both inclusive) that contains ``day``.
+
+        Cached: the billing cycle asks for the same days of the same schedules over and
+        over, and month arithmetic is the slow part of it."""
         if self.unit is None:
             raise InvalidInput("a project without a billing schedule has no periods")
         if self.unit == "months":

@@ -152,8 +152,9 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     missing = []
     if parse_schedule(project.schedule).is_none:
         missing.append("schedule")
-    days = [e[7] for e in bucket.entries]
-    if not rates or any(rate_on(rates, day) is None for day in days):
+    # A rate in force on the earliest day is in force on every later one.
+    first = min((e[7] for e in bucket.entries), default=None)
+    if not rates or (first is not None and rate_on(rates, first) is None):
         missing.append("rate")
     if not project.client.address.strip():
         missing.append("client address")
@@ -170,19 +171,14 @@ def _due_periods(bucket: _Open, today: date):
     project = bucket.project
     schedule = parse_schedule(project.schedule)
     periods: dict[tuple[date, date], tuple[list, list]] = defaultdict(lambda: ([], []))
-    spans: dict[date, tuple[date, date]] = {}
-
-    def span_of(day: date) -> tuple[date, date]:
-        if day not in spans:
-            spans[day] = schedule.period_containing(day, project.schedule_anchor)
-        return spans[day]
+    anchor = project.schedule_anchor
 
     for entry in bucket.entries:
-        span = span_of(entry[7])
+        span = schedule.period_containing(entry[7], anchor)
         if span[1] < today:
             periods[span][0].append(entry)
     for expense in bucket.expenses:
-        span = span_of(expense.spent_on)
+        span = schedule.period_containing(expense.spent_on, anchor)
         if span[1] < today:
             periods[span][1].append(expense)
     return sorted(periods.items())
@@ -192,10 +188,9 @@ def _amount(
     project: Project, entries: list[tuple], expenses: list[Expense], rates, rule
 ) -> Decimal:
     currency = project.client.currency
+    prices = {day: rate_on(rates, day).amount for day in {e[7] for e in entries}}
     items = [
-        BillableTime(
-            e[0], project.name, e[1], e[7], e[4] - e[3], e[6], rate_on(rates, e[7]).amount, rule
-        )
+        BillableTime(e[0], project.name, e[1], e[7], e[4] - e[3], e[6], prices[e[7]], rule)
         for e in entries
     ]
     costs = [
