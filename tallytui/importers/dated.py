@@ -5,7 +5,7 @@ time zone, which is read as the organisation's."""
 from __future__ import annotations
 
 from .records import Row
-from .tabular import Cells, TableReader, describe, people, wall_span
+from .tabular import Cells, TableReader, people
 from .values import parse_clock, parse_day, parse_duration, parse_flag
 
 
@@ -48,23 +48,12 @@ class DatedReader(TableReader):
             cells.fail(self.project, "empty; every entry needs a project")
         if cells.problems:
             return None
-        span = wall_span(
+        return self.timed_row(
             cells,
-            self.options.timezone,
             (start_day, start_clock, self.start_clock),
             (end_day, end_clock, self.end_clock),
             seconds,
-        )
-        if span is None:
-            return None
-        return Row(
-            line=cells.line,
-            start_utc=span[0],
-            end_utc=span[1],
-            project=project,
-            client=cells.text(self.client),
-            description=describe(cells.text(self.task), cells.text(self.description)),
-            billable=billable,
-            user=people(cells.text(self.user), cells.text(self.email)),
-            columns=self.columns,
+            project,
+            billable,
+            people(cells.text(self.user), cells.text(self.email)),
         )

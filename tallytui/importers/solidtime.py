@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from .records import Row
-from .tabular import Cells, TableReader, describe, people, wall_span
+from .tabular import Cells, TableReader, people
 from .values import parse_clock, parse_day, parse_duration, parse_flag
 
 SIGNATURE = ("start", "end", "duration (decimal)")
@@ -52,23 +52,12 @@ class SolidtimeReader(TableReader):
             cells.fail(self.project, "empty; every entry needs a project")
         if cells.problems:
             return None
-        span = wall_span(
+        return self.timed_row(
             cells,
-            self.options.timezone,
             (*start, self.start),
             (*end, self.end),
             seconds,
-        )
-        if span is None:
-            return None
-        return Row(
-            line=cells.line,
-            start_utc=span[0],
-            end_utc=span[1],
-            project=project,
-            client=cells.text(self.client),
-            description=describe(cells.text(self.task), cells.text(self.description)),
-            billable=billable,
-            user=people(cells.text(self.user)),
-            columns=self.columns,
+            project,
+            billable,
+            people(cells.text(self.user)),
         )

@@ -93,6 +93,26 @@ class TableReader:
     def row(self, cells: Cells) -> Row | None:
         raise NotImplementedError
 
+    def timed_row(
+        self, cells: Cells, start: tuple, end: tuple, seconds, project: str, billable, user
+    ) -> Row | None:
+        """The entry of a row whose start and end are local wall-clock times; for readers
+        with client, task and description columns."""
+        span = wall_span(cells, self.options.timezone, start, end, seconds)
+        if span is None:
+            return None
+        return Row(
+            line=cells.line,
+            start_utc=span[0],
+            end_utc=span[1],
+            project=project,
+            client=cells.text(self.client),
+            description=describe(cells.text(self.task), cells.text(self.description)),
+            billable=billable,
+            user=user,
+            columns=self.columns,
+        )
+
     @property
     def position(self) -> int:
         return self.file.position
