@@ -6,7 +6,7 @@ import os
 from datetime import date
 
 import pytest
-from tui_waiting import settle
+from tui_waiting import settle, until
 
 from tallytui.domain.localtime import parse_instant
 from tallytui.services import entries, timesheets
@@ -108,9 +108,14 @@ async def test_describe_split_trim_and_billable(week):
         await pilot.press("r", "ctrl+a", "ctrl+k", *"08:45-09:20", "enter")
         await settle(app, pilot)
         assert rows()[0][2:4] == (at("2026-11-17 08:45"), at("2026-11-17 09:20"))
+        screen = app.screen
+        await until(
+            pilot,
+            lambda: screen.current is not None and screen.current.start_utc == rows()[0][2],
+            "the trimmed entry shown under the cursor",
+        )
         await pilot.press("b")
-        await settle(app, pilot)
-        assert rows()[0][4] is False
+        await until(pilot, lambda: rows()[0][4] is False, "the entry marked non-billable")
 
 
 async def test_select_merge_and_delete(week):

@@ -15,3 +15,13 @@ async def settle(app, pilot) -> None:
         if quiet >= 3:
             return
     raise AssertionError(f"the app did not settle: {[(w.name, w.state) for w in app.workers]}")
+
+
+async def until(pilot, condition, what: str) -> None:
+    """Wait (up to 5 s) for ``condition``: a reload reaches the screen a few messages after
+    its worker ends, later on a busy machine."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"never happened: {what}")
