@@ -13,8 +13,8 @@ instants a reading in the hour a DST change repeats means; the others are ignore
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
+from ..domain.invoicing import hours
 from ..domain.localtime import format_utc
 from .csvfile import neutralise, restore
 from .records import FileProblem, Row
@@ -138,10 +138,6 @@ def _duration(seconds: int) -> str:
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def hours(seconds: int) -> str:
-    return str((Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 def export_cells(entry, tz: str) -> list[str]:
     """An ``EntryView`` as cells in EXPORT_COLUMNS order, text cells neutralised."""
     where = zone(tz)
@@ -161,7 +157,7 @@ def export_cells(entry, tz: str) -> list[str]:
         neutralise(entry.description),
         "yes" if entry.billable else "no",
         neutralise(entry.user),
-        hours(entry.seconds),
+        str(hours(entry.seconds)),
         format_utc(entry.start_utc),
         format_utc(entry.end_utc),
         entry.source,

@@ -23,15 +23,12 @@ from ...services.approvals import Group
 from ...store.models import db
 from ..messages import DataChanged
 from ..modals.text_prompt import TextPrompt
+from ..text import hours
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
 GROUP_COLUMNS = ("Person", "Week", "Projects", "Waiting h", "Approved h")
 ENTRY_COLUMNS = ("Day", "Start", "End", "Hours", "Project", "State", "Description")
-
-
-def hours(seconds: int) -> str:
-    return f"{seconds / 3600:.2f}"
 
 
 def _key(group: Group) -> str:

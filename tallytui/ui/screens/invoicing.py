@@ -42,6 +42,7 @@ from ..modals.invoice_detail import InvoiceDetail
 from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
 from ..modals.text_prompt import TextPrompt
+from ..text import hours
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -74,10 +75,6 @@ VOID_RULE = (
     "back to the register; any other number stays in it as a void document, so the register "
     "keeps no gaps."
 )
-
-
-def hours(seconds: int) -> str:
-    return f"{seconds / 3600:.2f}"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..modals.expense_form import ExpenseForm
 from ..modals.expense_list import ExpenseList
 from ..modals.project_picker import ProjectPicker
 from ..modals.text_prompt import TextPrompt
-from ..text import cut
+from ..text import cut, hours
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -46,10 +46,6 @@ COLUMNS = (
     "State",
 )
 DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
-
-
-def hours(seconds: int) -> str:
-    return f"{seconds / 3600:.2f}"
 
 
 class ReviewScreen(AreaScreen):
