@@ -174,3 +174,11 @@ def test_consultants_export_only_their_own_time(history, monkeypatch):
     assert {r["user"] for r in rows} == {"jürgen"}
     if not db.is_closed():
         db.close()
+
+
+def test_consultants_may_not_export_invoices(history, monkeypatch):
+    monkeypatch.setenv("TALLY_USER", "jürgen")
+    refused = history("export", "invoices")
+    assert refused.exit_code == 1 and "may not see invoices" in refused.stderr
+    if not db.is_closed():
+        db.close()

@@ -249,7 +249,7 @@ def export(what, fmt, first, last, output, bom):
             else:
                 count = _json_list(out, map(entry_json, views))
     else:
-        views = exporting.invoice_views(first_day, last_day)
+        views = exporting.invoice_views(s.actor, first_day, last_day)
         with _target(output, bom) as out:
             if fmt == "csv":
                 count = exporting.write_invoices_csv(out, views)

@@ -128,9 +128,14 @@ def day_start(day: date, tz: str) -> int:
     return int(pendulum.datetime(day.year, day.month, day.day, tz=zone(tz)).timestamp())
 
 
+def day_end(day: date, tz: str) -> int:
+    """First instant after the local day ``day``: where a lock until ``day`` stops."""
+    return day_start(day + timedelta(days=1), tz)
+
+
 def days_to_utc_range(first: date, last: date, tz: str) -> tuple[int, int]:
     """Half-open UTC range [start, end) covering the local days ``first`` to ``last``."""
-    return day_start(first, tz), day_start(last + timedelta(days=1), tz)
+    return day_start(first, tz), day_end(last, tz)
 
 
 def iso_week(day: date) -> tuple[date, date]:

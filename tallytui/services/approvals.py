@@ -25,12 +25,12 @@ from datetime import date, timedelta
 from functools import reduce
 
 from ..domain.errors import Conflict, InvalidInput
-from ..domain.localtime import days_to_utc_range, iso_week, local_date
+from ..domain.localtime import day_end, days_to_utc_range, iso_week, local_date
 from ..store.db import locking, write_transaction
 from ..store.models import Project, TimeEntry, User, db
 from . import entries, lookup, permissions
 from .clock import now_utc
-from .timesheets import after, needs_approval, record, waits_for_approval
+from .timesheets import needs_approval, record, waits_for_approval
 from .views import EntryView
 
 CHUNK = 500  # ids per statement
@@ -125,7 +125,7 @@ def _locked_time(acting: User, scope: Scope, projects: list[Project], owners, tz
         )
         query = query.where((TimeEntry.start_utc >= start) & (TimeEntry.start_utc < end))
     locked = [
-        (TimeEntry.user == o.id) & (TimeEntry.start_utc < after(o.locked_until, tz))
+        (TimeEntry.user == o.id) & (TimeEntry.start_utc < day_end(o.locked_until, tz))
         for o in owners
         if o.locked_until is not None and (o.id != acting.id or acting.role == "admin")
     ]
@@ -256,8 +256,7 @@ def send_back(
             owner.save(only=[User.locked_until])
             record(owner, "unlock", owner.locked_until, acting, comment=comment)
             locks.append((owner.name, owner.locked_until))
-        refreshed = [entries.load(row.id) for row in rows]
-        return Outcome(tuple(entries.view(row, tz) for row in refreshed), tuple(locks))
+        return Outcome(_views(rows, tz, "open"), tuple(locks))
 
 
 def approvals(actor: str) -> list[Group]:

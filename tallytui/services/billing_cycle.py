@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ..domain.invoicing import BillableExpense, BillableTime, expense_lines, time_lines
+from ..domain.invoicing import BillableTime, expense_lines, time_lines
 from ..domain.localtime import local_date
-from ..domain.money import from_minor
 from ..domain.rates import rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
@@ -22,7 +21,7 @@ from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
 from .invoice_views import InvoiceSummary, summary
-from .invoices import may_read, project_rates
+from .invoices import billable_expense, list_invoices, may_read, project_rates
 from .org import local_today
 from .timesheets import needs_approval
 
@@ -55,7 +54,6 @@ class PendingPeriod:
     pending_approval_seconds: int
     ready_seconds: int
     people: tuple[PersonState, ...]
-    entries: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -193,20 +191,7 @@ def _amount(
         BillableTime(e[0], project.name, e[1], e[7], e[4] - e[3], e[6], prices[e[7]], rule)
         for e in entries
     ]
-    costs = [
-        BillableExpense(
-            x.id,
-            project.name,
-            x.spent_on,
-            Decimal(x.quantity_hundredths) / 100,
-            x.unit,
-            from_minor(x.unit_price_minor, currency),
-            from_minor(x.amount_minor, currency),
-            x.category,
-            x.description,
-        )
-        for x in expenses
-    ]
+    costs = [billable_expense(x, project.name, currency) for x in expenses]
     lines = time_lines(items, "project", currency) + expense_lines(costs)
     return sum((line.amount for line in lines), Decimal(0))
 
@@ -234,10 +219,6 @@ def _current_periods(today: date) -> tuple[CurrentPeriod, ...]:
         schedule = parse_schedule(spec)
         found.add(CurrentPeriod(spec, *schedule.period_containing(today, anchor or today)))
     return tuple(sorted(found, key=lambda p: (p.last - p.first, p.first, p.schedule)))
-
-
-def _documents(query) -> list[InvoiceSummary]:
-    return [summary(i) for i in query.join(Client).order_by(Invoice.number)]
 
 
 @dataclass(frozen=True)
@@ -281,6 +262,7 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
     The interface lists sent documents page by page through :func:`sent` instead.
     """
     with db.atomic():
+        may_read(actor)
         org = lookup.organisation()
         today = local_today(org)
         org_rule = parse_rounding(org.rounding)
@@ -312,7 +294,6 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                             waiting,
                             seconds - opened - waiting,
                             people,
-                            tuple(e[0] for e in entries),
                         )
                     )
                 else:
@@ -334,8 +315,6 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
             missing_data=tuple(missing),
             pending=tuple(pending),
             ready_for_invoicing=tuple(ready),
-            ready_to_send=tuple(
-                _documents(Invoice.select(Invoice, Client).where(Invoice.status == "ready"))
-            ),
+            ready_to_send=tuple(list_invoices(actor, "ready")),
             sent=sent(actor).documents if include_sent else (),
         )

@@ -13,13 +13,13 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import PurePath
 
 from peewee import OperationalError
 
 from ..capture.rules import CaptureRules, folders_of
-from ..domain.localtime import day_start
+from ..domain.localtime import day_end, day_start
 from ..domain.sessions import DEFAULT_IDLE, Beat, Session, derive, subtract
 from ..store.bulk import insert_rows
 from ..store.db import write_transaction
@@ -173,12 +173,8 @@ def _protected(user: User, tz: str):
         | TimeEntry.approved_at.is_null(False)
     )
     if user.locked_until is not None:
-        condition |= TimeEntry.start_utc < _after(user.locked_until, tz)
+        condition |= TimeEntry.start_utc < day_end(user.locked_until, tz)
     return condition
-
-
-def _after(day: date, tz: str) -> int:
-    return day_start(day + timedelta(days=1), tz)
 
 
 def _run_start(user: User, since: int, idle: int) -> int:
@@ -220,7 +216,7 @@ def _rederive(user: User, since: int, idle: int) -> int:
         .tuples()
     )
     if user.locked_until is not None:
-        blocked.append((since, _after(user.locked_until, tz)))
+        blocked.append((since, day_end(user.locked_until, tz)))
     sessions = [s for s in subtract(sessions, blocked) if s.end - s.start >= 1]
     now = now_utc()
     billable = dict(

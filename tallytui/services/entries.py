@@ -172,7 +172,7 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
 
 def get(entry_id: int) -> EntryView:
     with db.atomic():
-        return view(load(entry_id), lookup.organisation().timezone)
+        return view(_load(entry_id), lookup.organisation().timezone)
 
 
 def list_entries(filters: EntryFilter) -> list[EntryView]:
@@ -217,14 +217,9 @@ def _visible(query, viewer: User, asked: str | None):
     return query.where(mine)
 
 
-def load(entry_id: int, lock: bool = False) -> TimeEntry:
-    """The entry with its related names; ``lock`` holds its row until the transaction ends
-    (PostgreSQL; SQLite writers already hold the database), so an invoice cannot bill it
-    between the checks and the change."""
-    query = entry_query().where(TimeEntry.id == entry_id)
-    if lock:
-        query = locking(query, of=TimeEntry)
-    row = query.first()
+def _load(entry_id: int) -> TimeEntry:
+    """The entry with its related names."""
+    row = entry_query().where(TimeEntry.id == entry_id).first()
     if row is None:
         raise NotFound(f"entry {entry_id} does not exist")
     return row

@@ -18,6 +18,7 @@ from ..importers.generic import EXPORT_COLUMNS, export_cells
 from ..store.models import Invoice, db
 from . import entries, lookup
 from .invoice_views import InvoiceView, view
+from .invoices import may_read
 from .views import EntryView
 
 INVOICE_COLUMNS = (
@@ -45,14 +46,15 @@ def entry_views(actor: str, first: date | None, last: date | None) -> tuple[str,
     ``last``), oldest first."""
     with db.atomic():
         tz = lookup.organisation().timezone
-    views = entries.list_entries(entries.EntryFilter(first=first, last=last, viewer=actor))
+        views = entries.list_entries(entries.EntryFilter(first=first, last=last, viewer=actor))
     return tz, views
 
 
-def invoice_views(first: date | None, last: date | None) -> list[InvoiceView]:
+def invoice_views(actor: str, first: date | None, last: date | None) -> list[InvoiceView]:
     """Invoices and credit notes issued from ``first`` to ``last``, by number (the register
-    has no gaps: void documents are included)."""
+    has no gaps: void documents are included); for those who may see invoices."""
     with db.atomic():
+        may_read(actor)
         query = Invoice.select().order_by(Invoice.number)
         if first is not None:
             query = query.where(Invoice.issue_date >= first)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from ..domain.errors import TallyError
-from ..domain.localtime import day_start, local_datetime
+from ..domain.localtime import day_end, local_date, local_datetime
 from ..importers import Problem, Reader, ReadOptions, Row, open_reader
 from ..importers.records import FileProblem
 from ..store.db import write_transaction
@@ -413,7 +413,7 @@ class _Import:
         for owner in owners.values():
             if owner.locked_until is None:
                 continue
-            after = day_start(owner.locked_until + timedelta(days=1), self.tz)
+            after = day_end(owner.locked_until, self.tz)
             cursor = db.execute_sql(
                 _sql(
                     "SELECT line, day_col, start_utc FROM import_stage WHERE user_id = ? "
@@ -422,7 +422,7 @@ class _Import:
                 (owner.id, after),
             )
             for line, column, start in cursor:
-                day = local_datetime(start, self.tz).date().isoformat()
+                day = local_date(start, self.tz).isoformat()
                 self.errors.add(
                     line,
                     column,

@@ -21,7 +21,7 @@ from ..domain.money import from_minor
 from ..domain.rates import Rate, rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
-from ..domain.timesheet import is_locked
+from ..domain.timesheet import readiness
 from ..store.db import locking, write_transaction
 from ..store.models import Client, Expense, Invoice, Project, ProjectRate, TimeEntry, User, db
 from . import lookup, permissions
@@ -173,10 +173,8 @@ def _billable_time(
     for entry_id, pid, start_utc, end_utc, text, approved_at, user, locked_until in held.tuples():
         project = projects[pid]
         day = local_date(start_utc, tz)
-        ready = is_locked(day, locked_until) and (
-            not needs_approval(project) or approved_at is not None
-        )
-        if not ready and not request.include_unlocked:
+        state = readiness(day, locked_until, needs_approval(project), approved_at is not None)
+        if state != "ready" and not request.include_unlocked:
             waiting[user].append(end_utc - start_utc)
             continue
         rate = rate_on(rates[pid], day)
@@ -216,21 +214,22 @@ def _billable_expenses(scope: _Scope, org) -> list[BillableExpense]:
         query = query.where((Expense.spent_on >= scope.first) & (Expense.spent_on <= scope.last))
     else:
         query = query.where(Expense.spent_on <= local_today(org))
-    currency = scope.client.currency
-    return [
-        BillableExpense(
-            row.id,
-            row.project.name,
-            row.spent_on,
-            Decimal(row.quantity_hundredths) / 100,
-            row.unit,
-            from_minor(row.unit_price_minor, currency),
-            from_minor(row.amount_minor, currency),
-            row.category,
-            row.description,
-        )
-        for row in query
-    ]
+    return [billable_expense(row, row.project.name, scope.client.currency) for row in query]
+
+
+def billable_expense(row: Expense, project: str, currency: str) -> BillableExpense:
+    """An expense row as an invoice line sees it."""
+    return BillableExpense(
+        row.id,
+        project,
+        row.spent_on,
+        Decimal(row.quantity_hundredths) / 100,
+        row.unit,
+        from_minor(row.unit_price_minor, currency),
+        from_minor(row.amount_minor, currency),
+        row.category,
+        row.description,
+    )
 
 
 def create(actor: str, request: InvoiceRequest) -> InvoiceView:

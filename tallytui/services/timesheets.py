@@ -5,12 +5,12 @@ made it and when."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from peewee import JOIN, fn
 
 from ..domain.errors import Conflict
-from ..domain.localtime import day_start
+from ..domain.localtime import day_end
 from ..store.db import write_transaction
 from ..store.models import Project, TimeEntry, TimesheetEvent, User, db
 from . import lookup, permissions
@@ -117,7 +117,7 @@ def status() -> list[TimesheetStatus]:
             if person.locked_until is None:
                 open_seconds, locked, waiting = unapproved.scalar(), 0, 0
             else:
-                boundary = after(person.locked_until, org.timezone)
+                boundary = day_end(person.locked_until, org.timezone)
                 open_seconds = unapproved.where(TimeEntry.start_utc >= boundary).scalar()
                 in_lock = unapproved.where(TimeEntry.start_utc < boundary)
                 locked = in_lock.scalar()
@@ -161,8 +161,3 @@ def history(user: str | None = None, limit: int = 100) -> list[Event]:
         if user is not None:
             query = query.where(TimesheetEvent.user == lookup.user(user))
         return [Event(*row) for row in query.tuples()]
-
-
-def after(day: date, tz: str) -> int:
-    """First instant after the local day ``day``."""
-    return day_start(day + timedelta(days=1), tz)
