@@ -361,3 +361,18 @@ def test_an_unreadable_profile_is_named_and_does_not_stop_the_others(anna, runni
 
     with db.atomic():
         assert Heartbeat.select().count() == 1
+
+
+def test_visits_are_cut_into_sessions_with_the_idle_gap_given(anna, running):
+    """Ten minutes between two visits: one session with the default 15-minute gap, two
+    with the 5 minutes a `tally capture --idle 5` run uses for file saves too."""
+    live = running(FIREFOX)
+    live.visit("https://github.com/acme/site", NINE * US)
+    live.visit("https://github.com/acme/site/issues", (NINE + 600) * US)
+    live.lock()
+
+    import_history(anna, firefox=[live.path], idle=5 * 60)
+
+    with db.atomic():
+        starts = [e.start_utc for e in TimeEntry.select().order_by(TimeEntry.start_utc)]
+    assert starts == [NINE, NINE + 600]

@@ -10,7 +10,7 @@ import pytest
 
 from tallytui.domain.errors import Conflict, InvalidInput
 from tallytui.domain.localtime import parse_instant
-from tallytui.services import entries, review, timesheets
+from tallytui.services import entries, expenses, review, timesheets, users
 from tallytui.store.db import open_database
 from tallytui.store.models import db
 
@@ -131,3 +131,13 @@ def test_locked_entries_refuse_every_edit(week_db):
         with pytest.raises(Conflict, match="locked until 2026-11-17"):
             action()
     assert entries.get(entry).project == "Web"
+
+
+def test_the_week_shows_only_the_persons_own_expenses(week_db):
+    users.add("anna", "ben", "consultant")
+    for who, amount in (("anna", "12.50"), ("ben", "80")):
+        expenses.add(who, expenses.NewExpense("Web", date(2026, 11, 17), amount=Decimal(amount)))
+    assert [x.amount for x in review.week(date(2026, 11, 17), "anna").expenses] == [
+        Decimal("12.50")
+    ]
+    assert [x.amount for x in review.week(date(2026, 11, 17), "ben").expenses] == [Decimal("80")]

@@ -45,7 +45,7 @@ def capture(ctx, once, idle, no_browsers):
             f"{batch.sessions} sessions updated"
         )
         if not no_browsers:
-            capture_run.read_browsers(s.actor, click.echo)
+            capture_run.read_browsers(s.actor, click.echo, seconds)
         return
     rules = capture_service.rules()
     click.echo(

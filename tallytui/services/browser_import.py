@@ -35,6 +35,7 @@ def import_history(
     firefox: Sequence[str | Path] | None = None,
     chromium: Sequence[str | Path] | None = None,
     home: Path | None = None,
+    idle: int | None = None,
 ) -> ImportSummary:
     """Import the given profiles, or every profile found under ``home`` when none is given.
 
@@ -51,7 +52,7 @@ def import_history(
         except TallyError as exc:
             failures.append(str(exc))
             continue
-        done.append(_record(actor, found, visits, rules))
+        done.append(_record(actor, found, visits, rules, idle))
     if failures:
         raise TallyError("; ".join(failures))
     return ImportSummary(
@@ -82,7 +83,11 @@ class _Counts(NamedTuple):
 
 
 def _record(
-    actor: str, found: browser.Profile, visits: Sequence[browser.Visit], rules: CaptureRules
+    actor: str,
+    found: browser.Profile,
+    visits: Sequence[browser.Visit],
+    rules: CaptureRules,
+    idle: int | None,
 ) -> _Counts:
     """Record one profile's new visits; its cursor moves to the newest visit seen, matching
     or not, so what lies before it is never read again."""
@@ -90,7 +95,7 @@ def _record(
         return _Counts(0, 0, 0, 0)
     beats = _beats(visits, rules)
     newest = capture.Cursor(found.browser, str(found.path), visits[-1].at)
-    recorded = capture.record(actor, beats, read_up_to=newest)
+    recorded = capture.record(actor, beats, idle, read_up_to=newest)
     return _Counts(len(visits), len(beats), recorded.stored, recorded.sessions)
 
 

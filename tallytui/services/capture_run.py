@@ -81,7 +81,7 @@ def run(
     try:
         while not stop.is_set():
             if browsers:
-                read_browsers(actor, report)
+                read_browsers(actor, report, idle)
             stop.wait(BROWSER_EVERY)
     finally:
         stop.set()  # also on Ctrl-C: the watcher finishes its batch before the process ends
@@ -96,12 +96,13 @@ def _watch(watcher: FolderWatcher, stop: threading.Event, report) -> None:
             report(f"file watching stopped: {exc}")
 
 
-def read_browsers(actor: str, report: Callable[[str], None]) -> None:
-    """Import new visits to project URLs; a browser file that cannot be read is reported."""
+def read_browsers(actor: str, report: Callable[[str], None], idle: int | None = None) -> None:
+    """Import new visits to project URLs; a browser file that cannot be read is reported.
+    ``idle`` is the same gap the file saves use, so both sources cut sessions alike."""
     from .browser_import import import_history
 
     try:
-        summary = import_history(actor)
+        summary = import_history(actor, idle=idle)
     except Exception as exc:  # a browser file is someone else's: report it, keep capturing
         report(f"browser history not read: {exc}")
         return

@@ -136,8 +136,12 @@ def delete(actor: str, expense_id: int) -> ExpenseView:
 
 
 def list_expenses(
-    first: date | None = None, last: date | None = None, project: str | None = None
+    first: date | None = None,
+    last: date | None = None,
+    project: str | None = None,
+    user: str | None = None,
 ) -> list[ExpenseView]:
+    """Expenses by day; of one person's when ``user`` is given."""
     with db.atomic():
         query = _query()
         if first is not None:
@@ -146,4 +150,6 @@ def list_expenses(
             query = query.where(Expense.spent_on <= last)
         if project:
             query = query.where(Expense.project == lookup.project(project))
+        if user:
+            query = query.where(Expense.user == lookup.user(user))
         return [_view(row) for row in query.order_by(Expense.spent_on, Expense.id)]

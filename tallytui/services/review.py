@@ -99,7 +99,7 @@ def week(day: date, user: str) -> Week:
         org = lookup.organisation()
         owner = lookup.user(user)
         rows = entries.list_entries(entries.EntryFilter(first, last, user=user))
-        costs = expenses.list_expenses(first, last)
+        costs = expenses.list_expenses(first, last, user=user)
         rates = _rates({row.project for row in rows})
     by_day = {first + timedelta(days=i): [0, 0] for i in range(7)}
     by_project: dict[tuple[str, str], list] = {}
