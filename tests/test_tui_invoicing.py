@@ -254,3 +254,17 @@ async def test_freeform_lines_are_checked_again_for_the_chosen_currency(seeded):
         assert "decimals" in str(form.query_one("#form-error", Label).content)
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, FreeformForm) and Invoice.select().count() == 0
+
+
+async def test_closing_a_dialog_reloads_nothing_and_a_write_reloads_once(seeded):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        loads = []
+        load = screen.load
+        screen.load = lambda: (loads.append(1), load())
+        await press(app, pilot, "5", "f", "escape", "ctrl+p", "escape")
+        assert loads == []
+        await press(app, pilot, "1", "s", "tab", *"weekly", "enter")
+        assert Project.get(Project.name == "Api").schedule == "weekly"
+        assert loads == [1]

@@ -80,6 +80,7 @@ class TallyApp(App):
         self.session = session
         self.timezone = timezone
         self.capture_running = False
+        self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
         if keymap:
             self.set_keymap(keymap)
 
@@ -95,4 +96,5 @@ class TallyApp(App):
 
     @on(DataChanged)
     def data_changed(self, event: DataChanged) -> None:
+        self.writes += 1
         self.screen.post_message(DataChanged(event.summary))

@@ -9,7 +9,8 @@ from textual.message import Message
 
 @dataclass
 class DataChanged(Message, bubble=False):
-    """Posted to the app after any write; the app hands it to the screen on show, which
-    reloads. It does not bubble, or the screen's copy would come back to the app."""
+    """Posted to the app after any write; the app counts it and hands it to the screen on
+    show, which reloads (other areas reload when shown again, seeing the count moved). It
+    does not bubble, or the screen's copy would come back to the app."""
 
     summary: str = ""

@@ -76,12 +76,6 @@ class ApprovalsScreen(AreaScreen):
         self.query_one("#approval-entries", DataTable).add_columns(*ENTRY_COLUMNS)
         super().on_mount()
 
-    def on_screen_resume(self) -> None:
-        """Also the first showing: loading on mount as well would load twice."""
-        self.load()
-
-    def on_data_changed(self, _: DataChanged) -> None:
-        self.load()
 
     # Loading -------------------------------------------------------------------------
 

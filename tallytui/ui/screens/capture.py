@@ -54,10 +54,10 @@ class CaptureScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.stop = threading.Event()
-        self.load()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        """Always: capture writes heartbeats without telling the interface."""
+        self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-load")
     def load(self) -> None:

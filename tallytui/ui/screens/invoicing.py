@@ -159,12 +159,6 @@ class InvoicingScreen(AreaScreen):
             self.query_one(f"#{tab}-table", DataTable).add_columns(*names)
         super().on_mount()
 
-    def on_screen_resume(self) -> None:
-        """Also the first showing: loading on mount as well would load the cycle twice."""
-        self.load()
-
-    def on_data_changed(self, _: DataChanged) -> None:
-        self.load()
 
     # Loading -------------------------------------------------------------------------
 

@@ -68,12 +68,6 @@ class ProjectsScreen(AreaScreen):
         self.people: list[str] = []
         self.currency = "EUR"
 
-    def on_screen_resume(self) -> None:
-        """Also the first showing: loading on mount as well would load twice."""
-        self.load()
-
-    def on_data_changed(self, _: DataChanged) -> None:
-        self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects-load")
     def load(self) -> None:

@@ -110,7 +110,6 @@ class ReviewScreen(AreaScreen):
         table.add_columns(*COLUMNS)
         super().on_mount()
         self.day = self.app.today
-        self.load()
 
     # Loading -------------------------------------------------------------------------
 
@@ -135,12 +134,6 @@ class ReviewScreen(AreaScreen):
         )
         self.query_one(StatusLine).locked_until = week.locked_until
 
-    def on_screen_resume(self) -> None:
-        if self.week is not None:
-            self.load()
-
-    def on_data_changed(self, _: DataChanged) -> None:
-        self.load()
 
     def _fill_table(self) -> None:
         table = self.query_one(DataTable)
