@@ -7,15 +7,14 @@ from .app import Settings
 
 def open_tui(settings: Settings) -> None:
     """Open the database first, so a bad ``--db`` is an ``error:`` line, not a broken screen."""
-    from ..services import lookup, org
+    from ..services import org
     from ..store.db import resolve_url
     from ..ui.app import TallyApp
     from ..ui.config import load_keymap
     from ..ui.context import Session
 
     settings.open()
-    current = org.current()
-    lookup.user(settings.actor)
+    current = org.current()  # the acting user was checked by open()
     app = TallyApp(
         Session(settings.actor, resolve_url(settings.db_url)), current.timezone, load_keymap()
     )

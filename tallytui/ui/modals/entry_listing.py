@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Label
 
 from ...domain.localtime import local_datetime
 from ...services.views import EntryView
-from ..text import cut
+from ..text import cut, hours
 
 
 class EntryListing(ModalScreen[None]):
@@ -30,7 +30,7 @@ class EntryListing(ModalScreen[None]):
             yield DataTable(id="listing", cursor_type="row", zebra_stripes=True)
             total = sum(e.seconds for e in self.entries)
             yield Label(
-                f"{len(self.entries)} entries, {total / 3600:.2f} h   [b]esc[/b] close",
+                f"{len(self.entries)} entries, {hours(total)} h   [b]esc[/b] close",
                 classes="dialog-keys",
             )
 
@@ -45,7 +45,7 @@ class EntryListing(ModalScreen[None]):
                 e.day.isoformat(),
                 start.strftime("%H:%M"),
                 end.strftime("%H:%M"),
-                f"{e.seconds / 3600:.2f}",
+                hours(e.seconds),
                 e.user,
                 e.state,
                 cut(e.description, 44),

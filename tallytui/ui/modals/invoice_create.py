@@ -14,6 +14,7 @@ from ...domain.invoicing import GROUPINGS
 from ...domain.rounding import parse_rounding
 from ...services.billing_cycle import ReadyPeriod
 from ...services.invoices import InvoiceRequest
+from ..text import hours
 
 GROUPING_LABELS = {
     "project": "one line per project",
@@ -41,7 +42,7 @@ class CreateInvoiceForm(ModalScreen[InvoiceRequest | None]):
         with Vertical(classes="dialog wide"):
             yield Label(f"Invoice {p.project} ({p.client})", classes="dialog-title")
             yield Label(
-                f"{p.period_start} – {p.period_end}: {p.seconds / 3600:.2f} h, "
+                f"{p.period_start} – {p.period_end}: {hours(p.seconds)} h, "
                 f"{p.amount} {p.currency} before tax",
                 classes="dialog-detail",
             )

@@ -20,14 +20,13 @@ class ProjectPicker(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous", show=False, id="picker.up"),
     ]
 
-    def __init__(self, projects: Sequence[tuple[str, str]], title: str = "Move to project") -> None:
+    def __init__(self, projects: Sequence[tuple[str, str]]) -> None:
         super().__init__()
         self.projects = list(projects)  # (project, client)
-        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label("Move to project", classes="dialog-title")
             yield Input(placeholder="type to filter", id="picker-filter")
             yield OptionList(id="picker-options")
             yield Label("[b]enter[/b] choose   [b]esc[/b] cancel", classes="dialog-keys")

@@ -64,7 +64,7 @@ class ApprovalsScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Label("Approvals", id="title")
-        yield StatusLine(id="status")
+        yield StatusLine()
         with Vertical(id="body"):
             yield DataTable(id="approval-groups", cursor_type="row", zebra_stripes=True)
             yield Label("", id="approval-week", classes="section")
@@ -75,7 +75,6 @@ class ApprovalsScreen(AreaScreen):
         self.query_one("#approval-groups", DataTable).add_columns(*GROUP_COLUMNS)
         self.query_one("#approval-entries", DataTable).add_columns(*ENTRY_COLUMNS)
         super().on_mount()
-
 
     # Loading -------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ class CaptureScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Label("Capture", id="title")
-        yield StatusLine(id="status")
+        yield StatusLine()
         with VerticalScroll(id="capture-body"):
             yield Static("", id="capture-state")
             yield Label("Log", classes="section")

@@ -24,6 +24,7 @@ from ...services import importing
 from ...services.importing import ImportRequest, ImportResult
 from ...store.models import db
 from ..messages import DataChanged
+from ..text import cut, hours
 
 FORMATS = [
     ("recognise from the header", "auto"),
@@ -35,10 +36,6 @@ FORMATS = [
     ("generic CSV", "generic"),
 ]
 DATES = [("as the file shows", "auto"), *((name, name) for name in DATE_FORMATS)]
-
-
-def _hours(seconds: int) -> str:
-    return f"{seconds / 3600:.2f}"
 
 
 class ImportScreen(ModalScreen[ImportResult | None]):
@@ -70,16 +67,12 @@ class ImportScreen(ModalScreen[ImportResult | None]):
     class Imported(Message):
         result: ImportResult
 
-    def __init__(self, path: str = "") -> None:
-        super().__init__()
-        self.path = path
-
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-dialog"):
             yield Label("Import time entries", classes="dialog-title")
             with Grid(classes="form"):
                 yield Label("File")
-                yield Input(self.path, placeholder="~/Downloads/report.csv", id="import-path")
+                yield Input(placeholder="~/Downloads/report.csv", id="import-path")
                 yield Label("Format")
                 yield Select(FORMATS, value="auto", allow_blank=False, id="import-format")
                 yield Label("Dates")
@@ -228,7 +221,7 @@ class ImportScreen(ModalScreen[ImportResult | None]):
         totals = self.query_one("#import-totals", DataTable)
         totals.clear()
         for t in result.totals:
-            totals.add_row(t.client, t.project, str(t.entries), _hours(t.seconds))
+            totals.add_row(t.client, t.project, str(t.entries), hours(t.seconds))
         rows = self.query_one("#import-rows", DataTable)
         rows.clear()
         for r in result.first_rows:
@@ -237,10 +230,10 @@ class ImportScreen(ModalScreen[ImportResult | None]):
                 r.day.isoformat(),
                 r.start,
                 r.end,
-                _hours(r.seconds),
+                hours(r.seconds),
                 r.user,
                 r.project,
-                r.description[:40],
+                cut(r.description, 40),
             )
         errors = self.query_one("#import-errors", DataTable)
         errors.clear()

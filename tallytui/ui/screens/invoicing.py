@@ -129,7 +129,7 @@ class InvoicingScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Label("Invoicing", id="title")
-        yield StatusLine(id="status")
+        yield StatusLine()
         yield Label("", id="periods")
         with TabbedContent(id="cycle"):
             for n, (tab, title) in enumerate(TABS.items(), start=1):
@@ -158,7 +158,6 @@ class InvoicingScreen(AreaScreen):
         for tab, names in columns.items():
             self.query_one(f"#{tab}-table", DataTable).add_columns(*names)
         super().on_mount()
-
 
     # Loading -------------------------------------------------------------------------
 
@@ -553,14 +552,11 @@ class InvoicingScreen(AreaScreen):
     # Ready to send and Sent
 
     def action_open_invoice(self) -> None:
-        self._open(self._summary().number)
-
-    def open_number(self, number: str) -> None:
-        """Show one invoice, found through the command palette."""
-        self._open(number)
+        self.open_number(self._summary().number)
 
     @work(thread=True, exit_on_error=False, group="invoicing-open")
-    def _open(self, number: str) -> None:
+    def open_number(self, number: str) -> None:
+        """Show one invoice (also found through the command palette)."""
         with db.connection_context():
             found = invoices.show(self.app.session.actor, number)
         self.app.call_from_thread(
@@ -573,6 +569,8 @@ class InvoicingScreen(AreaScreen):
         action, line = choice
         if action == "remove_line":
             self._remove_line(invoice.number, line)
+        elif action == "credit":
+            self.app.push_screen(CreditForm(invoice), self._issue_credit)
         else:
             getattr(self, f"action_{action}")(invoice.number)
 

@@ -47,7 +47,7 @@ class ProjectsScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Label("Clients & projects", id="title")
-        yield StatusLine(id="status")
+        yield StatusLine()
         with Vertical(id="lists"):
             yield Label("Projects", classes="section")
             yield DataTable(id="project-table", cursor_type="row", zebra_stripes=True)
@@ -67,7 +67,6 @@ class ProjectsScreen(AreaScreen):
         self.clients: list[ClientView] = []
         self.people: list[str] = []
         self.currency = "EUR"
-
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects-load")
     def load(self) -> None:

@@ -98,7 +98,7 @@ class ReviewScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="title")
-        yield StatusLine(id="status")
+        yield StatusLine()
         with Horizontal(id="body"):
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="totals"):
@@ -133,7 +133,6 @@ class ReviewScreen(AreaScreen):
             f"Week {week.first.isocalendar().week} · {week.first} – {week.last} · {week.user}"
         )
         self.query_one(StatusLine).locked_until = week.locked_until
-
 
     def _fill_table(self) -> None:
         table = self.query_one(DataTable)
