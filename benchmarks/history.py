@@ -155,7 +155,7 @@ def _cached(kind: str, build) -> Path:
 
 
 @contextmanager
-def _clock(instant: str):
+def clock(instant: str):
     """Freeze the product's clock (TALLY_NOW) while its services run in this process."""
     saved = os.environ.get("TALLY_NOW")
     os.environ["TALLY_NOW"] = instant
@@ -175,7 +175,7 @@ def _init_org(path: Path) -> None:
     from tallytui.services import org
     from tallytui.store.db import open_database
 
-    with _clock(f"{FIRST_DAY.isoformat()}T09:00:00+01:00"):
+    with clock(f"{FIRST_DAY.isoformat()}T09:00:00+01:00"):
         database = open_database(str(path))
         try:
             org.init(

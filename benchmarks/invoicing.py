@@ -26,6 +26,7 @@ def _template(folder: Path) -> Path:
     os.environ["TALLY_NOW"] = NOW
     from tallytui.domain.localtime import parse_instant
     from tallytui.services import clients, org, projects, timesheets
+    from tallytui.store.bulk import insert_rows
     from tallytui.store.db import open_database
     from tallytui.store.models import Project, TimeEntry, User, db
 
@@ -62,8 +63,7 @@ def _template(folder: Path) -> Path:
         TimeEntry.updated_at,
     ]
     with db.atomic():
-        for offset in range(0, ENTRIES, 1000):
-            TimeEntry.insert_many(rows[offset : offset + 1000], fields=fields).execute()
+        insert_rows(fields, rows)
     timesheets.lock("anna", date(2026, 11, 1))
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()

@@ -17,7 +17,6 @@ The databases are copies of the cached benchmark files: opening a database write
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import statistics
 import sys
@@ -130,19 +129,6 @@ def _first_paint(empty: Path, large: Path, runs: int) -> list[Measurement]:
     ]
 
 
-@contextmanager
-def _clock(instant: str) -> Iterator[None]:
-    saved = os.environ.get("TALLY_NOW")
-    os.environ["TALLY_NOW"] = instant
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("TALLY_NOW", None)
-        else:
-            os.environ["TALLY_NOW"] = saved
-
-
 async def _switches(switches: int) -> list[float]:
     """Go back ``switches + 1`` weeks, then time each ``]`` until its week is painted;
     the first forward switch is a warm-up and not counted."""
@@ -172,9 +158,7 @@ async def _switches(switches: int) -> list[float]:
 async def _shown(screen, first: date) -> None:
     """Wait until the review holds the week starting ``first`` and has been repainted."""
     await _until(lambda: screen.week is not None and screen.week.first == first)
-    painted = asyncio.Event()
-    screen.call_after_refresh(painted.set)
-    await painted.wait()
+    await _painted(screen)
 
 
 async def _until(condition, deadline_seconds: float = DEADLINE_SECONDS) -> None:
@@ -190,7 +174,7 @@ def _week_switch(large: Path, runs: int) -> Measurement:
 
     database = open_database(str(large))
     try:
-        with _clock(history.NOW):
+        with history.clock(history.NOW):
             times = asyncio.run(_switches(max(runs, 5)))
     finally:
         database.close()
@@ -236,7 +220,7 @@ def _invoicing(empty: Path, large: Path, runs: int) -> list[Measurement]:
     from tallytui.store.db import open_database
 
     samples: dict[Path, list[dict[str, float]]] = {empty: [], large: []}
-    with _clock(history.NOW):
+    with history.clock(history.NOW):
         for _ in range(runs):
             for path in (empty, large):  # alternating, so load drifts hit both alike
                 database = open_database(str(path))

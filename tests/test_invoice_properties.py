@@ -48,6 +48,7 @@ from tallytui.services import (
     users,
 )
 from tallytui.services.invoices import InvoiceRequest
+from tallytui.store.bulk import insert_rows
 from tallytui.store.db import open_database
 from tallytui.store.models import (
     BilledEntry,
@@ -1121,8 +1122,7 @@ def test_ten_thousand_entries_are_each_billed_exactly_once(tmp_path):
         ]
         first_id = (TimeEntry.select(TimeEntry.id).order_by(TimeEntry.id.desc()).scalar() or 0) + 1
         with db.atomic():
-            for start in range(0, len(rows), 5_000):
-                TimeEntry.insert_many(rows[start : start + 5_000], fields=fields).execute()
+            insert_rows(fields, rows)
         ids = [i for (i,) in TimeEntry.select(TimeEntry.id).order_by(TimeEntry.id).tuples()]
         assert ids == list(range(first_id, first_id + len(rows)))
         model.built.entry_ids.update(dict(zip(ids, specs, strict=True)))

@@ -18,7 +18,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.worker import WorkerState
+from tui_waiting import settle
 
 from tallytui.services.demo import write_demo
 from tallytui.store.db import open_database
@@ -68,30 +68,17 @@ def app(demo, tmp_path, monkeypatch):
     handle.close()
 
 
-async def settle(pilot: Pilot) -> None:
-    """Wait until no worker runs and the messages they posted are handled."""
-    app = pilot.app
-    quiet = 0
-    for _ in range(500):
-        await pilot.pause(0.01)
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
-        quiet = 0 if busy else quiet + 1
-        if quiet >= 3:
-            return
-    raise AssertionError(f"the app did not settle: {[(w.name, w.state) for w in app.workers]}")
-
-
 def steady(*keys: str, shows: type[Screen]) -> Callable[[Pilot], object]:
     """A ``run_before``: wait for the week, press ``keys``, wait for ``shows`` to be on top,
     then stop every text cursor blinking so the snapshot does not depend on timing."""
 
     async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         review = pilot.app.screen
         assert isinstance(review, ReviewScreen) and review.week is not None
         for key in keys:
             await pilot.press(key)
-            await settle(pilot)
+            await settle(pilot.app, pilot)
         assert isinstance(pilot.app.screen, shows), pilot.app.screen
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
