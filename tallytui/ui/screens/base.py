@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import on, work
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from ...store.models import db
 from ..messages import DataChanged
+from ..modals.confirm import Confirm
+from ..modals.text_prompt import Check, TextPrompt
 from ..widgets.status_line import StatusLine
 
 
@@ -33,6 +38,32 @@ class AreaScreen(Screen):
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
+
+    @work(thread=True, exit_on_error=False, group="area-write")
+    def change(
+        self,
+        act: Callable[[], object],
+        summary: str | Callable[[object], str],
+        then: Callable[[object], None] | None = None,
+    ) -> None:
+        """Run one write in a worker, say what it did, and have the areas reload."""
+        with db.connection_context():
+            result = act()
+        text = summary(result) if callable(summary) else summary
+        if then is not None:
+            then(result)
+        self.app.call_from_thread(self.notify, text)
+        self.app.post_message(DataChanged(text))
+
+    def ask(self, title: str, value: str, placeholder: str, check: Check | None, then) -> None:
+        """One line of text, checked by the prompt; ``then`` gets it stripped."""
+        self.app.push_screen(
+            TextPrompt(title, value, placeholder, check),
+            lambda text: text is not None and then(text.strip()),
+        )
+
+    def confirm(self, question: str, detail: str, then: Callable[[], None]) -> None:
+        self.app.push_screen(Confirm(question, detail), lambda yes: yes and then())
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:

@@ -32,8 +32,6 @@ from ...services.invoice_views import InvoiceSummary
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView, ProjectView
 from ...store.models import db
-from ..messages import DataChanged
-from ..modals.confirm import Confirm
 from ..modals.credit_form import CreditForm, CreditRequest
 from ..modals.entry_listing import EntryListing
 from ..modals.freeform_form import FreeformDraft, FreeformForm
@@ -41,7 +39,6 @@ from ..modals.invoice_create import CreateInvoiceForm
 from ..modals.invoice_detail import InvoiceDetail
 from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
-from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
@@ -388,30 +385,9 @@ class InvoicingScreen(AreaScreen):
 
     # Doing things ----------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, group="invoicing-change")
-    def change(
-        self,
-        act: Callable[[], object],
-        summary: str | Callable[[object], str],
-        follow: Callable[[object], tuple[str, str]] | None = None,
-    ) -> None:
-        """Run one write in a worker, say what it did and reload every area."""
-        with db.connection_context():
-            result = act()
-        text = summary(result) if callable(summary) else summary
-        if follow:
-            self.follow = follow(result)
-        self.app.call_from_thread(self.notify, text)
-        self.app.post_message(DataChanged(text))
-
-    def _ask(self, title: str, value: str, placeholder: str, check, then) -> None:
-        self.app.push_screen(
-            TextPrompt(title, value, placeholder, check),
-            lambda text: text is not None and then(text.strip()),
-        )
-
-    def _confirm(self, question: str, detail: str, then: Callable[[], None]) -> None:
-        self.app.push_screen(Confirm(question, detail), lambda yes: yes and then())
+    def _then_show(self, tab: str) -> Callable[[object], None]:
+        """After a write: show ``tab`` with the written document under the cursor."""
+        return lambda document: setattr(self, "follow", (tab, document.number))
 
     # Missing data
 
@@ -457,7 +433,7 @@ class InvoicingScreen(AreaScreen):
                 return str(exc)
             return None
 
-        self._ask(
+        self.ask(
             f"Hourly rate of {item.project} ({currency})",
             "",
             "120.00",
@@ -522,7 +498,7 @@ class InvoicingScreen(AreaScreen):
             )
             return
         who, until = people[0].user, p.period_end
-        self._confirm(
+        self.confirm(
             f"Lock {who}'s timesheet up to {until}?",
             f"{hours(people[0].open_seconds)} open hours of {p.project} become final; "
             "unlocking later needs an administrator.",
@@ -544,7 +520,7 @@ class InvoicingScreen(AreaScreen):
                 self.change(
                     lambda: invoices.create(actor, request),
                     lambda v: f"created {v.number}: {v.total} {v.currency}",
-                    lambda v: ("to-send", v.number),
+                    self._then_show("to-send"),
                 )
 
         self.app.push_screen(CreateInvoiceForm(period), created)
@@ -578,13 +554,13 @@ class InvoicingScreen(AreaScreen):
         if line is None:
             return
         actor = self.app.session.actor
-        self._confirm(
+        self.confirm(
             f"Remove line {line} from {number}?",
             "The line's time and expenses become uninvoiced again.",
             lambda: self.change(
                 lambda: invoice_lifecycle.remove_line(actor, number, line),
                 f"removed line {line} from {number}",
-                lambda v: ("to-send", v.number),
+                self._then_show("to-send"),
             ),
         )
 
@@ -596,7 +572,7 @@ class InvoicingScreen(AreaScreen):
             folder = Path(text).expanduser().parent
             return None if folder.is_dir() else f"file: folder {folder} does not exist"
 
-        self._ask(
+        self.ask(
             f"Export {number} as PDF to",
             target,
             "file.pdf",
@@ -616,13 +592,13 @@ class InvoicingScreen(AreaScreen):
     def action_mark_sent(self, number: str | None = None) -> None:
         number = number or self._summary().number
         actor = self.app.session.actor
-        self._confirm(
+        self.confirm(
             f"Mark {number} as sent?",
             "A sent invoice can no longer be changed or deleted; corrections are credit notes.",
             lambda: self.change(
                 lambda: invoice_lifecycle.mark_sent(actor, number),
                 f"{number} is sent",
-                lambda v: ("sent", v.number),
+                self._then_show("sent"),
             ),
         )
 
@@ -640,7 +616,7 @@ class InvoicingScreen(AreaScreen):
         )
         actor = self.app.session.actor
         self.app.call_from_thread(
-            self._confirm,
+            self.confirm,
             f"Delete {number}?",
             f"{outcome} {VOID_RULE}",
             lambda: self.change(
@@ -660,7 +636,7 @@ class InvoicingScreen(AreaScreen):
                 return str(exc)
             return None
 
-        self._ask(
+        self.ask(
             f"{number} was paid on",
             str(self.app.today),
             "YYYY-MM-DD",
@@ -668,7 +644,7 @@ class InvoicingScreen(AreaScreen):
             lambda text: self.change(
                 lambda: invoice_lifecycle.mark_paid(actor, number, parse_date(text, "paid on")),
                 f"{number} is paid",
-                lambda v: ("sent", v.number),
+                self._then_show("sent"),
             ),
         )
 
@@ -688,7 +664,7 @@ class InvoicingScreen(AreaScreen):
         self.change(
             lambda: corrections.credit(actor, request.number, request.lines, request.reason),
             lambda v: f"issued credit note {v.number} for {request.number}",
-            lambda v: ("to-send", v.number),
+            self._then_show("to-send"),
         )
 
     def action_filter(self) -> None:
@@ -718,7 +694,7 @@ class InvoicingScreen(AreaScreen):
                         reason=draft.reason,
                     ),
                     lambda v: f"created {v.number}: {v.total} {v.currency}",
-                    lambda v: ("to-send", v.number),
+                    self._then_show("to-send"),
                 )
 
         self.app.push_screen(FreeformForm(self.clients, self.projects, credit_note), drafted)

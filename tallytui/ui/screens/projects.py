@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -18,10 +17,8 @@ from ...services import clients, org, projects, users
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView, ProjectView
 from ...store.models import db
-from ..messages import DataChanged
 from ..modals.client_form import ClientForm
 from ..modals.project_form import ProjectForm
-from ..modals.text_prompt import Check, TextPrompt
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -133,26 +130,6 @@ class ProjectsScreen(AreaScreen):
             return None
         return True
 
-    @work(thread=True, exit_on_error=False, group="projects-edit")
-    def save(self, change: Callable[[], object], summary: str) -> None:
-        with db.connection_context():
-            change()
-        self.app.call_from_thread(self.notify, summary)
-        self.app.post_message(DataChanged(summary))
-
-    def _ask(
-        self,
-        title: str,
-        value: str,
-        placeholder: str,
-        check: Check | None,
-        then: Callable[[str], None],
-    ) -> None:
-        self.app.push_screen(
-            TextPrompt(title, value, placeholder, check),
-            lambda text: text is not None and then(text),
-        )
-
     def _client(self) -> ClientView | None:
         """The highlighted client, or the client of the highlighted project."""
         table = self.query_one("#client-table", DataTable)
@@ -164,7 +141,7 @@ class ProjectsScreen(AreaScreen):
     def action_new_client(self) -> None:
         def saved(changes) -> None:
             if changes is not None:
-                self.save(
+                self.change(
                     lambda: clients.add(self.app.session.actor, changes),
                     f"added client {changes.name}",
                 )
@@ -179,7 +156,7 @@ class ProjectsScreen(AreaScreen):
             ClientForm(current),
             lambda changes: (
                 changes
-                and self.save(
+                and self.change(
                     lambda: clients.update(self.app.session.actor, current.name, changes),
                     f"saved client {changes.name}",
                 )
@@ -193,12 +170,12 @@ class ProjectsScreen(AreaScreen):
             if changes is None:
                 return
             if current is None:
-                self.save(
+                self.change(
                     lambda: projects.add(self.app.session.actor, changes),
                     f"added project {changes.name}",
                 )
             else:
-                self.save(
+                self.change(
                     lambda: projects.update(self.app.session.actor, current.name, changes),
                     f"saved project {changes.name}",
                 )
@@ -217,12 +194,12 @@ class ProjectsScreen(AreaScreen):
         def check(text: str) -> str | None:
             return None if text.strip() else str(InvalidInput("watch: give a folder"))
 
-        self._ask(
+        self.ask(
             f"Watch a folder for {name}",
             "",
             "~/src/project",
             check,
-            lambda text: self.save(
+            lambda text: self.change(
                 lambda: projects.update(
                     self.app.session.actor, name, ProjectChanges(watch=(text,))
                 ),
@@ -232,12 +209,12 @@ class ProjectsScreen(AreaScreen):
 
     def action_url(self) -> None:
         name = self.project.name
-        self._ask(
+        self.ask(
             f"URL pattern for {name}",
             "",
             "github.com/acme/*",
             None,
-            lambda text: self.save(
+            lambda text: self.change(
                 lambda: projects.update(self.app.session.actor, name, ProjectChanges(urls=(text,))),
                 f"{name} matches {text}",
             ),

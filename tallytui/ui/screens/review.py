@@ -412,20 +412,14 @@ class ReviewScreen(AreaScreen):
 
     def action_lock(self) -> None:
         last = self.week.last
-        self.app.push_screen(
-            Confirm(
-                f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
-                "Locked time can be invoiced; it can no longer be edited.",
+        self.confirm(
+            f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
+            "Locked time can be invoiced; it can no longer be edited.",
+            lambda: self.change(
+                lambda: timesheets.lock(self.app.session.actor, last),
+                f"timesheet locked until {last}",
             ),
-            lambda yes: yes and self.lock_week(last),
         )
-
-    @work(thread=True, exit_on_error=False, group="review-edit")
-    def lock_week(self, until: date) -> None:
-        with db.connection_context():
-            timesheets.lock(self.app.session.actor, until)
-        self.app.call_from_thread(self.notify, f"timesheet locked until {until}")
-        self.app.post_message(DataChanged("locked"))
 
     # Expenses ------------------------------------------------------------------------
 
@@ -440,7 +434,7 @@ class ReviewScreen(AreaScreen):
             return
         what, expense_id = choice
         if what == "delete":
-            self.change_expense(
+            self.change(
                 lambda: expenses.delete(self.app.session.actor, expense_id),
                 f"expense {expense_id} deleted",
             )
@@ -459,17 +453,10 @@ class ReviewScreen(AreaScreen):
                 return
             actor = self.app.session.actor
             if current is None:
-                self.change_expense(lambda: expenses.add(actor, expense), "expense added")
+                self.change(lambda: expenses.add(actor, expense), "expense added")
             else:
-                self.change_expense(
+                self.change(
                     lambda: expenses.edit(actor, current.id, expense), f"expense {current.id} saved"
                 )
 
         self.app.call_from_thread(self.app.push_screen, ExpenseForm(names, day, current), save)
-
-    @work(thread=True, exit_on_error=False, group="review-edit")
-    def change_expense(self, change: Callable[[], object], summary: str) -> None:
-        with db.connection_context():
-            change()
-        self.app.call_from_thread(self.notify, summary)
-        self.app.post_message(DataChanged(summary))
