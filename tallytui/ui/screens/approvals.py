@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from ...domain.errors import TallyError
 from ...domain.localtime import local_datetime
@@ -24,6 +24,7 @@ from ...store.models import db
 from ..messages import DataChanged
 from ..modals.text_prompt import TextPrompt
 from ..text import hours
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -69,7 +70,7 @@ class ApprovalsScreen(AreaScreen):
             yield DataTable(id="approval-groups", cursor_type="row", zebra_stripes=True)
             yield Label("", id="approval-week", classes="section")
             yield DataTable(id="approval-entries", cursor_type="none", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#approval-groups", DataTable).add_columns(*GROUP_COLUMNS)

@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Footer, Label, RichLog, Static
+from textual.widgets import Label, RichLog, Static
 
 from ...domain.localtime import format_utc
 from ...services import capture, capture_run
 from ...store.models import Heartbeat, Project, WatchFolder, db
 from ..messages import DataChanged
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -49,7 +50,7 @@ class CaptureScreen(AreaScreen):
             yield Static("", id="capture-state")
             yield Label("Log", classes="section")
             yield RichLog(id="capture-log", max_lines=500, markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

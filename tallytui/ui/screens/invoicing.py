@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
+from textual.widgets import DataTable, Label, TabbedContent, TabPane
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import parse_date
@@ -40,6 +40,7 @@ from ..modals.invoice_detail import InvoiceDetail
 from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
 from ..text import hours
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -134,7 +135,7 @@ class InvoicingScreen(AreaScreen):
                     if tab == "sent":
                         yield Label("", id="sent-filter", classes="section")
                     yield DataTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         columns = {

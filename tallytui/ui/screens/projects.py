@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from ...domain.errors import InvalidInput
 from ...services import clients, org, projects, users
@@ -19,6 +19,7 @@ from ...services.views import ClientView, ProjectView
 from ...store.models import db
 from ..modals.client_form import ClientForm
 from ..modals.project_form import ProjectForm
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -50,7 +51,7 @@ class ProjectsScreen(AreaScreen):
             yield DataTable(id="project-table", cursor_type="row", zebra_stripes=True)
             yield Label("Clients", classes="section")
             yield DataTable(id="client-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#project-table", DataTable).add_columns(

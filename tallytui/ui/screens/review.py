@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
@@ -28,11 +28,11 @@ from ..modals.expense_list import ExpenseList
 from ..modals.project_picker import ProjectPicker
 from ..modals.text_prompt import TextPrompt
 from ..text import cut, hours
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
-KEYED = {"undo", "toggle_select"}
 COLUMNS = (
     "",
     "Day",
@@ -86,15 +86,6 @@ class ReviewScreen(AreaScreen):
         self.selected: frozenset[int] = frozenset()
         self.undo_stack: tuple[Change, ...] = ()
         self.current: EntryView | None = None
-        self._keys: tuple = ()
-
-    def _refresh_keys(self) -> None:
-        """Re-draw the footer only when the set of usable keys changed: the footer rebuilds
-        its keys on every refresh, which cost most of a week switch when done per change."""
-        keys = tuple(self.check_action(action, ()) for action in sorted(EDITS | KEYED))
-        if keys != self._keys:
-            self._keys = keys
-            self.refresh_bindings()
 
     def compose(self) -> ComposeResult:
         yield Label("", id="title")
@@ -103,7 +94,7 @@ class ReviewScreen(AreaScreen):
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="totals"):
                 yield Static("", id="totals-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -193,7 +184,7 @@ class ReviewScreen(AreaScreen):
         self.current = entry
         status = self.query_one(StatusLine)
         status.note = self._why_fixed(entry) if entry else ""
-        self._refresh_keys()
+        self.refresh_bindings()
 
     # What applies --------------------------------------------------------------------
 
@@ -277,7 +268,7 @@ class ReviewScreen(AreaScreen):
         else:
             self.undo_stack = (*self.undo_stack, event.change)[-50:]
         self.selected = frozenset()
-        self._refresh_keys()
+        self.refresh_bindings()
         self.notify(event.change.summary)
         self.app.post_message(DataChanged(event.change.summary))
 
