@@ -1,5 +1,6 @@
-"""The ``tally`` command line. Command modules import services lazily inside each command,
-so ``tally --help`` never pays for the database layer."""
+"""The ``tally`` command line. A command's module is imported only when that command runs
+(or help lists it), and command modules import services lazily inside each command, so
+neither ``tally --help`` nor the terminal interface pays for the commands it does not use."""
 
 from __future__ import annotations
 
@@ -8,19 +9,30 @@ import sys
 import click
 
 from .app import Settings, TallyGroup
-from .capture import capture, sessions
-from .clients import client
-from .entries import entry, expense
-from .invoices import invoice
-from .invoicing import invoicing
-from .projects import project
-from .setup import backup, demo, init, user
-from .timesheets import timesheet
-from .transfer import export, import_file
+
+# Command name -> "module:function" inside this package, in the order help lists them.
+COMMANDS = {
+    "init": "setup:init",
+    "demo": "setup:demo",
+    "backup": "setup:backup",
+    "user": "setup:user",
+    "client": "clients:client",
+    "project": "projects:project",
+    "entry": "entries:entry",
+    "expense": "entries:expense",
+    "timesheet": "timesheets:timesheet",
+    "invoice": "invoices:invoice",
+    "invoicing": "invoicing:invoicing",
+    "capture": "capture:capture",
+    "sessions": "capture:sessions",
+    "import": "transfer:import_file",
+    "export": "transfer:export",
+}
 
 
 @click.group(
     cls=TallyGroup,
+    commands_at=COMMANDS,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -50,26 +62,6 @@ def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
         from .tui import open_tui
 
         open_tui(ctx.obj)
-
-
-for command in (
-    init,
-    demo,
-    backup,
-    user,
-    client,
-    project,
-    entry,
-    expense,
-    timesheet,
-    invoice,
-    invoicing,
-    capture,
-    sessions,
-    import_file,
-    export,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import json
 import sys
 from dataclasses import dataclass
@@ -38,7 +39,23 @@ def fail(message: str) -> None:
 
 
 class TallyGroup(click.Group):
-    """Refused operations end with one ``error:`` line on stderr and exit code 1."""
+    """Refused operations end with one ``error:`` line on stderr and exit code 1.
+
+    Commands are named up front and imported when used (click's lazily loaded subcommands).
+    """
+
+    def __init__(self, *args, commands_at: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands_at = commands_at
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands_at)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands_at:
+            return None
+        module, attribute = self.commands_at[name].split(":")
+        return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
 
     def invoke(self, ctx: click.Context):
         from ..domain.errors import TallyError
