@@ -18,16 +18,17 @@ from ..domain.invoicing import (
 )
 from ..domain.localtime import day_start, days_to_utc_range, local_date
 from ..domain.money import from_minor
-from ..domain.rates import Rate, rate_on
+from ..domain.rates import rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
 from ..domain.timesheet import readiness
 from ..store.db import locking, write_transaction
-from ..store.models import Client, Expense, Invoice, Project, ProjectRate, TimeEntry, User, db
+from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import lookup, permissions
 from .documents import new_document, refresh_totals, write_lines
 from .invoice_views import InvoiceSummary, InvoiceView, load, summary, view
 from .org import local_today
+from .projects import project_rates
 from .timesheets import needs_approval
 
 STATUSES = ("ready", "sent", "paid", "void")
@@ -103,16 +104,6 @@ def _scope(request: InvoiceRequest, tz: str, today: date) -> _Scope:
                 "has not ended; give --period-start and --period-end to bill it early"
             )
     return _Scope(project.client, [project], first, last, project)
-
-
-def project_rates(projects: list[Project]) -> dict[int, list[Rate]]:
-    by_project: dict[int, list[Rate]] = defaultdict(list)
-    currency = {p.id: p.client.currency for p in projects}
-    for row in ProjectRate.select().where(ProjectRate.project.in_([p.id for p in projects])):
-        by_project[row.project_id].append(
-            Rate(row.valid_from, from_minor(row.amount_minor, currency[row.project_id]))
-        )
-    return by_project
 
 
 def _not_ready_message(waiting: dict[str, list[int]]) -> str:

@@ -256,3 +256,14 @@ def list_all(include_archived: bool = True) -> list[ProjectView]:
         if not include_archived:
             query = query.where(Project.archived == False)  # noqa: E712
         return _load_views(query)
+
+
+def project_rates(projects: list[Project]) -> dict[int, list[Rate]]:
+    """Each project's rates in force over time, read in one query for all of them."""
+    by_project: dict[int, list[Rate]] = defaultdict(list)
+    currency = {p.id: p.client.currency for p in projects}
+    for row in ProjectRate.select().where(ProjectRate.project.in_([p.id for p in projects])):
+        by_project[row.project_id].append(
+            Rate(row.valid_from, from_minor(row.amount_minor, currency[row.project_id]))
+        )
+    return by_project

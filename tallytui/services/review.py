@@ -21,7 +21,7 @@ from ..store.db import write_transaction
 from ..store.models import Client, Project, TimeEntry, User, db
 from . import entries, expenses, lookup, permissions
 from .clock import now_utc
-from .invoices import project_rates
+from .projects import project_rates
 from .views import EntryView, ExpenseView
 
 
