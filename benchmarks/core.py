@@ -73,31 +73,42 @@ def tally(*args: str) -> list[str]:
     return [str(script), *args] if script.exists() else [sys.executable, "-m", "tallytui", *args]
 
 
-def medians_ms(commands: Sequence[tuple[Sequence[str], dict[str, str]]], runs: int) -> list[float]:
-    """Median wall time in milliseconds of each ``(argv, env)`` command in a fresh process.
+def medians_ms(
+    commands: Sequence[tuple[Sequence[str], dict[str, str]]],
+    runs: int,
+    measure: Callable[[Sequence[str], dict[str, str]], float] | None = None,
+) -> list[float]:
+    """Median milliseconds of each ``(argv, env)`` command in a fresh process: its wall time,
+    or what ``measure(argv, env)`` returns for one run of it.
 
     The commands run in alternation (A B A B ...), so a drift in machine load (a flush of
     freshly written data, another process) shifts a figure and its baseline alike. An
     unmeasured warm-up round comes first, so a cold file cache or missing bytecode does not
     land in the figures. A failing command stops the benchmark: its time would mean nothing.
     """
+    measure = measure or wall_ms
     times: list[list[float]] = [[] for _ in commands]
     for round_ in range(runs + 1):
         for index, (argv, env) in enumerate(commands):
-            elapsed = _wall_ms(argv, env)
+            elapsed = measure(argv, env)
             if round_:
                 times[index].append(elapsed)
     return [statistics.median(t) for t in times]
 
 
-def _wall_ms(argv: Sequence[str], env: dict[str, str]) -> float:
+def run(argv: Sequence[str], env: dict[str, str]) -> str:
+    """Run one command with ``env`` over a clean environment; its standard output."""
     full_env = {k: v for k, v in os.environ.items() if k not in _AMBIENT} | env
-    started = time.perf_counter()
     done = subprocess.run(argv, env=full_env, capture_output=True, check=False)
-    elapsed = (time.perf_counter() - started) * 1000
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()}")
-    return elapsed
+    return done.stdout.decode()
+
+
+def wall_ms(argv: Sequence[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    run(argv, env)
+    return (time.perf_counter() - started) * 1000
 
 
 def table(measurements: Sequence[Measurement]) -> str:
