@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 
@@ -47,5 +48,17 @@ async def test_overridden_key_moves_the_week(org):
                 if app.screen.week.first == date(2026, 11, 9):
                     break
             assert app.screen.week.first == date(2026, 11, 9)
+    finally:
+        db.close()
+
+
+async def test_session_objects_are_set_aside_from_the_collector_while_running(org):
+    open_database(os.environ["TALLY_DB"])
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert gc.get_freeze_count() > 10_000
+        assert gc.get_freeze_count() == 0
     finally:
         db.close()
