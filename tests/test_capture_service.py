@@ -605,3 +605,32 @@ def test_killing_capture_mid_batch_leaves_a_consistent_database(books):
     assert len(found) == len(set(found)), "duplicate sessions"
     assert found == expected
     assert_no_overlap()
+
+
+def test_status_lists_live_folders_missing_ones_and_the_last_heartbeat(books, org, tmp_path):
+    gone = tmp_path / "gone"
+    org.ok("project", "add", "Old", "--client", "Globex", "--rate", "80")
+    org.ok("project", "set", "Old", "--watch", str(tmp_path / "old"), "--archive")
+    org.ok("project", "set", "Docs", "--watch", str(gone))
+    org.ok("project", "set", "Web", "--url", "github.com/acme/*")
+    open_database(os.environ["TALLY_DB"])
+    before = capture.status()
+    assert before.last_heartbeat is None
+    capture.record("anna", [books.beat(T0)])
+
+    found = capture.status()
+    assert [(f.project, f.path, f.exists) for f in found.folders] == [
+        ("Docs", str(books.docs), True),
+        ("Docs", str(gone), False),
+        ("Web", str(books.web), True),
+    ]  # the archived project's folder is not watched
+    assert found.missing == (found.folders[1],)
+    assert found.url_patterns == 1
+    assert found.last_heartbeat == T0
+
+    db.close()
+    shown = org.ok("capture", "status", "--json").json()
+    assert shown["last_heartbeat"] == "2026-11-18T08:00:00Z"
+    assert shown["url_patterns"] == 1
+    assert {"project": "Docs", "path": str(gone), "exists": False} in shown["folders"]
+    assert "(missing)" in org.ok("capture", "status").stdout

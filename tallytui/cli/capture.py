@@ -90,6 +90,32 @@ def capture_browser(firefox, chromium, as_json):
     )
 
 
+@capture.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def capture_status(as_json):
+    """What capture watches, when it last recorded something, and what is missing."""
+    from ..domain.localtime import format_utc
+    from ..services.capture import status
+
+    settings().open()
+    found = status()
+    last = format_utc(found.last_heartbeat) if found.last_heartbeat else None
+    if as_json:
+        emit_json(
+            {
+                "last_heartbeat": last,
+                "url_patterns": found.url_patterns,
+                "folders": [f.__dict__ for f in found.folders],
+            }
+        )
+        return
+    click.echo(f"last heartbeat: {last or 'none yet'}")
+    click.echo(f"URL patterns: {found.url_patterns}")
+    click.echo(f"watched folders: {len(found.folders)}")
+    for f in found.folders:
+        click.echo(f"  {f.project}  {f.path}{'' if f.exists else '  (missing)'}")
+
+
 @click.group()
 def sessions():
     """Captured sessions."""

@@ -8,6 +8,7 @@ sessions — is never touched and never overlapped.
 
 from __future__ import annotations
 
+import os
 import time
 from bisect import bisect_left
 from collections import Counter
@@ -72,6 +73,40 @@ def rules() -> CaptureRules:
             },
             ignore=tuple(p.pattern for p in IgnorePattern.select()),
         )
+
+
+@dataclass(frozen=True)
+class WatchedFolder:
+    project: str
+    path: str
+    exists: bool
+
+
+@dataclass(frozen=True)
+class CaptureStatus:
+    """What capture watches (folders of projects that are not archived) and when it last
+    recorded anything; a folder that does not exist is watched again once it appears."""
+
+    folders: tuple[WatchedFolder, ...]
+    url_patterns: int
+    last_heartbeat: int | None  # UTC epoch seconds
+
+    @property
+    def missing(self) -> tuple[WatchedFolder, ...]:
+        return tuple(f for f in self.folders if not f.exists)
+
+
+def status() -> CaptureStatus:
+    with db.atomic():
+        folders = tuple(
+            WatchedFolder(f.project.name, f.path, os.path.isdir(f.path))
+            for f in WatchFolder.select(WatchFolder, Project)
+            .join(Project)
+            .where(Project.archived == False)  # noqa: E712
+            .order_by(Project.name, WatchFolder.path)
+        )
+        last = Heartbeat.select(Heartbeat.at).order_by(Heartbeat.at.desc()).scalar()
+        return CaptureStatus(folders, len(rules().urls), last)
 
 
 def idle_seconds(minutes: int | None = None) -> int:

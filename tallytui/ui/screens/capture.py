@@ -16,18 +16,12 @@ from textual.widgets import Label, RichLog, Static
 
 from ...domain.localtime import format_utc
 from ...services import capture, capture_run
-from ...store.models import Heartbeat, Project, WatchFolder, db
+from ...services.capture import CaptureStatus
+from ...store.models import db
 from ..messages import DataChanged
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
-
-
-@dataclass(frozen=True)
-class CaptureState:
-    folders: tuple[tuple[str, str, bool], ...]  # project, folder, exists
-    urls: int
-    last_heartbeat: int | None
 
 
 class CaptureScreen(AreaScreen):
@@ -37,7 +31,7 @@ class CaptureScreen(AreaScreen):
 
     @dataclass
     class Loaded(Message):
-        state: CaptureState
+        state: CaptureStatus
 
     @dataclass
     class Report(Message):
@@ -62,18 +56,8 @@ class CaptureScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-load")
     def load(self) -> None:
-        import os
-
         with db.connection_context():
-            folders = tuple(
-                (f.project.name, f.path, os.path.isdir(f.path))
-                for f in WatchFolder.select(WatchFolder, Project)
-                .join(Project)
-                .order_by(Project.name, WatchFolder.path)
-            )
-            last = Heartbeat.select(Heartbeat.at).order_by(Heartbeat.at.desc()).scalar()
-            urls = len(capture.rules().urls)
-        self.post_message(self.Loaded(CaptureState(folders, urls, last)))
+            self.post_message(self.Loaded(capture.status()))
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
@@ -82,13 +66,13 @@ class CaptureScreen(AreaScreen):
         lines = [
             f"[b]Capture[/b] {'running' if self.running else 'stopped'}",
             f"Last heartbeat: {last}",
-            f"URL patterns: {state.urls}",
+            f"URL patterns: {state.url_patterns}",
             "",
             "[b]Watched folders[/b]",
         ]
-        for project, folder, exists in state.folders:
-            warning = "" if exists else "  [b]missing[/b]"
-            lines.append(f"{escape(project)}  {escape(folder)}{warning}")
+        for folder in state.folders:
+            warning = "" if folder.exists else "  [b]missing[/b]"
+            lines.append(f"{escape(folder.project)}  {escape(folder.path)}{warning}")
         if not state.folders:
             lines.append("none: add one with w on the Clients & projects screen (F3)")
         self.query_one("#capture-state", Static).update("\n".join(lines))
