@@ -218,3 +218,21 @@ def test_monthly_periods_name_the_current_period_in_the_header(org):
     assert data["current_periods"] == [
         {"schedule": "monthly", "start": "2026-11-01", "end": "2026-11-30"}
     ]
+
+
+def test_ready_amount_is_what_the_invoice_bills_with_rounding_and_a_rate_change(org):
+    """Each entry is rounded before summing, and a rate change inside the period gives
+    time before and after it its own price, as on the invoice."""
+    org.ok("project", "set", "Web", "--round", "15:up")
+    org.ok("project", "set", "Web", "--rate", "120", "--from", "2026-10-16")
+    for start, end in (
+        ("2026-10-05 09:00", "2026-10-05 09:10"),  # 15 minutes at 95
+        ("2026-10-05 10:00", "2026-10-05 10:20"),  # 30 minutes at 95
+        ("2026-10-20 09:00", "2026-10-20 09:05"),  # 15 minutes at 120
+    ):
+        org.ok("entry", "add", "--project", "Web", "--start", start, "--end", end)
+    org.ok("timesheet", "lock", "--until", "2026-10-31")
+    [ready] = cycle(org)["ready_for_invoicing"]
+    assert (ready["hours"], ready["amount"]) == ("0.58", "101.25")
+    invoice = org.ok("invoice", "create", "--project", "Web", "--json").json()
+    assert invoice["subtotal"] == ready["amount"]

@@ -11,12 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from ..domain.invoicing import BillableTime, expense_lines, time_lines
+from ..domain.invoicing import expense_lines, hours, line_amount
 from ..domain.localtime import local_date
 from ..domain.rates import rate_on
-from ..domain.rounding import parse_rounding
-from ..domain.schedule import parse_schedule
+from ..domain.rounding import Rounding, parse_rounding
+from ..domain.schedule import Schedule, parse_schedule
 from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
@@ -96,53 +97,75 @@ class Cycle:
 
 @dataclass
 class _Open:
-    """One project's unbilled, billable entries and expenses."""
+    """One project's unbilled, billable time and expenses.
+
+    Time is kept per (user id, local day, approved) as the seconds of each entry: the day
+    decides the period, the rate and the lock, so nothing finer is needed, and each entry's
+    seconds stay apart because rounding applies to entries, not to sums.
+    """
 
     project: Project
-    # (id, user, locked until, start, end, approved at, description, local day)
-    entries: list[tuple] = field(default_factory=list)
+    time: defaultdict[tuple[int, date, bool], list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     expenses: list[Expense] = field(default_factory=list)
+
+    def seconds(self) -> int:
+        return sum(sum(durations) for durations in self.time.values())
+
+
+@dataclass
+class _Due:
+    """One due period of a project: its people's seconds by readiness, and its time per day
+    and expenses, which give its amount once it is ready."""
+
+    # user name -> [locked until, open, pending approval, ready seconds]
+    people: dict[str, list] = field(default_factory=dict)
+    # local day -> the entry seconds of each (user, approved) on it, for the amount
+    days: defaultdict[date, list[list[int]]] = field(default_factory=lambda: defaultdict(list))
+    expenses: list[Expense] = field(default_factory=list)
+
+    def person_states(self) -> tuple[PersonState, ...]:
+        return tuple(PersonState(user, *figures) for user, figures in sorted(self.people.items()))
+
+
+_COLUMN = {"open": 1, "pending_approval": 2, "ready": 3}  # of a person's figures in _Due
+_Users = dict[int, tuple[str, date | None]]  # user id -> (name, locked until)
+
+
+# The local day of a quarter hour: every zone's offset is a multiple of 15 minutes, so a
+# quarter hour is on one day. Kept between cycles, which read the same backlog again.
+_local_day = lru_cache(maxsize=1 << 15)(local_date)
 
 
 def _open_work(tz: str) -> dict[int, _Open]:
-    work: dict[int, _Open] = {}
     projects = {
         p.id: p
         for p in Project.select(Project, Client)
         .join(Client)
         .where(Project.billable & ~Project.archived)
     }
-    people = {u.id: (u.name, u.locked_until) for u in User.select()}
+    work = {pid: _Open(project) for pid, project in projects.items()}
     query = TimeEntry.select(
-        TimeEntry.id,
         TimeEntry.project,
         TimeEntry.user,
         TimeEntry.start_utc,
-        TimeEntry.end_utc,
-        TimeEntry.approved_at,
-        TimeEntry.description,
+        TimeEntry.end_utc - TimeEntry.start_utc,
+        TimeEntry.approved_at.is_null(False),
     ).where(
         TimeEntry.invoice_line.is_null()
         & TimeEntry.billable
         & TimeEntry.project.in_(list(projects))
     )
-    # Plain integers and text: the raw cursor skips peewee's per-value conversion, which
-    # cost most of the cycle on a large backlog of open time.
-    days: dict[int, date] = {}  # local day of each quarter hour seen
-    for entry_id, pid, uid, start, end, approved, text in db.execute(query):
-        bucket = work.setdefault(pid, _Open(projects[pid]))
-        user, locked = people[uid]
-        # Every zone's offset is a multiple of 15 minutes, so a quarter hour is on one day.
-        quarter = start - start % 900
-        day = days.get(quarter) or days.setdefault(quarter, local_date(quarter, tz))
-        bucket.entries.append((entry_id, user, locked, start, end, approved, text, day))
+    # The raw cursor gives plain integers without peewee's per-value conversion, and each
+    # entry is only added to its day's list: a large backlog builds no objects.
+    for pid, uid, start, seconds, approved in db.execute(query):
+        work[pid].time[uid, _local_day(start - start % 900, tz), approved].append(seconds)
     for expense in Expense.select().where(
         Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(projects))
     ):
-        work.setdefault(expense.project_id, _Open(projects[expense.project_id])).expenses.append(
-            expense
-        )
-    return work
+        work[expense.project_id].expenses.append(expense)
+    return {pid: bucket for pid, bucket in work.items() if bucket.time or bucket.expenses}
 
 
 def _missing(bucket: _Open, rates) -> tuple[str, ...]:
@@ -151,7 +174,7 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     if parse_schedule(project.schedule).is_none:
         missing.append("schedule")
     # A rate in force on the earliest day is in force on every later one.
-    first = min((e[7] for e in bucket.entries), default=None)
+    first = min((day for _, day, _ in bucket.time), default=None)
     if not rates or (first is not None and rate_on(rates, first) is None):
         missing.append("rate")
     if not project.client.address.strip():
@@ -159,53 +182,64 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     return tuple(missing)
 
 
-def _state(entry: tuple, approval_required: bool) -> str:
-    _, _, locked_until, _, _, approved_at, _, day = entry
-    return readiness(day, locked_until, approval_required, approved_at is not None)
+def _spans(schedule: Schedule, anchor: date, days) -> dict[date, tuple[date, date]]:
+    """The period of each day, looked up once per period: periods follow one another
+    without gaps, so a later day up to the end of the last one found is in it."""
+    spans: dict[date, tuple[date, date]] = {}
+    span = None
+    for day in sorted(days):
+        if span is None or day > span[1]:
+            span = schedule.period_containing(day, anchor)
+        spans[day] = span
+    return spans
 
 
-def _due_periods(bucket: _Open, today: date):
-    """Due periods of one project with their entries and expenses."""
+def _due_periods(bucket: _Open, today: date, users: _Users, approval_required: bool):
+    """Due periods of one project, with each person's time by readiness."""
     project = bucket.project
     schedule = parse_schedule(project.schedule)
-    periods: dict[tuple[date, date], tuple[list, list]] = defaultdict(lambda: ([], []))
     anchor = project.schedule_anchor
-
-    for entry in bucket.entries:
-        span = schedule.period_containing(entry[7], anchor)
-        if span[1] < today:
-            periods[span][0].append(entry)
+    periods: defaultdict[tuple[date, date], _Due] = defaultdict(_Due)
+    spans = _spans(schedule, anchor, {day for _, day, _ in bucket.time})
+    for (uid, day, approved), durations in bucket.time.items():
+        span = spans[day]
+        if span[1] >= today:
+            continue
+        due = periods[span]
+        user, locked = users[uid]
+        person = due.people.get(user) or due.people.setdefault(user, [locked, 0, 0, 0])
+        person[_COLUMN[readiness(day, locked, approval_required, approved)]] += sum(durations)
+        due.days[day].append(durations)
     for expense in bucket.expenses:
         span = schedule.period_containing(expense.spent_on, anchor)
         if span[1] < today:
-            periods[span][1].append(expense)
+            periods[span].expenses.append(expense)
     return sorted(periods.items())
 
 
+def _prices(rates, span: tuple[date, date], days) -> dict[date, Decimal]:
+    """The unit price of each day of a period."""
+    # A rate in force on both ends of the period is in force all through it.
+    whole = rate_on(rates, span[0])
+    if whole is not None and whole is rate_on(rates, span[1]):
+        return dict.fromkeys(days, whole.amount)
+    return {day: rate_on(rates, day).amount for day in days}
+
+
 def _amount(
-    project: Project, entries: list[tuple], expenses: list[Expense], rates, rule
+    project: Project, span: tuple[date, date], due: _Due, rates, rule: Rounding | None
 ) -> Decimal:
+    """The period's net as one invoice grouped by project would have it: a time line per
+    unit price (each entry rounded before summing), plus the expense lines."""
     currency = project.client.currency
-    prices = {day: rate_on(rates, day).amount for day in {e[7] for e in entries}}
-    items = [
-        BillableTime(e[0], project.name, e[1], e[7], e[4] - e[3], e[6], prices[e[7]], rule)
-        for e in entries
-    ]
-    costs = [billable_expense(x, project.name, currency) for x in expenses]
-    lines = time_lines(items, "project", currency) + expense_lines(costs)
-    return sum((line.amount for line in lines), Decimal(0))
-
-
-def _people(entries: list[tuple], approval_required: bool) -> tuple[PersonState, ...]:
-    per: dict[str, list] = {}
-    for entry in entries:
-        state = _state(entry, approval_required)
-        person = per.setdefault(entry[1], [entry[2], 0, 0, 0])
-        index = {"open": 1, "pending_approval": 2, "ready": 3}[state]
-        person[index] += entry[4] - entry[3]
-    return tuple(
-        PersonState(user, locked, o, p, r) for user, (locked, o, p, r) in sorted(per.items())
-    )
+    prices = _prices(rates, span, due.days)
+    per_price: defaultdict[Decimal, int] = defaultdict(int)
+    for day, cells in due.days.items():
+        for durations in cells:
+            per_price[prices[day]] += sum(map(rule.apply, durations)) if rule else sum(durations)
+    time = [line_amount(hours(seconds), price, currency) for price, seconds in per_price.items()]
+    costs = [billable_expense(x, project.name, currency) for x in due.expenses]
+    return sum(time + [line.amount for line in expense_lines(costs)], Decimal(0))
 
 
 def _current_periods(today: date) -> tuple[CurrentPeriod, ...]:
@@ -267,21 +301,23 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
         today = local_today(org)
         org_rule = parse_rounding(org.rounding)
         work = _open_work(org.timezone)
+        users = {u.id: (u.name, u.locked_until) for u in User.select()}
         all_rates = project_rates([bucket.project for bucket in work.values()])
         missing, pending, ready = [], [], []
         for bucket in sorted(work.values(), key=lambda b: b.project.name):
             project, rates = bucket.project, all_rates[bucket.project.id]
             gaps = _missing(bucket, rates)
             if gaps:
-                seconds = sum(e[4] - e[3] for e in bucket.entries)
+                seconds = bucket.seconds()
                 missing.append(MissingData(project.name, project.client.name, seconds, gaps))
                 continue
             rule = parse_rounding(project.rounding) or org_rule
-            for (first, last), (entries, expenses) in _due_periods(bucket, today):
-                people = _people(entries, needs_approval(project))
-                seconds = sum(e[4] - e[3] for e in entries)
+            approval = needs_approval(project)
+            for (first, last), due in _due_periods(bucket, today, users, approval):
+                people = due.person_states()
                 opened = sum(p.open_seconds for p in people)
                 waiting = sum(p.pending_approval_seconds for p in people)
+                seconds = opened + waiting + sum(p.ready_seconds for p in people)
                 if opened or waiting:
                     pending.append(
                         PendingPeriod(
@@ -304,7 +340,7 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                             first,
                             last,
                             seconds,
-                            _amount(project, entries, expenses, rates, rule),
+                            _amount(project, (first, last), due, rates, rule),
                             project.client.currency,
                             rounding=rule.spec() if rule else None,
                         )
