@@ -229,3 +229,19 @@ async def test_expenses_add_edit_and_delete_from_the_review(week):
         await pilot.press("d")
         await settle(app, pilot)
         assert Expense.select().count() == 0
+
+
+async def test_a_week_read_before_start_up_is_shown_without_loading_it_again(week, monkeypatch):
+    from tallytui.services import review
+
+    first = review.week(date(2026, 11, 20), "anna")
+    reads = []
+    monkeypatch.setattr(review, "week", lambda *args: reads.append(args) or first)
+    app = TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ, first_week=first)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        assert screen.week is first and reads == []
+        assert screen.query_one("DataTable").row_count == 3
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert len(reads) == 1  # later weeks load as usual

@@ -6,8 +6,14 @@ from .app import Settings
 
 
 def open_tui(settings: Settings) -> None:
-    """Open the database first, so a bad ``--db`` is an ``error:`` line, not a broken screen."""
-    from ..services import org
+    """Open the database first, so a bad ``--db`` is an ``error:`` line, not a broken screen.
+
+    This week is read here too, before the interface starts: the first frame shows it, and
+    the read does not compete with the building of the screen for the interpreter.
+    """
+    from ..domain.localtime import local_date
+    from ..services import org, review
+    from ..services.clock import now_utc
     from ..store.db import resolve_url
     from ..ui.app import TallyApp
     from ..ui.config import load_keymap
@@ -15,7 +21,11 @@ def open_tui(settings: Settings) -> None:
 
     settings.open()
     current = org.current()  # the acting user was checked by open()
+    week = review.week(local_date(now_utc(), current.timezone), settings.actor)
     app = TallyApp(
-        Session(settings.actor, resolve_url(settings.db_url)), current.timezone, load_keymap()
+        Session(settings.actor, resolve_url(settings.db_url)),
+        current.timezone,
+        load_keymap(),
+        first_week=week,
     )
     app.run()

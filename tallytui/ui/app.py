@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from ..domain.localtime import local_date
 from ..services.clock import now_utc
+from ..services.review import Week
 from .commands import JumpCommands
 from .context import Session
 from .messages import DataChanged
@@ -75,11 +76,16 @@ class TallyApp(App):
     ]
 
     def __init__(
-        self, session: Session, timezone: str, keymap: dict[str, str] | None = None
+        self,
+        session: Session,
+        timezone: str,
+        keymap: dict[str, str] | None = None,
+        first_week: Week | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.timezone = timezone
+        self.first_week = first_week  # read before start-up; the review shows it at once
         self.capture_running = False
         self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
         if keymap:

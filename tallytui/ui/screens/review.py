@@ -101,6 +101,10 @@ class ReviewScreen(AreaScreen):
         table.add_columns(*COLUMNS)
         super().on_mount()
         self.day = self.app.today
+        week, self.app.first_week = self.app.first_week, None
+        if week is not None and week.first == iso_week(self.day)[0]:
+            self.loaded_at = self.app.writes
+            self.show(self.Loaded(week))
 
     # Loading -------------------------------------------------------------------------
 
