@@ -171,8 +171,7 @@ def _editable(actor: str, ids: Sequence[int], verb: str) -> tuple[User, list[Tim
     return acting, entries.hold(acting, ids, verb)
 
 
-def _create(snapshot: Snapshot) -> int:
-    owner, project = lookup.user(snapshot.user), lookup.project(snapshot.project)
+def _create(snapshot: Snapshot, owner: User, project: Project) -> int:
     now = now_utc()
     return TimeEntry.create(
         user=owner,
@@ -196,13 +195,19 @@ def _replace(
     before = tuple(_snapshot(row) for row in removed)
     TimeEntry.delete().where(TimeEntry.id.in_([row.id for row in removed])).execute()
     ids = []
+    owners: dict[str, User] = {}  # looked up (and held) once per person, not per entry
+    targets: dict[str, Project] = {}
     for snap in created:
-        owner = lookup.user(snap.user, hold="share")
-        permissions.require(acting, "entry.write", owner=owner)
+        if snap.user not in owners:
+            owners[snap.user] = lookup.user(snap.user, hold="share")
+            permissions.require(acting, "entry.write", owner=owners[snap.user])
+        if snap.project not in targets:
+            targets[snap.project] = lookup.project(snap.project)
+        owner = owners[snap.user]
         entries.check_times(snap.start_utc, snap.end_utc)
         entries.check_unlocked(owner, snap.start_utc, tz, "add")
         entries.check_no_overlap(owner, snap.start_utc, snap.end_utc, tz)
-        ids.append(_create(snap))
+        ids.append(_create(snap, owner, targets[snap.project]))
     return Change(before, tuple(ids), summary)
 
 
