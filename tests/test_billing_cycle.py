@@ -107,6 +107,7 @@ def test_all_locked_is_ready_with_its_amount_then_invoiced_it_moves_on(cycle_db)
             "status": "sent",
             "client": "Globex",
             "issue_date": "2026-11-20",
+            "due_date": invoice["due_date"],
             "total": invoice["total"],
             "currency": "EUR",
         }

@@ -8,18 +8,7 @@ from .app import emit_json, settings, table
 
 
 def cycle_json(c) -> dict:
-    from .output import hours, money
-
-    def summary(s) -> dict:
-        return {
-            "number": s.number,
-            "kind": s.kind,
-            "status": s.status,
-            "client": s.client,
-            "issue_date": s.issue_date.isoformat(),
-            "total": money(s.total),
-            "currency": s.currency,
-        }
+    from .output import hours, invoice_summary_json, money
 
     return {
         "today": c.today.isoformat(),
@@ -74,8 +63,8 @@ def cycle_json(c) -> dict:
             }
             for r in c.ready_for_invoicing
         ],
-        "ready_to_send": [summary(s) for s in c.ready_to_send],
-        "sent": [summary(s) for s in c.sent],
+        "ready_to_send": [invoice_summary_json(s) for s in c.ready_to_send],
+        "sent": [invoice_summary_json(s) for s in c.sent],
     }
 
 
