@@ -6,6 +6,8 @@ from contextlib import suppress
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.localtime import parse_date
@@ -51,7 +53,7 @@ class JumpCommands(Provider):
 
     async def discover(self) -> Hits:
         for kind, name, label in self.targets[:20]:
-            yield DiscoveryHit(f"{kind}: {label}", partial(self._open, kind, name))
+            yield DiscoveryHit(Content(f"{kind}: {label}"), partial(self._open, kind, name))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -64,5 +66,18 @@ class JumpCommands(Provider):
             score = matcher.match(f"{kind} {label}")
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(f"{kind}: {label}"), partial(self._open, kind, name)
+                    score,
+                    _highlight(matcher, f"{kind}: {label}"),
+                    partial(self._open, kind, name),
                 )
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` with the typed letters marked. Matcher.highlight would read it as markup,
+    and names are plain text."""
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    shown = Content(text)
+    for offset in offsets if score else ():
+        if not text[offset].isspace():
+            shown = shown.stylize(matcher.match_style, offset, offset + 1)
+    return shown

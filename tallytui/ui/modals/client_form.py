@@ -30,7 +30,9 @@ class ClientForm(ModalScreen[ClientChanges | None]):
     def compose(self) -> ComposeResult:
         c = self.current
         with Vertical(classes="dialog wide"):
-            yield Label(f"Client {c.name}" if c else "New client", classes="dialog-title")
+            yield Label(
+                f"Client {c.name}" if c else "New client", classes="dialog-title", markup=False
+            )
             with Grid(classes="form"):
                 yield Label("Name")
                 yield Input(c.name if c else "", id="name")
@@ -52,7 +54,7 @@ class ClientForm(ModalScreen[ClientChanges | None]):
                 yield Input(
                     str(c.tax_rate) if c else "", id="tax", placeholder="organisation default"
                 )
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def _text(self, name: str) -> str:

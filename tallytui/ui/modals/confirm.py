@@ -10,6 +10,8 @@ from textual.widgets import Label
 
 
 class Confirm(ModalScreen[bool]):
+    """The question and its detail are plain text: they name things as typed."""
+
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -22,9 +24,9 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(self.question, classes="dialog-title", markup=False)
             if self.detail:
-                yield Label(self.detail, classes="dialog-detail")
+                yield Label(self.detail, classes="dialog-detail", markup=False)
             yield Label("[b]y[/b] yes   [b]n[/b] no", classes="dialog-keys")
 
     def action_answer(self, value: bool) -> None:

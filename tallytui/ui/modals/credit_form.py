@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList
 
@@ -34,7 +35,9 @@ class CreditForm(ModalScreen[CreditRequest | None]):
     def compose(self) -> ComposeResult:
         v = self.invoice
         with Vertical(classes="dialog wider"):
-            yield Label(f"Credit note for {v.number} ({v.client})", classes="dialog-title")
+            yield Label(
+                f"Credit note for {v.number} ({v.client})", classes="dialog-title", markup=False
+            )
             yield Label(
                 "Lines to credit (space toggles); credited time can be invoiced again",
                 classes="dialog-detail",
@@ -42,8 +45,10 @@ class CreditForm(ModalScreen[CreditRequest | None]):
             yield SelectionList[int](
                 *(
                     (
-                        f"{line.description} · {line.quantity} × {line.unit_price} = "
-                        f"{line.amount} {v.currency}",
+                        Content(
+                            f"{line.description} · {line.quantity} × {line.unit_price} = "
+                            f"{line.amount} {v.currency}"
+                        ),
                         line.id,
                         True,
                     )
@@ -52,7 +57,7 @@ class CreditForm(ModalScreen[CreditRequest | None]):
                 id="credit-lines",
             )
             yield Input(placeholder="reason (printed on the credit note)", id="reason")
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]ctrl+s[/b] issue   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted)

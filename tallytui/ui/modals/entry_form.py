@@ -59,7 +59,7 @@ class EntryForm(ModalScreen[EntryDraft | None]):
                 yield Input(id="description")
                 yield Label("")
                 yield Checkbox("Billable", value=True, id="billable")
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label(
                 "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
             )

@@ -13,9 +13,12 @@ from textual.widgets import DataTable, Label
 from ...domain.localtime import local_datetime
 from ...services.views import EntryView
 from ..text import cut, hours
+from ..widgets.plain_table import PlainTable
 
 
 class EntryListing(ModalScreen[None]):
+    """The title is plain text: it names a project as typed."""
+
     BINDINGS = [Binding("escape,q", "close", "Close", id="listing.close")]
 
     def __init__(self, title: str, entries: Sequence[EntryView], timezone: str) -> None:
@@ -26,8 +29,8 @@ class EntryListing(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wider"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield DataTable(id="listing", cursor_type="row", zebra_stripes=True)
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield PlainTable(id="listing", cursor_type="row", zebra_stripes=True)
             total = sum(e.seconds for e in self.entries)
             yield Label(
                 f"{len(self.entries)} entries, {hours(total)} h   [b]esc[/b] close",

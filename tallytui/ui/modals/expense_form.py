@@ -66,7 +66,7 @@ class ExpenseForm(ModalScreen[NewExpense | None]):
                 yield Input(x.description if x else "", id="description")
                 yield Label("")
                 yield Checkbox("Billable", value=x.billable if x else True, id="billable")
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label(
                 "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
             )

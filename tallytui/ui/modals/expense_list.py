@@ -12,10 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ...services.views import ExpenseView
+from ..widgets.plain_table import PlainTable
 
 
 class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
-    """Returns ("add", None), ("edit", id), ("delete", id) or None."""
+    """Returns ("add", None), ("edit", id), ("delete", id) or None. The title is plain
+    text."""
 
     BINDINGS = [
         Binding("a", "choose('add')", "Add", id="expenses.add"),
@@ -31,8 +33,8 @@ class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield DataTable(id="expense-table", cursor_type="row")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield PlainTable(id="expense-table", cursor_type="row")
             yield Label(
                 "[b]a[/b] add   [b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close",
                 classes="dialog-keys",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from ...domain.invoicing import DraftLine, totals
 from ...domain.money import parse_amount, parse_decimal
 from ...services.corrections import LINE_TYPES, FreeLine, draft_line
 from ...services.views import ClientView, ProjectView
+from ..widgets.plain_table import PlainTable
 
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price")
 
@@ -57,13 +59,14 @@ class FreeformForm(ModalScreen[FreeformDraft | None]):
             yield Label(f"New freeform {kind}", classes="dialog-title")
             with Grid(classes="form"):
                 yield Label("Client")
-                yield Select([(name, name) for name in self.clients], id="client")
+                # Text prompts: a Select reads a str prompt as markup, names are plain text.
+                yield Select([(Text(name), name) for name in self.clients], id="client")
                 yield Label("Project")
                 yield Select([], prompt="no project", id="project")
                 if self.credit_note:
                     yield Label("Reason")
                     yield Input(placeholder="printed on the credit note", id="reason")
-            yield DataTable(id="free-lines", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="free-lines", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="new-line"):
                 yield Input(placeholder="description", id="description")
                 yield Input(placeholder="qty", id="quantity")
@@ -72,7 +75,7 @@ class FreeformForm(ModalScreen[FreeformDraft | None]):
                 yield Select(
                     [(t, t) for t in LINE_TYPES], value="service", allow_blank=False, id="type"
                 )
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("", id="free-totals")
             yield Label(
                 "[b]enter[/b] add line   [b]ctrl+d[/b] remove line   "
@@ -95,7 +98,7 @@ class FreeformForm(ModalScreen[FreeformDraft | None]):
     def client_chosen(self) -> None:
         client = self.client
         names = [p.name for p in self.projects if client and p.client == client.name]
-        self.query_one("#project", Select).set_options([(n, n) for n in names])
+        self.query_one("#project", Select).set_options([(Text(n), n) for n in names])
         self._refill()
 
     def _field(self, name: str) -> str:

@@ -40,7 +40,7 @@ class CreateInvoiceForm(ModalScreen[InvoiceRequest | None]):
     def compose(self) -> ComposeResult:
         p = self.period
         with Vertical(classes="dialog wide"):
-            yield Label(f"Invoice {p.project} ({p.client})", classes="dialog-title")
+            yield Label(f"Invoice {p.project} ({p.client})", classes="dialog-title", markup=False)
             yield Label(
                 f"{p.period_start} – {p.period_end}: {hours(p.seconds)} h, "
                 f"{p.amount} {p.currency} before tax",
@@ -58,7 +58,7 @@ class CreateInvoiceForm(ModalScreen[InvoiceRequest | None]):
                 yield Input(p.rounding or "", placeholder="none, or 15:up", id="rounding")
                 yield Label("Expenses")
                 yield Checkbox("bill the period's expenses too", True, id="expenses")
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]ctrl+s[/b] create   [b]esc[/b] cancel", classes="dialog-keys")
 
     def request(self) -> InvoiceRequest:

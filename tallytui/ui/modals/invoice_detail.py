@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label
 
 from ...services.invoice_views import InvoiceView
 from ..text import cut
+from ..widgets.plain_table import PlainTable
 
 # (action, line id): the invoicing screen carries it out, in a worker, and says so.
 Choice = tuple[str, int | None]
@@ -44,14 +45,18 @@ class InvoiceDetail(ModalScreen[Choice | None]):
         v = self.invoice
         kind = "Credit note" if v.kind == "credit_note" else "Invoice"
         with Vertical(classes="dialog wider"):
-            yield Label(f"{kind} {v.number} · {v.status} · {v.client}", classes="dialog-title")
+            yield Label(
+                f"{kind} {v.number} · {v.status} · {v.client}",
+                classes="dialog-title",
+                markup=False,
+            )
             period = f" · period {v.period_start} – {v.period_end}" if v.period_start else ""
             corrects = f" · corrects {v.credits}" if v.credits else ""
             yield Label(
                 f"issued {v.issue_date} · due {v.due_date}{period}{corrects}",
                 classes="dialog-detail",
             )
-            yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="lines", cursor_type="row", zebra_stripes=True)
             yield Label(
                 f"Subtotal {v.subtotal} · tax {v.tax_rate}% {v.tax} · "
                 f"[b]total {v.total} {v.currency}[/b]",

@@ -40,7 +40,9 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
     def compose(self) -> ComposeResult:
         p = self.current
         with Vertical(classes="dialog wide"):
-            yield Label(f"Project {p.name}" if p else "New project", classes="dialog-title")
+            yield Label(
+                f"Project {p.name}" if p else "New project", classes="dialog-title", markup=False
+            )
             with Grid(classes="form"):
                 yield Label("Name")
                 yield Input(p.name if p else "", id="name")
@@ -93,7 +95,7 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
                 yield Checkbox(
                     "Approval required", value=p.approval_required if p else False, id="approval"
                 )
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def _text(self, name: str) -> str:

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -35,11 +36,15 @@ class ProjectPicker(ModalScreen[str | None]):
         self._fill("")
 
     def _fill(self, text: str) -> None:
+        """Names go into the option markup as variables, so they stay plain text."""
         needle = text.casefold()
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
-            Option(f"{project}  [dim]{client}[/dim]", id=project)
+            Option(
+                Content.from_markup("$project  [dim]$client[/dim]", project=project, client=client),
+                id=project,
+            )
             for project, client in self.projects
             if needle in project.casefold() or needle in client.casefold()
         )

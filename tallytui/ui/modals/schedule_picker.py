@@ -36,14 +36,16 @@ class SchedulePicker(ModalScreen[tuple[str, date | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Billing schedule for {self.project}", classes="dialog-title")
+            yield Label(
+                f"Billing schedule for {self.project}", classes="dialog-title", markup=False
+            )
             yield OptionList(*(Option(text, id=spec) for spec, text in COMMON), id="schedules")
             with Grid(classes="form"):
                 yield Label("Other")
                 yield Input(placeholder="every:N:days|weeks|months", id="spec")
                 yield Label("From")
                 yield Input(placeholder="first day (optional)", id="anchor")
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]enter[/b] choose   [b]esc[/b] cancel", classes="dialog-keys")
 
     def _choose(self, spec: str) -> None:

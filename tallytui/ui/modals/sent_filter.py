@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,14 +47,14 @@ class SentFilterForm(ModalScreen[SentFilter | None]):
             with Grid(classes="form"):
                 yield Label("Client")
                 yield Select(
-                    [(c, c) for c in self.clients],
+                    [(Text(c), c) for c in self.clients],  # a str prompt is read as markup
                     prompt="all clients",
                     value=self.current.client or Select.NULL,
                     id="filter-client",
                 )
                 yield Label("Month")
                 yield Input(month, placeholder="YYYY-MM, empty for all", id="filter-month")
-            yield Label("", id="form-error", classes="dialog-error")
+            yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]ctrl+s[/b] apply   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted)

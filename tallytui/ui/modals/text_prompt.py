@@ -15,6 +15,8 @@ Check = Callable[[str], str | None]  # returns an error message, or None when th
 
 
 class TextPrompt(ModalScreen[str | None]):
+    """The title and the check's message are plain text: they quote what was typed."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
@@ -28,9 +30,9 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("", id="prompt-error", classes="dialog-error")
+            yield Label("", id="prompt-error", classes="dialog-error", markup=False)
             yield Label("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted)

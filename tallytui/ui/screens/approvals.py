@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +24,7 @@ from ..messages import DataChanged
 from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
+from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -67,9 +67,9 @@ class ApprovalsScreen(AreaScreen):
         yield Label("Approvals", id="title")
         yield StatusLine()
         with Vertical(id="body"):
-            yield DataTable(id="approval-groups", cursor_type="row", zebra_stripes=True)
-            yield Label("", id="approval-week", classes="section")
-            yield DataTable(id="approval-entries", cursor_type="none", zebra_stripes=True)
+            yield PlainTable(id="approval-groups", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="approval-week", classes="section", markup=False)
+            yield PlainTable(id="approval-entries", cursor_type="none", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -128,7 +128,7 @@ class ApprovalsScreen(AreaScreen):
         if group is None:
             title.update("Nothing waits for your approval")
             return
-        title.update(escape(f"{group.user} · {group.first} – {group.last}"))
+        title.update(f"{group.user} · {group.first} – {group.last}")
         tz = self.app.timezone
         for entry in group.entries:
             start, end = local_datetime(entry.start_utc, tz), local_datetime(entry.end_utc, tz)
@@ -170,7 +170,7 @@ class ApprovalsScreen(AreaScreen):
 
     @on(Done)
     def done(self, event: Done) -> None:
-        self.notify(event.summary)
+        self.notify(event.summary, markup=False)
         self.app.post_message(DataChanged(event.summary))
 
     def action_approve(self) -> None:

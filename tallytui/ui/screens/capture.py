@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label, RichLog, Static
@@ -61,6 +61,7 @@ class CaptureScreen(AreaScreen):
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
+        """Names and paths go into the markup as variables: shown exactly as typed."""
         state = event.state
         last = format_utc(state.last_heartbeat) if state.last_heartbeat else "none yet"
         lines = [
@@ -72,10 +73,15 @@ class CaptureScreen(AreaScreen):
         ]
         for folder in state.folders:
             warning = "" if folder.exists else "  [b]missing[/b]"
-            lines.append(f"{escape(folder.project)}  {escape(folder.path)}{warning}")
+            lines.append(
+                Content.from_markup(
+                    "$project  $path" + warning, project=folder.project, path=folder.path
+                )
+            )
         if not state.folders:
             lines.append("none: add one with w on the Clients & projects screen (F3)")
-        self.query_one("#capture-state", Static).update("\n".join(lines))
+        shown = Content("\n").join(Content.from_markup(line) for line in lines)
+        self.query_one("#capture-state", Static).update(shown)
         self.query_one(StatusLine).capturing = self.running
 
     @on(Report)

@@ -25,6 +25,7 @@ from ...services.importing import ImportRequest, ImportResult
 from ...store.models import db
 from ..messages import DataChanged
 from ..text import cut, hours
+from ..widgets.plain_table import PlainTable
 
 FORMATS = [
     ("recognise from the header", "auto"),
@@ -81,12 +82,12 @@ class ImportScreen(ModalScreen[ImportResult | None]):
                 yield Input(placeholder="as the file says, else you", id="import-user")
                 yield Label("")
                 yield Checkbox("Create missing clients and projects", id="import-create")
-            yield Label("", id="import-summary")
-            yield DataTable(id="import-totals", cursor_type="row", zebra_stripes=True)
-            yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
-            yield DataTable(id="import-errors", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="import-summary", markup=False)
+            yield PlainTable(id="import-totals", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="import-errors", cursor_type="row", zebra_stripes=True)
             yield ProgressBar(total=None, show_eta=False, id="import-progress")
-            yield Label("", id="import-error", classes="dialog-error")
+            yield Label("", id="import-error", classes="dialog-error", markup=False)
             yield Label(
                 "[b]enter[/b]/[b]ctrl+r[/b] preview   [b]ctrl+s[/b] import   [b]esc[/b] close",
                 classes="dialog-keys",
@@ -192,7 +193,7 @@ class ImportScreen(ModalScreen[ImportResult | None]):
             self.show(result)
             return
         summary = f"imported {result.imported} entries from {Path(result.path).name}"
-        self.notify(summary)
+        self.notify(summary, markup=False)
         self.app.post_message(DataChanged(summary))
         self.dismiss(result)
 

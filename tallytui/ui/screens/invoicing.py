@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, TabbedContent, TabPane
 
@@ -41,6 +43,7 @@ from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
+from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -134,7 +137,7 @@ class InvoicingScreen(AreaScreen):
                 with TabPane(f"[b]{n}[/b] {title}", id=tab):
                     if tab == "sent":
                         yield Label("", id="sent-filter", classes="section")
-                    yield DataTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
+                    yield PlainTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -199,7 +202,11 @@ class InvoicingScreen(AreaScreen):
             else "all"
         )
         self.query_one("#sent-filter", Label).update(
-            f"Showing {shown} · {self.sent_filter.describe()}   [b]f[/b] filter"
+            Content.from_markup(  # the client's name goes in as a variable: plain text
+                "Showing $shown · $filter   [b]f[/b] filter",
+                shown=shown,
+                filter=self.sent_filter.describe(),
+            )
         )
         self.query_one("#title", Label).update(self._header(c))
         self.query_one("#periods", Label).update(
@@ -302,7 +309,7 @@ class InvoicingScreen(AreaScreen):
                 (
                     f"{n}",
                     (
-                        f"[b]{period.project}[/b]",
+                        Text(period.project, style="bold"),
                         span,
                         hours(period.seconds),
                         hours(period.open_seconds),
@@ -588,7 +595,7 @@ class InvoicingScreen(AreaScreen):
         with db.connection_context():
             document = invoices.show(self.app.session.actor, number)
         written = write_pdf(document, target)
-        self.app.call_from_thread(self.notify, f"wrote {written}", title=number)
+        self.app.call_from_thread(self.notify, f"wrote {written}", title=number, markup=False)
 
     def action_mark_sent(self, number: str | None = None) -> None:
         number = number or self._summary().number

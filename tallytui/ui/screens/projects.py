@@ -20,6 +20,7 @@ from ...store.models import db
 from ..modals.client_form import ClientForm
 from ..modals.project_form import ProjectForm
 from ..widgets.key_footer import KeyFooter
+from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -48,9 +49,9 @@ class ProjectsScreen(AreaScreen):
         yield StatusLine()
         with Vertical(id="lists"):
             yield Label("Projects", classes="section")
-            yield DataTable(id="project-table", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="project-table", cursor_type="row", zebra_stripes=True)
             yield Label("Clients", classes="section")
-            yield DataTable(id="client-table", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="client-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:

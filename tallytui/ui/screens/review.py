@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
@@ -29,6 +29,7 @@ from ..modals.project_picker import ProjectPicker
 from ..modals.text_prompt import TextPrompt
 from ..text import cut, hours
 from ..widgets.key_footer import KeyFooter
+from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
 
@@ -88,10 +89,10 @@ class ReviewScreen(AreaScreen):
         self.current: EntryView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="title")
+        yield Label("", id="title", markup=False)
         yield StatusLine()
         with Horizontal(id="body"):
-            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="totals"):
                 yield Static("", id="totals-text")
         yield KeyFooter()
@@ -157,6 +158,7 @@ class ReviewScreen(AreaScreen):
         self._follow_cursor()
 
     def _fill_totals(self) -> None:
+        """The str lines are markup; names are Content, shown exactly as typed."""
         week = self.week
         lines = [
             f"[b]Week[/b]  {hours(week.seconds)} h, {hours(week.billable_seconds)} billable",
@@ -167,16 +169,17 @@ class ReviewScreen(AreaScreen):
             lines.append(f"{day.day:%a %d}  {hours(day.seconds):>6} h")
         lines += ["", "[b]Projects[/b]"]
         for p in week.projects:
-            lines += [escape(p.project), f"  {hours(p.seconds):>6} h  {p.amount:>10} {p.currency}"]
+            lines += [Content(p.project), f"  {hours(p.seconds):>6} h  {p.amount:>10} {p.currency}"]
         lines += ["", "[b]Clients[/b]"]
         for c in week.clients:
             money = ", ".join(f"{amount:>10} {currency}" for currency, amount in c.amounts)
-            lines += [escape(c.client), f"  {hours(c.seconds):>6} h  {money}"]
+            lines += [Content(c.client), f"  {hours(c.seconds):>6} h  {money}"]
         if week.expenses:
             lines += ["", "[b]Expenses[/b]"]
             for x in week.expenses:
-                lines.append(f"{x.day:%a %d} {escape(x.project)}  {x.amount} {x.currency}")
-        self.query_one("#totals-text", Static).update("\n".join(lines))
+                lines.append(Content(f"{x.day:%a %d} {x.project}  {x.amount} {x.currency}"))
+        shown = Content("\n").join(Content.from_markup(line) for line in lines)
+        self.query_one("#totals-text", Static).update(shown)
 
     @on(DataTable.RowHighlighted)
     def _follow_cursor(self, _event=None) -> None:
@@ -273,7 +276,7 @@ class ReviewScreen(AreaScreen):
             self.undo_stack = (*self.undo_stack, event.change)[-50:]
         self.selected = frozenset()
         self.refresh_bindings()
-        self.notify(event.change.summary)
+        self.notify(event.change.summary, markup=False)
         self.app.post_message(DataChanged(event.change.summary))
 
     def _ids(self) -> list[int]:
