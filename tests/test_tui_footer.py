@@ -1,5 +1,5 @@
-"""The footer shows every key of the area, greyed when it does not apply, and is rebuilt
-only when that changes."""
+"""The footer shows every key of the area, greyed when it does not apply; it is rebuilt
+only when the keys themselves change, and greys or ungreys keys where they are."""
 
 from __future__ import annotations
 
@@ -18,14 +18,19 @@ class Area(Screen):
         Binding("d", "delete", "Delete"),
     ]
 
-    deletable = False
+    deletable = False  # Delete is greyed until then
+    addable = True  # Add is not shown at all when False
 
     def compose(self):
         yield Label("area")
         yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        return None if action == "delete" and not self.deletable else True
+        if action == "delete" and not self.deletable:
+            return None
+        if action == "add":
+            return self.addable
+        return True
 
 
 class Shell(App):
@@ -41,7 +46,13 @@ def _greyed(key: FooterKey) -> bool:
     return key.has_class("-disabled")
 
 
-async def test_footer_rebuilds_only_when_a_key_changes():
+async def _refreshed(screen, pilot) -> dict[str, FooterKey]:
+    screen.refresh_bindings()
+    await pilot.pause()
+    return _keys(screen)
+
+
+async def test_footer_greys_in_place_and_rebuilds_only_when_its_keys_change():
     app = Shell()
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -50,13 +61,16 @@ async def test_footer_rebuilds_only_when_a_key_changes():
         assert set(before) == {"Add", "Delete", "palette"}
         assert _greyed(before["Delete"]) and not _greyed(before["Add"])
 
-        screen.refresh_bindings()  # nothing it shows changed
-        await pilot.pause()
-        assert _keys(screen) == before  # the very same widgets: not rebuilt
+        assert await _refreshed(screen, pilot) == before  # nothing changed: same widgets
 
         screen.deletable = True
-        screen.refresh_bindings()
-        await pilot.pause()
-        after = _keys(screen)
-        assert not _greyed(after["Delete"])
-        assert after["Add"] is not before["Add"]  # rebuilt
+        ungreyed = await _refreshed(screen, pilot)
+        assert ungreyed == before and not _greyed(before["Delete"])  # changed in place
+
+        screen.deletable = False
+        assert _greyed((await _refreshed(screen, pilot))["Delete"])
+
+        screen.addable = False
+        rebuilt = await _refreshed(screen, pilot)
+        assert set(rebuilt) == {"Delete", "palette"}
+        assert rebuilt["Delete"] is not before["Delete"] and _greyed(rebuilt["Delete"])

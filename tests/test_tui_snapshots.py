@@ -17,8 +17,8 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
-from tui_waiting import settle
+from textual.widgets import DataTable, Input
+from tui_waiting import settle, until
 
 from tallytui.services.demo import write_demo
 from tallytui.store.db import open_database
@@ -82,9 +82,11 @@ def steady(*keys: str, shows: type[Screen]) -> Callable[[Pilot], object]:
         assert isinstance(pilot.app.screen, shows), pilot.app.screen
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
-        # The footer redraws its keys in a later message once the usable keys are known:
-        # wait until two screens in a row are the same, so a busy machine cannot catch a
+        # The footer redraws its keys in a later message once the usable keys are known,
+        # and a table sizes its columns to new rows when idle: wait for the tables, then
+        # until two screens in a row are the same, so a busy machine cannot catch a
         # half-updated frame.
+        await until(pilot, lambda: _tables_sized(pilot.app), "tables sized to their rows")
         await pilot.wait_for_scheduled_animations()
         previous = None
         for _ in range(100):
@@ -95,6 +97,13 @@ def steady(*keys: str, shows: type[Screen]) -> Callable[[Pilot], object]:
             previous = current
 
     return run_before
+
+
+def _tables_sized(app) -> bool:
+    """No table of the screen on top still has rows it has not measured."""
+    return not any(
+        table._require_update_dimensions or table._new_rows for table in app.screen.query(DataTable)
+    )
 
 
 def test_review_week(snap_compare, app):
