@@ -53,6 +53,20 @@ async def test_new_client_form_validates_then_saves(opened):
         )
 
 
+async def test_edit_the_client_of_the_highlighted_project(opened):
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_area(pilot, app)
+        await pilot.press("E")
+        await settle(app, pilot)
+        form = app.screen
+        assert form.query_one("#name").value == "Globex"
+        form.query_one("#terms").value = "45"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert {c.name: c for c in clients.list_all()}["Globex"].payment_terms_days == 45
+
+
 async def test_edit_project_rate_schedule_and_watch_folder(opened, tmp_path):
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
     async with app.run_test(size=(120, 36)) as pilot:

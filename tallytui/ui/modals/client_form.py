@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,8 +14,26 @@ from textual.widgets import Input, Label, TextArea
 from ...domain.errors import InvalidInput
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import check_name
+from ...services import clients
 from ...services.clients import ClientChanges
 from ...services.views import ClientView
+
+if TYPE_CHECKING:
+    from ..screens.base import AreaScreen
+
+
+def edit_client(area: AreaScreen, current: ClientView) -> None:
+    """Edit ``current`` in the form and save what changed, from whichever area asks."""
+    area.app.push_screen(
+        ClientForm(current),
+        lambda changes: (
+            changes
+            and area.change(
+                lambda: clients.update(area.app.session.actor, current.name, changes),
+                f"saved client {changes.name}",
+            )
+        ),
+    )
 
 
 class ClientForm(ModalScreen[ClientChanges | None]):

@@ -457,22 +457,12 @@ class InvoicingScreen(AreaScreen):
         )
 
     def action_client_address(self) -> None:
-        from ..modals.client_form import ClientForm
+        from ..modals.client_form import edit_client
 
         item = self._missing()
         current = next((c for c in self.clients if c.name == item.client), None)
-        if current is None:
-            return
-        self.app.push_screen(
-            ClientForm(current),
-            lambda changes: (
-                changes
-                and self.change(
-                    lambda: clients.update(self.app.session.actor, current.name, changes),
-                    f"saved client {changes.name}",
-                )
-            ),
-        )
+        if current is not None:
+            edit_client(self, current)
 
     # Pending
 

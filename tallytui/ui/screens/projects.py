@@ -17,7 +17,7 @@ from ...services import clients, org, projects, users
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView, ProjectView
 from ...store.models import db
-from ..modals.client_form import ClientForm
+from ..modals.client_form import ClientForm, edit_client
 from ..modals.project_form import ProjectForm
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
@@ -154,16 +154,7 @@ class ProjectsScreen(AreaScreen):
         current = self._client()
         if current is None:
             return
-        self.app.push_screen(
-            ClientForm(current),
-            lambda changes: (
-                changes
-                and self.change(
-                    lambda: clients.update(self.app.session.actor, current.name, changes),
-                    f"saved client {changes.name}",
-                )
-            ),
-        )
+        edit_client(self, current)
 
     def _project_form(self, current: ProjectView | None) -> None:
         names = [c.name for c in self.clients]
