@@ -1,4 +1,5 @@
-"""The table every area uses: its cells show text as it was typed."""
+"""The table every area uses: its cells show text as it was typed, in columns as wide as
+the text."""
 
 from __future__ import annotations
 
@@ -34,3 +35,13 @@ class PlainTable(DataTable):
         update_width: bool = False,
     ) -> None:
         super().update_cell(row_key, column_key, plain(value), update_width=update_width)
+
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable sizes its columns to new rows when idle, but keeps the rows it drew
+        before that: a frame painted in between (a busy machine) left the columns cut to
+        their headers until the next change. Widths that changed redraw every row."""
+        before = [column.get_render_width(self) for column in self.ordered_columns]
+        super()._update_dimensions(new_rows)
+        if before != [column.get_render_width(self) for column in self.ordered_columns]:
+            self._clear_caches()
+            self.refresh()
