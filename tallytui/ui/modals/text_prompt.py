@@ -1,4 +1,4 @@
-"""One line of text, checked before it is returned."""
+"""One line of text, read into a value before the prompt closes."""
 
 from __future__ import annotations
 
@@ -11,22 +11,27 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-Check = Callable[[str], str | None]  # returns an error message, or None when the text is fine
+from ...domain.errors import InvalidInput
+
+# Reads the typed text into the value the prompt returns; says what is wrong by raising.
+Parse = Callable[[str], object]
 
 
-class TextPrompt(ModalScreen[str | None]):
-    """The title and the check's message are plain text: they quote what was typed."""
+class TextPrompt(ModalScreen[object | None]):
+    """Returns what ``parse`` made of the text (the text itself without one), or None when
+    cancelled; a text it refuses keeps the prompt open with the reason. The title and the
+    reason are plain text: they quote what was typed."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
-        self, title: str, value: str = "", placeholder: str = "", check: Check | None = None
+        self, title: str, value: str = "", placeholder: str = "", parse: Parse | None = None
     ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
-        self.check = check
+        self.parse = parse
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -37,11 +42,12 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        problem = self.check(event.value) if self.check else None
-        if problem:
-            self.query_one("#prompt-error", Label).update(problem)
+        try:
+            value = self.parse(event.value) if self.parse else event.value
+        except InvalidInput as problem:
+            self.query_one("#prompt-error", Label).update(str(problem))
             return
-        self.dismiss(event.value)
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

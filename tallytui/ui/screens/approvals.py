@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label
 
-from ...domain.errors import TallyError
+from ...domain.errors import InvalidInput, TallyError
 from ...domain.localtime import local_datetime
 from ...services import approvals
 from ...services.approvals import Group
@@ -36,8 +36,10 @@ def _key(group: Group) -> str:
     return f"{group.user}|{group.first.isoformat()}"
 
 
-def _needs_comment(text: str) -> str | None:
-    return None if text.strip() else "say what needs fixing"
+def _comment(text: str) -> str:
+    if not text.strip():
+        raise InvalidInput("say what needs fixing")
+    return text
 
 
 class ApprovalsScreen(AreaScreen):
@@ -199,7 +201,7 @@ class ApprovalsScreen(AreaScreen):
             TextPrompt(
                 f"Send {group.user}'s week of {group.first} back: what needs fixing?",
                 placeholder="comment for " + group.user,
-                check=_needs_comment,
+                parse=_comment,
             ),
             send,
         )

@@ -11,7 +11,7 @@ from textual.worker import Worker, WorkerState
 from ...store.models import db
 from ..messages import DataChanged
 from ..modals.confirm import Confirm
-from ..modals.text_prompt import Check, TextPrompt
+from ..modals.text_prompt import Parse, TextPrompt
 from ..widgets.status_line import StatusLine
 
 
@@ -56,11 +56,11 @@ class AreaScreen(Screen):
         self.app.call_from_thread(self.notify, text, markup=False)
         self.app.post_message(DataChanged(text))
 
-    def ask(self, title: str, value: str, placeholder: str, check: Check | None, then) -> None:
-        """One line of text, checked by the prompt; ``then`` gets it stripped."""
+    def ask(self, title: str, value: str, placeholder: str, parse: Parse | None, then) -> None:
+        """One line of text; ``then`` gets what ``parse`` read from it, or the text stripped."""
         self.app.push_screen(
-            TextPrompt(title, value, placeholder, check),
-            lambda text: text is not None and then(text.strip()),
+            TextPrompt(title, value, placeholder, parse or str.strip),
+            lambda answer: answer is not None and then(answer),
         )
 
     def confirm(self, question: str, detail: str, then: Callable[[], None]) -> None:

@@ -433,26 +433,16 @@ class InvoicingScreen(AreaScreen):
     def action_set_rate(self) -> None:
         item = self._missing()
         currency = next((c.currency for c in self.clients if c.name == item.client), "EUR")
-
-        def check(text: str) -> str | None:
-            try:
-                parse_amount(text, currency, "rate")
-            except InvalidInput as exc:
-                return str(exc)
-            return None
-
         self.ask(
             f"Hourly rate of {item.project} ({currency})",
             "",
             "120.00",
-            check,
-            lambda text: self.change(
+            lambda text: parse_amount(text, currency, "rate"),
+            lambda rate: self.change(
                 lambda: projects.update(
-                    self.app.session.actor,
-                    item.project,
-                    ProjectChanges(rate=parse_amount(text, currency, "rate")),
+                    self.app.session.actor, item.project, ProjectChanges(rate=rate)
                 ),
-                f"{item.project} bills {text} {currency} an hour",
+                f"{item.project} bills {rate} {currency} an hour",
             ),
         )
 
@@ -566,16 +556,18 @@ class InvoicingScreen(AreaScreen):
         number = number or self._summary().number
         target = str(Path.cwd() / f"{number}.pdf")
 
-        def check(text: str) -> str | None:
-            folder = Path(text).expanduser().parent
-            return None if folder.is_dir() else f"file: folder {folder} does not exist"
+        def parse(text: str) -> Path:
+            path = Path(text.strip()).expanduser()
+            if not path.parent.is_dir():
+                raise InvalidInput(f"file: folder {path.parent} does not exist")
+            return path
 
         self.ask(
             f"Export {number} as PDF to",
             target,
             "file.pdf",
-            check,
-            lambda text: self._write_pdf(number, Path(text).expanduser()),
+            parse,
+            lambda path: self._write_pdf(number, path),
         )
 
     @work(thread=True, exit_on_error=False, group="invoicing-pdf")
@@ -627,20 +619,13 @@ class InvoicingScreen(AreaScreen):
         number = number or self._summary().number
         actor = self.app.session.actor
 
-        def check(text: str) -> str | None:
-            try:
-                parse_date(text, "paid on")
-            except InvalidInput as exc:
-                return str(exc)
-            return None
-
         self.ask(
             f"{number} was paid on",
             str(self.app.today),
             "YYYY-MM-DD",
-            check,
-            lambda text: self.change(
-                lambda: invoice_lifecycle.mark_paid(actor, number, parse_date(text, "paid on")),
+            lambda text: parse_date(text, "paid on"),
+            lambda day: self.change(
+                lambda: invoice_lifecycle.mark_paid(actor, number, day),
                 f"{number} is paid",
                 self._then_show("sent"),
             ),

@@ -184,14 +184,16 @@ class ProjectsScreen(AreaScreen):
     def action_watch(self) -> None:
         name = self.project.name
 
-        def check(text: str) -> str | None:
-            return None if text.strip() else str(InvalidInput("watch: give a folder"))
+        def parse(text: str) -> str:
+            if not text.strip():
+                raise InvalidInput("watch: give a folder")
+            return text.strip()
 
         self.ask(
             f"Watch a folder for {name}",
             "",
             "~/src/project",
-            check,
+            parse,
             lambda text: self.change(
                 lambda: projects.update(
                     self.app.session.actor, name, ProjectChanges(watch=(text,))

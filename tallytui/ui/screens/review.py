@@ -47,6 +47,15 @@ COLUMNS = (
     "State",
 )
 DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
+Clock = tuple[int, int, int]  # a wall-clock reading: hour, minute, second
+
+
+def _clock_span(text: str) -> tuple[Clock, Clock]:
+    """``HH:MM-HH:MM`` as two wall-clock readings."""
+    if text.count("-") != 1:
+        raise InvalidInput("give start-end, e.g. 09:15-10:30")
+    first, last = text.split("-")
+    return parse_clock(first), parse_clock(last)
 
 
 class ReviewScreen(AreaScreen):
@@ -239,20 +248,19 @@ class ReviewScreen(AreaScreen):
         self.load()
 
     def action_go_to(self) -> None:
-        def check(text: str) -> str | None:
-            try:
-                parse_date(text, "date")
-            except InvalidInput as exc:
-                return str(exc)
-            return None
-
-        def go(text: str | None) -> None:
-            if text:
-                self.day = parse_date(text, "date")
+        def go(day: date | None) -> None:
+            if day is not None:
+                self.day = day
                 self.load()
 
         self.app.push_screen(
-            TextPrompt("Go to the week of", self.day.isoformat(), "YYYY-MM-DD", check), go
+            TextPrompt(
+                "Go to the week of",
+                self.day.isoformat(),
+                "YYYY-MM-DD",
+                lambda text: parse_date(text, "date"),
+            ),
+            go,
         )
 
     def action_toggle_select(self) -> None:
@@ -306,33 +314,23 @@ class ReviewScreen(AreaScreen):
             ),
         )
 
-    def _clock_check(self, text: str) -> str | None:
-        try:
-            for part in text.split("-"):
-                parse_clock(part.strip(), "time")
-        except InvalidInput as exc:
-            return str(exc)
-        return None
-
-    def _instant(self, entry: EntryView, clock: str, not_before: int | None = None) -> int:
+    def _instant(self, entry: EntryView, clock: Clock, not_before: int | None = None) -> int:
         """A wall-clock time on the entry's day (the next day if it would fall before)."""
-        moment = local_to_utc(entry.day, parse_clock(clock.strip()), self.week.timezone)
+        moment = local_to_utc(entry.day, clock, self.week.timezone)
         if not_before is not None and moment <= not_before:
-            moment = local_to_utc(
-                entry.day + timedelta(days=1), parse_clock(clock.strip()), self.week.timezone
-            )
+            moment = local_to_utc(entry.day + timedelta(days=1), clock, self.week.timezone)
         return moment
 
     def action_split(self) -> None:
         [entry] = self.targets()
 
-        def split(text: str | None) -> None:
-            if text:
-                at = self._instant(entry, text, entry.start_utc)
+        def split(clock: Clock | None) -> None:
+            if clock is not None:
+                at = self._instant(entry, clock, entry.start_utc)
                 self.apply(lambda: review.split(self.app.session.actor, entry.id, at))
 
         self.app.push_screen(
-            TextPrompt(f"Split entry {entry.id} at", "", "HH:MM", self._clock_check), split
+            TextPrompt(f"Split entry {entry.id} at", "", "HH:MM", parse_clock), split
         )
 
     def action_retime(self) -> None:
@@ -342,20 +340,15 @@ class ReviewScreen(AreaScreen):
             f"{local_datetime(entry.start_utc, tz):%H:%M}-{local_datetime(entry.end_utc, tz):%H:%M}"
         )
 
-        def check(text: str) -> str | None:
-            if text.count("-") != 1:
-                return "give start-end, e.g. 09:15-10:30"
-            return self._clock_check(text)
-
-        def retime(text: str | None) -> None:
-            if text:
-                first, last = text.split("-")
-                start = self._instant(entry, first)
-                end = self._instant(entry, last, start)
+        def retime(span: tuple[Clock, Clock] | None) -> None:
+            if span is not None:
+                start = self._instant(entry, span[0])
+                end = self._instant(entry, span[1], start)
                 self.apply(lambda: review.retime(self.app.session.actor, entry.id, start, end))
 
         self.app.push_screen(
-            TextPrompt(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", check), retime
+            TextPrompt(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span),
+            retime,
         )
 
     def action_merge(self) -> None:
