@@ -53,7 +53,10 @@ def capture(ctx, once, idle, no_browsers):
         f"{len(rules.urls)} URL patterns, idle {seconds // 60} min (Ctrl-C stops)"
     )
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a service manager's stop is clean
+    # A service manager's stop ends capture as Ctrl-C does. Setting the event in the
+    # handler instead could deadlock: the handler runs on the main thread, which may be
+    # holding that event's lock inside stop.wait().
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         capture_run.run(s.actor, stop, click.echo, seconds, browsers=not no_browsers)
     except KeyboardInterrupt:
