@@ -21,9 +21,11 @@ def opened(org):
     db.close()
 
 
-async def open_area(pilot, app):
-    await settle(app, pilot)
-    await pilot.press("f3")
+async def open_form(pilot, app, key: str):
+    """Clients & projects (F3), then the form ``key`` opens there."""
+    for pressed in ("f3", key):
+        await settle(app, pilot)
+        await pilot.press(pressed)
     await settle(app, pilot)
     return app.screen
 
@@ -31,10 +33,7 @@ async def open_area(pilot, app):
 async def test_new_client_form_validates_then_saves(opened):
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_area(pilot, app)
-        await pilot.press("c")
-        await settle(app, pilot)
-        form = app.screen
+        form = await open_form(pilot, app, "c")
         form.query_one("#name").value = "Initech"
         form.query_one("#currency").value = "EURO"
         await pilot.press("ctrl+s")
@@ -56,10 +55,7 @@ async def test_new_client_form_validates_then_saves(opened):
 async def test_edit_the_client_of_the_highlighted_project(opened):
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_area(pilot, app)
-        await pilot.press("E")
-        await settle(app, pilot)
-        form = app.screen
+        form = await open_form(pilot, app, "E")
         assert form.query_one("#name").value == "Globex"
         form.query_one("#terms").value = "45"
         await pilot.press("ctrl+s")
@@ -70,10 +66,7 @@ async def test_edit_the_client_of_the_highlighted_project(opened):
 async def test_edit_project_rate_schedule_and_watch_folder(opened, tmp_path):
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_area(pilot, app)
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
+        form = await open_form(pilot, app, "e")
         form.query_one("#schedule").value = "fortnightly"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -95,10 +88,7 @@ async def test_approval_owner_and_clearing_the_approver(opened, tally):
     tally.ok("project", "set", "Web", "--approval", "--approver", "vera")
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_area(pilot, app)
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
+        form = await open_form(pilot, app, "e")
         assert form.query_one("#approver").value == "vera"
         form.query_one("#owner").value = "nobody"
         await pilot.press("ctrl+s")
