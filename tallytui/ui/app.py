@@ -9,6 +9,7 @@ from pathlib import Path
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from ..domain.localtime import local_date
 from ..services.clock import now_utc
@@ -90,6 +91,19 @@ class TallyApp(App):
         self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
         if keymap:
             self.set_keymap(keymap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text, whatever the caller asked: they quote names,
+        descriptions and errors as typed, and ``[/b]`` in one would stop the app."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_ready(self) -> None:
         """What lives for the whole session (modules, classes, styles, the first area) is

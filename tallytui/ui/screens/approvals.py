@@ -172,7 +172,7 @@ class ApprovalsScreen(AreaScreen):
 
     @on(Done)
     def done(self, event: Done) -> None:
-        self.notify(event.summary, markup=False)
+        self.notify(event.summary)
         self.app.post_message(DataChanged(event.summary))
 
     def action_approve(self) -> None:

@@ -46,14 +46,13 @@ class AreaScreen(Screen):
         summary: str | Callable[[object], str],
         then: Callable[[object], None] | None = None,
     ) -> None:
-        """Run one write in a worker, say what it did, and have the areas reload. The
-        summary names things as they were typed, so it is shown as plain text."""
+        """Run one write in a worker, say what it did, and have the areas reload."""
         with db.connection_context():
             result = act()
         text = summary(result) if callable(summary) else summary
         if then is not None:
             then(result)
-        self.app.call_from_thread(self.notify, text, markup=False)
+        self.app.call_from_thread(self.notify, text)
         self.app.post_message(DataChanged(text))
 
     def ask(self, title: str, value: str, placeholder: str, parse: Parse | None, then) -> None:
@@ -69,13 +68,7 @@ class AreaScreen(Screen):
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.notify(  # errors quote what was typed: plain text
-                str(event.worker.error),
-                title="Not done",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
+            self.notify(str(event.worker.error), title="Not done", severity="error", timeout=8)
 
     def on_mount(self) -> None:
         status = self.query_one(StatusLine)

@@ -193,7 +193,7 @@ class ImportScreen(ModalScreen[ImportResult | None]):
             self.show(result)
             return
         summary = f"imported {result.imported} entries from {Path(result.path).name}"
-        self.notify(summary, markup=False)
+        self.notify(summary)
         self.app.post_message(DataChanged(summary))
         self.dismiss(result)
 

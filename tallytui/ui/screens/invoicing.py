@@ -577,7 +577,7 @@ class InvoicingScreen(AreaScreen):
         with db.connection_context():
             document = invoices.show(self.app.session.actor, number)
         written = write_pdf(document, target)
-        self.app.call_from_thread(self.notify, f"wrote {written}", title=number, markup=False)
+        self.app.call_from_thread(self.notify, f"wrote {written}", title=number)
 
     def action_mark_sent(self, number: str | None = None) -> None:
         number = number or self._summary().number

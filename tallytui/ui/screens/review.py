@@ -284,7 +284,7 @@ class ReviewScreen(AreaScreen):
             self.undo_stack = (*self.undo_stack, event.change)[-50:]
         self.selected = frozenset()
         self.refresh_bindings()
-        self.notify(event.change.summary, markup=False)
+        self.notify(event.change.summary)
         self.app.post_message(DataChanged(event.change.summary))
 
     def _ids(self) -> list[int]:
