@@ -11,9 +11,7 @@ def open_tui(settings: Settings) -> None:
     This week is read here too, before the interface starts: the first frame shows it, and
     the read does not compete with the building of the screen for the interpreter.
     """
-    from ..domain.localtime import local_date
     from ..services import org, review
-    from ..services.clock import now_utc
     from ..store.db import resolve_url
     from ..ui.app import TallyApp
     from ..ui.config import load_keymap
@@ -21,7 +19,7 @@ def open_tui(settings: Settings) -> None:
 
     settings.open()
     current = org.current()  # the acting user was checked by open()
-    week = review.week(local_date(now_utc(), current.timezone), settings.actor)
+    week = review.week(org.today(), settings.actor)
     app = TallyApp(
         Session(settings.actor, resolve_url(settings.db_url)),
         current.timezone,
