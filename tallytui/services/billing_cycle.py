@@ -22,8 +22,9 @@ from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
 from .invoice_views import InvoiceSummary, summary
-from .invoices import billable_expense, list_invoices, may_read, project_rates
+from .invoices import billable_expense, list_invoices, may_read
 from .org import local_today
+from .projects import project_rates
 from .timesheets import needs_approval
 
 

@@ -97,16 +97,18 @@ class CaptureStatus:
 
 
 def status() -> CaptureStatus:
+    live = Project.archived == False  # noqa: E712
     with db.atomic():
         folders = tuple(
             WatchedFolder(f.project.name, f.path, os.path.isdir(f.path))
             for f in WatchFolder.select(WatchFolder, Project)
             .join(Project)
-            .where(Project.archived == False)  # noqa: E712
+            .where(live)
             .order_by(Project.name, WatchFolder.path)
         )
+        urls = UrlPattern.select().join(Project).where(live).count()
         last = Heartbeat.select(Heartbeat.at).order_by(Heartbeat.at.desc()).scalar()
-        return CaptureStatus(folders, len(rules().urls), last)
+        return CaptureStatus(folders, urls, last)
 
 
 def idle_seconds(minutes: int | None = None) -> int:
