@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: run test bench lint demo clean system-packages
+.PHONY: run test bench lint demo clean system-packages bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# An editable install leaves the package uncompiled, and an environment that sets
+# PYTHONDONTWRITEBYTECODE never caches it: every start would compile the sources again.
+# compileall writes the cache regardless, and skips files that have not changed.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q tallytui
+
+demo: $(STAMP) bytecode
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/tally demo --db $(DEMO_DB)
 
@@ -37,7 +43,7 @@ system-packages:
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -n 2 -q
 
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(BIN)/python -m benchmarks $(ARGS)
 
 lint: $(STAMP)
