@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
+from tallytui.domain.localtime import day_start, local_date, utc_offsets
 from tallytui.domain.timesheet import readiness
+from tallytui.services.billing_cycle import cycle as cycle_service
 from tallytui.store.db import open_database
-from tallytui.store.models import TimeEntry, User, db
+from tallytui.store.models import Project, TimeEntry, User, db
 
 
 @pytest.fixture
@@ -237,3 +241,103 @@ def test_ready_amount_is_what_the_invoice_bills_with_rounding_and_a_rate_change(
     assert (ready["hours"], ready["amount"]) == ("0.58", "101.25")
     invoice = org.ok("invoice", "create", "--project", "Web", "--json").json()
     assert invoice["subtotal"] == ready["amount"]
+
+
+# Zones whose days are hard to add up: St. John's is 3.5 hours behind UTC and changes by an
+# hour; Lord Howe Island changes by half an hour.
+TRICKY_ZONES = ["America/St_Johns", "Australia/Lord_Howe"]
+# project: (its rounding, None for the org's 30:nearest; its schedule)
+PROJECTS = {
+    "Up": ("15:up", "weekly"),
+    "Down": ("10:down", "biweekly"),
+    "Nearest": (None, "monthly"),
+}
+
+
+@pytest.mark.parametrize("zone", TRICKY_ZONES)
+def test_the_database_adds_up_days_and_rounding_as_entry_by_entry(engine, tally, zone):
+    """The cycle adds up open time in the database, per person, local day and approval,
+    with each entry rounded first. Entries starting around local midnight on the days the
+    clocks change fall on the day a clock on the wall shows, and each ready period has the
+    hours of its entries and the amount its invoice bills."""
+    tally.ok("init", "--org", "Acme", "--code", "ACME", "--timezone", zone, "--round", "30:nearest")
+    tally.ok("user", "add", "ben")
+    tally.ok("client", "add", "Globex", "--address", "1 Main St")
+    for name, (rounding, schedule) in PROJECTS.items():
+        extra = ("--round", rounding) if rounding else ()
+        tally.ok(
+            "project",
+            "add",
+            name,
+            "--client",
+            "Globex",
+            "--rate",
+            "95",
+            "--schedule",
+            schedule,
+            *extra,
+        )
+    handle = open_database(engine)
+    try:
+        year = (
+            int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()),
+            int(datetime(2026, 11, 16, tzinfo=UTC).timestamp()),
+        )
+        changes = [since for since, _ in utc_offsets(zone, *year)[1:]]
+        assert len(changes) == 2
+        pick = random.Random(zone)
+        users = [u.id for u in User.select().order_by(User.name)]
+        projects = {p.name: p.id for p in Project.select()}
+        starts = []
+        for change in changes:
+            for day in range(-2, 3):
+                midnight = day_start(local_date(change, zone) + timedelta(days=day), zone)
+                starts += [midnight + offset for offset in (-1800, -1, 0, 1, 899, 1800)]
+        starts += [change + offset for change in changes for offset in (-1, 0, 1)]
+        rows = [
+            dict(
+                user=pick.choice(users),
+                project=pick.choice(list(projects.values())),
+                start_utc=start,
+                end_utc=start + pick.randint(1, 3 * 3600),
+                billable=True,
+                source="manual",
+                created_at=0,
+                updated_at=0,
+            )
+            for start in starts
+        ]
+        TimeEntry.insert_many(rows).execute()
+    finally:
+        handle.close()
+    for user in ("anna", "ben"):
+        tally.ok("timesheet", "lock", "--until", "2026-11-15", "--user", user)
+    handle = open_database(engine)
+    try:
+        ready = cycle_service("anna").ready_for_invoicing
+    finally:
+        handle.close()
+    expected: dict[tuple[str, date], int] = {}
+    names = {pid: name for name, pid in projects.items()}
+    for row in rows:
+        key = (names[row["project"]], local_date(row["start_utc"], zone))
+        expected[key] = expected.get(key, 0) + row["end_utc"] - row["start_utc"]
+    assert {r.project for r in ready} == set(PROJECTS)
+    for period in ready:
+        assert period.seconds == sum(
+            seconds
+            for (name, day), seconds in expected.items()
+            if name == period.project and period.period_start <= day <= period.period_end
+        ), period
+        invoice = tally.ok(
+            "invoice",
+            "create",
+            "--project",
+            period.project,
+            "--period-start",
+            str(period.period_start),
+            "--period-end",
+            str(period.period_end),
+            "--json",
+        ).json()
+        assert Decimal(invoice["subtotal"]) == period.amount, period

@@ -123,6 +123,34 @@ def local_datetime(epoch: int, tz: str) -> datetime:
     return datetime.fromtimestamp(epoch, zone(tz))
 
 
+def utc_offsets(tz: str, first: int, last: int) -> list[tuple[int, int]]:
+    """The offsets from UTC, in seconds, that ``tz`` uses between the instants ``first``
+    and ``last``: (the instant it starts, offset) for each, the first from ``first``.
+
+    The zone is sampled once a day and each change found to the second, so two changes
+    less than a day apart would be missed; no zone has made such changes since 1970.
+    """
+    place = zone(tz)
+
+    def offset(instant: int) -> int:
+        return int(datetime.fromtimestamp(instant, place).utcoffset().total_seconds())
+
+    offsets = [(first, offset(first))]
+    instant = first
+    while instant < last:
+        sample = min(instant + 86400, last)
+        if offset(sample) == offsets[-1][1]:
+            instant = sample
+            continue
+        before, after = instant, sample  # the change is in (before, after]
+        while after - before > 1:
+            middle = (before + after) // 2
+            before, after = (middle, after) if offset(middle) == offsets[-1][1] else (before, middle)
+        offsets.append((after, offset(after)))
+        instant = after
+    return offsets
+
+
 def day_start(day: date, tz: str) -> int:
     """Epoch seconds of local midnight (a zone whose midnight is skipped starts later)."""
     return int(pendulum.datetime(day.year, day.month, day.day, tz=zone(tz)).timestamp())

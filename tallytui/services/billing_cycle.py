@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
+
+from peewee import SQL, Case, fn
 
 from ..domain.invoicing import expense_lines, hours, line_amount
-from ..domain.localtime import local_date
+from ..domain.localtime import utc_offsets
 from ..domain.rates import rate_on
 from ..domain.rounding import Rounding, parse_rounding
 from ..domain.schedule import Schedule, parse_schedule
@@ -100,30 +101,29 @@ class Cycle:
 class _Open:
     """One project's unbilled, billable time and expenses.
 
-    Time is kept per (user id, local day, approved) as the seconds of each entry: the day
-    decides the period, the rate and the lock, so nothing finer is needed, and each entry's
-    seconds stay apart because rounding applies to entries, not to sums.
+    Time is kept per (user id, local day, approved) as [seconds, seconds with each entry
+    rounded by the project's rule]: the day decides the period, the rate and the lock, so
+    nothing finer is needed, and the rounding applies to entries, not to sums.
     """
 
     project: Project
-    time: defaultdict[tuple[int, date, bool], list[int]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    rule: Rounding | None
+    time: dict[tuple[int, date, bool], list[int]] = field(default_factory=dict)
     expenses: list[Expense] = field(default_factory=list)
 
     def seconds(self) -> int:
-        return sum(sum(durations) for durations in self.time.values())
+        return sum(seconds for seconds, _ in self.time.values())
 
 
 @dataclass
 class _Due:
-    """One due period of a project: its people's seconds by readiness, and its time per day
-    and expenses, which give its amount once it is ready."""
+    """One due period of a project: its people's seconds by readiness, and its rounded
+    time per day and expenses, which give its amount once it is ready."""
 
     # user name -> [locked until, open, pending approval, ready seconds]
     people: dict[str, list] = field(default_factory=dict)
-    # local day -> the entry seconds of each (user, approved) on it, for the amount
-    days: defaultdict[date, list[list[int]]] = field(default_factory=lambda: defaultdict(list))
+    # local day -> the rounded seconds of each (user, approved) on it, for the amount
+    days: defaultdict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
     expenses: list[Expense] = field(default_factory=list)
 
     def person_states(self) -> tuple[PersonState, ...]:
@@ -132,38 +132,83 @@ class _Due:
 
 _COLUMN = {"open": 1, "pending_approval": 2, "ready": 3}  # of a person's figures in _Due
 _Users = dict[int, tuple[str, date | None]]  # user id -> (name, locked until)
+_EPOCH = date(1970, 1, 1)
 
 
-# The local day of a quarter hour: every zone's offset is a multiple of 15 minutes, so a
-# quarter hour is on one day. Kept between cycles, which read the same backlog again.
-_local_day = lru_cache(maxsize=1 << 15)(local_date)
+def _local_day_number(tz: str, first: int, last: int):
+    """SQL for the local day of an entry's start, as days since 1970-01-01: the start
+    moved by the offset ``tz`` had then, in whole days. Valid for starts from ``first``
+    to ``last``."""
+    offsets = utc_offsets(tz, first, last)
+    start = TimeEntry.start_utc
+    changes = zip(offsets[1:], offsets[:-1], strict=True)
+    shift = _case([(start < since, offset) for (since, _), (_, offset) in changes], offsets[-1][1])
+    return (start + shift) / 86400
 
 
-def _open_work(tz: str) -> dict[int, _Open]:
-    projects = {
-        p.id: p
+def _case(whens: list, otherwise):
+    """CASE WHEN … ELSE ``otherwise``; just ``otherwise`` when there is nothing to tell apart."""
+    return Case(None, whens, otherwise) if whens else otherwise
+
+
+def _rounded(seconds, rule: Rounding):
+    """SQL for :meth:`Rounding.apply` of a whole number of seconds, in whole-number
+    arithmetic, which SQLite and PostgreSQL both truncate."""
+    step = rule.minutes * 60
+    if rule.direction == "down":
+        return seconds / step * step
+    if rule.direction == "up":
+        return (seconds + (step - 1)) / step * step
+    return (seconds * 2 + step) / (2 * step) * step  # nearest, half-way up
+
+
+def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
+    """Each project's open time, added up by the database per person, local day and
+    approval, each entry rounded first: a backlog of years comes back as a few thousand
+    rows, not one per entry."""
+    work = {
+        p.id: _Open(p, parse_rounding(p.rounding) or org_rule)
         for p in Project.select(Project, Client)
         .join(Client)
         .where(Project.billable & ~Project.archived)
     }
-    work = {pid: _Open(project) for pid, project in projects.items()}
-    query = TimeEntry.select(
-        TimeEntry.project,
-        TimeEntry.user,
-        TimeEntry.start_utc,
-        TimeEntry.end_utc - TimeEntry.start_utc,
-        TimeEntry.approved_at.is_null(False),
-    ).where(
-        TimeEntry.invoice_line.is_null()
-        & TimeEntry.billable
-        & TimeEntry.project.in_(list(projects))
+    unbilled = (
+        TimeEntry.invoice_line.is_null() & TimeEntry.billable & TimeEntry.project.in_(list(work))
     )
-    # The raw cursor gives plain integers without peewee's per-value conversion, and each
-    # entry is only added to its day's list: a large backlog builds no objects.
-    for pid, uid, start, seconds, approved in db.execute(query):
-        work[pid].time[uid, _local_day(start - start % 900, tz), approved].append(seconds)
+    # The span of all entries: one MIN or MAX alone is read from the index on start, both
+    # in one SELECT would scan the table.
+    first = TimeEntry.select(fn.MIN(TimeEntry.start_utc)).scalar()
+    last = TimeEntry.select(fn.MAX(TimeEntry.start_utc)).scalar()
+    if first is not None:
+        seconds = TimeEntry.end_utc - TimeEntry.start_utc
+        by_rule = defaultdict(list)
+        for pid, bucket in work.items():
+            if bucket.rule:
+                by_rule[bucket.rule].append(pid)
+        rounded = _case(
+            [
+                (TimeEntry.project.in_(ids), _rounded(seconds, rule))
+                for rule, ids in by_rule.items()
+            ],
+            seconds,
+        )
+        query = (
+            TimeEntry.select(
+                TimeEntry.project,
+                TimeEntry.user,
+                _local_day_number(tz, first, last),
+                TimeEntry.approved_at.is_null(False),
+                fn.SUM(seconds),
+                fn.SUM(rounded),
+            )
+            .where(unbilled)
+            .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4"))
+        )
+        for pid, uid, day, approved, total, total_rounded in db.execute(query):
+            key = (uid, _EPOCH + timedelta(days=day), bool(approved))
+            work[pid].time[key] = [int(total), int(total_rounded)]
     for expense in Expense.select().where(
-        Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(projects))
+        Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(work))
     ):
         work[expense.project_id].expenses.append(expense)
     return {pid: bucket for pid, bucket in work.items() if bucket.time or bucket.expenses}
@@ -202,15 +247,15 @@ def _due_periods(bucket: _Open, today: date, users: _Users, approval_required: b
     anchor = project.schedule_anchor
     periods: defaultdict[tuple[date, date], _Due] = defaultdict(_Due)
     spans = _spans(schedule, anchor, {day for _, day, _ in bucket.time})
-    for (uid, day, approved), durations in bucket.time.items():
+    for (uid, day, approved), (seconds, rounded) in bucket.time.items():
         span = spans[day]
         if span[1] >= today:
             continue
         due = periods[span]
         user, locked = users[uid]
         person = due.people.get(user) or due.people.setdefault(user, [locked, 0, 0, 0])
-        person[_COLUMN[readiness(day, locked, approval_required, approved)]] += sum(durations)
-        due.days[day].append(durations)
+        person[_COLUMN[readiness(day, locked, approval_required, approved)]] += seconds
+        due.days[day].append(rounded)
     for expense in bucket.expenses:
         span = schedule.period_containing(expense.spent_on, anchor)
         if span[1] < today:
@@ -227,17 +272,14 @@ def _prices(rates, span: tuple[date, date], days) -> dict[date, Decimal]:
     return {day: rate_on(rates, day).amount for day in days}
 
 
-def _amount(
-    project: Project, span: tuple[date, date], due: _Due, rates, rule: Rounding | None
-) -> Decimal:
+def _amount(project: Project, span: tuple[date, date], due: _Due, rates) -> Decimal:
     """The period's net as one invoice grouped by project would have it: a time line per
     unit price (each entry rounded before summing), plus the expense lines."""
     currency = project.client.currency
     prices = _prices(rates, span, due.days)
     per_price: defaultdict[Decimal, int] = defaultdict(int)
-    for day, cells in due.days.items():
-        for durations in cells:
-            per_price[prices[day]] += sum(map(rule.apply, durations)) if rule else sum(durations)
+    for day, rounded in due.days.items():
+        per_price[prices[day]] += sum(rounded)
     time = [line_amount(hours(seconds), price, currency) for price, seconds in per_price.items()]
     costs = [billable_expense(x, project.name, currency) for x in due.expenses]
     return sum(time + [line.amount for line in expense_lines(costs)], Decimal(0))
@@ -301,7 +343,7 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
         org = lookup.organisation()
         today = local_today(org)
         org_rule = parse_rounding(org.rounding)
-        work = _open_work(org.timezone)
+        work = _open_work(org.timezone, org_rule)
         users = {u.id: (u.name, u.locked_until) for u in User.select()}
         all_rates = project_rates([bucket.project for bucket in work.values()])
         missing, pending, ready = [], [], []
@@ -312,7 +354,6 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                 seconds = bucket.seconds()
                 missing.append(MissingData(project.name, project.client.name, seconds, gaps))
                 continue
-            rule = parse_rounding(project.rounding) or org_rule
             approval = needs_approval(project)
             for (first, last), due in _due_periods(bucket, today, users, approval):
                 people = due.person_states()
@@ -341,9 +382,9 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                             first,
                             last,
                             seconds,
-                            _amount(project, (first, last), due, rates, rule),
+                            _amount(project, (first, last), due, rates),
                             project.client.currency,
-                            rounding=rule.spec() if rule else None,
+                            rounding=bucket.rule.spec() if bucket.rule else None,
                         )
                     )
         return Cycle(
