@@ -145,7 +145,10 @@ def utc_offsets(tz: str, first: int, last: int) -> list[tuple[int, int]]:
         before, after = instant, sample  # the change is in (before, after]
         while after - before > 1:
             middle = (before + after) // 2
-            before, after = (middle, after) if offset(middle) == offsets[-1][1] else (before, middle)
+            if offset(middle) == offsets[-1][1]:
+                before = middle
+            else:
+                after = middle
         offsets.append((after, offset(after)))
         instant = after
     return offsets
