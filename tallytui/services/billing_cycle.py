@@ -311,7 +311,10 @@ def sent(
     newest ``limit`` of them when given, so years of history do not slow the list."""
     with db.atomic():
         may_read(actor)
-        query = Invoice.select(Invoice, Client).where(Invoice.status.in_(("sent", "paid")))
+        # Sent or paid, written as "neither ready nor void" (the only other statuses): with
+        # no equality on status, SQLite reads the newest numbers from their index and stops
+        # at ``limit`` instead of sorting every sent invoice of the years.
+        query = Invoice.select(Invoice, Client).where(Invoice.status.not_in(("ready", "void")))
         if client:
             query = query.where(Invoice.client == lookup.client(client))
         if month:
