@@ -268,3 +268,16 @@ async def test_closing_a_dialog_reloads_nothing_and_a_write_reloads_once(seeded)
         await press(app, pilot, "1", "s", "tab", *"weekly", "enter")
         assert Project.get(Project.name == "Api").schedule == "weekly"
         assert loads == [1]
+
+
+async def test_the_other_screens_are_filled_once_the_first_has_painted(seeded):
+    """Missing data shows first; the others' tables are filled right after it has been
+    painted, before they are shown, so a switch only draws them."""
+    org = seeded
+    org.ok("timesheet", "lock", "--until", "2026-10-31")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        assert screen.tab == "missing"
+        assert screen._table("ready").row_count == 1  # Web's October, not shown yet
+        assert screen.stale == set()

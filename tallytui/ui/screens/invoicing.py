@@ -182,10 +182,12 @@ class InvoicingScreen(AreaScreen):
         self.cycle, self.sent = event.cycle, list(event.sent.documents)
         self.clients, self.projects = event.clients, event.projects
         c = event.cycle
-        # Only the screen in view is filled now; the others when they are first shown, so
-        # a long list on one screen does not delay the one the user is looking at.
+        # Only the screen in view is filled now, so a long list on another screen does not
+        # delay the one the user is looking at; the others once it has been painted, so
+        # that switching to one only has to draw it.
         self.stale = set(TABS)
         self._ensure(self.tab)
+        self.call_after_refresh(self.call_later, self._fill_hidden)
         counts = {
             "missing": len(c.missing_data),
             "pending": len(c.pending),
@@ -232,6 +234,10 @@ class InvoicingScreen(AreaScreen):
         if tab in self.stale:
             self.stale.discard(tab)
             self._fill(tab, self._rows(tab))
+
+    def _fill_hidden(self) -> None:
+        for tab in TABS:
+            self._ensure(tab)
 
     def _rows(self, tab: str) -> list[tuple[str, tuple]]:
         c = self.cycle
