@@ -118,8 +118,11 @@ class PlainTable(DataTable):
                 self.cursor_foreground_priority == "css",
                 self.cursor_background_priority == "css",
             )
-            style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + style
-            cache[key] = [
-                draw_line(cell, width, self.cell_padding, style, post_style, self.app.console)
-            ]
+            line = draw_line(
+                cell, width, self.cell_padding, base_style + style, post_style, self.app.console
+            )
+            # Where the cell is, for the mouse: added last and once per run of one style,
+            # as every style that carries it is new to Rich's cache of added styles.
+            meta = Style.from_meta({"row": row_index, "column": column_index})
+            cache[key] = [[Segment(text, look + meta) for text, look, _ in Segment.simplify(line)]]
         return cache[key]
