@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.app import App
+from textual.render import measure
 from textual.renderables.styled import Styled
 from textual.widgets import DataTable
 
@@ -82,6 +83,7 @@ def test_a_one_line_cell_is_drawn_as_rich_lays_it_out(
         Styled(Padding(cell, (0, padding)), pre_style=style, post_style=post_style), options
     )
     assert _looks(draw_line(cell, width, padding, style, post_style, console)) == _looks(laid_out)
+    assert cell.cell_len == measure(console, cell, 1)  # the width its column is sized to
 
 
 def _looks(segments) -> list[tuple[str, Style]]:
@@ -117,6 +119,11 @@ async def test_plain_table_draws_its_rows_as_datatable_does():
             await pilot.pause()
             return [_looks(table.render_line(y)) for y in range(table.size.height)]
 
+        widths = {
+            table.id: [column.get_render_width(table) for column in table.ordered_columns]
+            for table in app.query(DataTable)
+        }
+        assert widths["plain"] == widths["textual"]
         for row in (0, 4, 8):  # where the cursor is changes how cells are drawn
             plain = await drawn(app.query_one("#plain"), row)
             assert plain == await drawn(app.query_one("#textual"), row), f"cursor on row {row}"

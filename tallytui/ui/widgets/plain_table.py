@@ -68,11 +68,27 @@ class PlainTable(DataTable):
         super().update_cell(row_key, column_key, plain(value), update_width=update_width)
 
     def _update_dimensions(self, new_rows) -> None:
-        """DataTable sizes its columns to new rows when idle, but keeps the rows it drew
-        before that: a frame painted in between (a busy machine) left the columns cut to
-        their headers until the next change. Widths that changed redraw every row."""
+        """DataTable sizes its columns to new rows when idle, measuring each cell through
+        Rich (which asks the terminal for its size three times a cell); a row of
+        :func:`one_line` cells is measured here by its text's width instead.
+
+        It also keeps the rows it drew before that: a frame painted in between (a busy
+        machine) left the columns cut to their headers until the next change. Widths that
+        changed redraw every row."""
         before = [column.get_render_width(self) for column in self.ordered_columns]
-        super()._update_dimensions(new_rows)
+        columns = self.ordered_columns
+        rest = []
+        for key in new_rows:
+            row, index = self.rows.get(key), self._row_locations.get(key)
+            if row is None or index is None:
+                continue  # removed since it was added
+            cells = self._get_row_renderables(index).cells
+            if row.label is not None or row.auto_height or not all(map(one_line, cells)):
+                rest.append(key)
+                continue
+            for column, cell in zip(columns, cells, strict=False):
+                column.content_width = max(column.content_width, cell.cell_len)
+        super()._update_dimensions(rest)
         if before != [column.get_render_width(self) for column in self.ordered_columns]:
             self._clear_caches()
             self.refresh()
