@@ -7,12 +7,13 @@ history behind it.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from peewee import SQL, Case, fn
+from peewee import SQL, Case, PostgresqlDatabase, fn
 
 from ..domain.invoicing import expense_lines, hours, line_amount
 from ..domain.localtime import utc_offsets
@@ -192,19 +193,20 @@ def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
             ],
             seconds,
         )
+        columns = {
+            "project": TimeEntry.project,
+            "person": TimeEntry.user,
+            "day": _local_day_number(tz, first, last),
+            "approved": TimeEntry.approved_at.is_null(False),
+            "seconds": fn.SUM(seconds),
+            "rounded": fn.SUM(rounded),
+        }
         query = (
-            TimeEntry.select(
-                TimeEntry.project,
-                TimeEntry.user,
-                _local_day_number(tz, first, last),
-                TimeEntry.approved_at.is_null(False),
-                fn.SUM(seconds),
-                fn.SUM(rounded),
-            )
+            TimeEntry.select(*(column.alias(name) for name, column in columns.items()))
             .where(unbilled)
             .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4"))
         )
-        for pid, uid, day, approved, total, total_rounded in db.execute(query):
+        for pid, uid, day, approved, total, total_rounded in _in_one_row(query, list(columns)):
             key = (uid, _EPOCH + timedelta(days=day), bool(approved))
             work[pid].time[key] = [int(total), int(total_rounded)]
     for expense in Expense.select().where(
@@ -212,6 +214,21 @@ def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
     ):
         work[expense.project_id].expenses.append(expense)
     return {pid: bucket for pid, bucket in work.items() if bucket.time or bucket.expenses}
+
+
+def _in_one_row(query, names: list[str]) -> list[list]:
+    """The rows of ``query`` (its columns aliased ``names``) as one JSON array the
+    database builds, fetched in one step instead of one per row: each step gives up the
+    interpreter, and waits to get it back from the interface, which goes on drawing."""
+    sql, params = query.sql()
+    columns = ", ".join(names)
+    if isinstance(db.obj, PostgresqlDatabase):
+        array = f"json_agg(json_build_array({columns}))"
+    else:
+        array = f"json_group_array(json_array({columns}))"
+    cursor = db.execute_sql(f"SELECT {array} FROM ({sql}) AS grouped", params)
+    found = cursor.fetchone()[0]
+    return json.loads(found) if isinstance(found, str) else found or []
 
 
 def _missing(bucket: _Open, rates) -> tuple[str, ...]:
