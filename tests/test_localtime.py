@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tallytui.domain.errors import InvalidInput
@@ -234,6 +234,50 @@ def test_one_local_day_in_utc(day, hours):
     assert local_date(start, BERLIN) == day
     assert local_date(end - 1, BERLIN) == day
     assert local_date(end, BERLIN) == day + timedelta(days=1)
+
+
+# Zones whose clocks change at or across midnight: Havana goes back from 01:00 to
+# midnight, so midnight happens twice; Santiago, Asunción and Beirut change at midnight;
+# Apia skipped 30 December 2011 altogether; Lord Howe moves by half an hour.
+MIDNIGHT_ZONES = [
+    "America/Havana",
+    "America/Santiago",
+    "America/Asuncion",
+    "Asia/Beirut",
+    "Pacific/Apia",
+    "Australia/Lord_Howe",
+    BERLIN,
+]
+
+
+@given(
+    tz=st.sampled_from(MIDNIGHT_ZONES),
+    day=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+)
+@example(tz="America/Havana", day=date(2026, 11, 1))
+@example(tz="America/Havana", day=date(2026, 3, 8))
+@example(tz="Pacific/Apia", day=date(2011, 12, 30))
+@example(tz="America/Santiago", day=date(2026, 9, 6))
+@example(tz="Asia/Beirut", day=date(2022, 10, 30))
+def test_a_day_runs_from_its_start_to_the_next_days_start(tz, day):
+    """Every instant from a day's start up to the next day's start falls on that day,
+    even where midnight is skipped or happens twice; a day the zone skipped is empty."""
+    start, end = day_start(day, tz), day_start(day + timedelta(days=1), tz)
+    assert start <= end
+    if start < end:
+        assert local_date(start, tz) == day
+        assert local_date(end - 1, tz) == day
+        assert local_date(start - 1, tz) < day
+
+
+def test_midnight_twice_starts_the_day_at_the_first():
+    """Havana's clocks go back from 01:00 to midnight on 1 November 2026: the day starts
+    at the first midnight (04:00 UTC), and the hour after it is the first of its day."""
+    havana = "America/Havana"
+    start = day_start(date(2026, 11, 1), havana)
+    assert start == utc("2026-11-01T04:00:00")
+    assert local_date(start - 1, havana) == date(2026, 10, 31)
+    assert day_start(date(2026, 11, 2), havana) - start == 25 * 3600
 
 
 def test_week_with_dst_change_is_167_hours():

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-
-import pendulum
-from pendulum.tz.exceptions import AmbiguousTime, InvalidTimezone, NonExistingTime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
 
@@ -25,20 +23,31 @@ _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$", re.ASCII
 
 
 @cache
-def zone(name: str) -> pendulum.Timezone:
-    """The zone object, parsed once per process.
+def zone(name: str) -> ZoneInfo:
+    """The zone object, looked up once per process.
 
-    pendulum's zones subclass ``ZoneInfo``, whose cache keeps only base-class instances, so
-    an uncached lookup re-reads the tzdata file on every conversion.
+    Converting instants and finding days needs only the standard library's zones;
+    pendulum, which reads wall-clock times strictly and adds months, is imported where
+    that is done, so that starting the interface does not load it.
     """
+    return ZoneInfo(name)
+
+
+@cache
+def _strict_zone(name: str):
+    """pendulum's zone, parsed once per process: pendulum's zones subclass ``ZoneInfo``,
+    whose cache keeps only base-class instances, so an uncached lookup re-reads the
+    tzdata file on every conversion."""
+    import pendulum
+
     return pendulum.timezone(name)
 
 
 def check_timezone(name: str) -> str:
     """Return an IANA zone name such as ``Europe/Berlin``, or refuse it."""
     try:
-        pendulum.timezone(name)
-    except (InvalidTimezone, ValueError, KeyError) as exc:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError, KeyError) as exc:
         raise InvalidInput(f"time zone {name!r} is not an IANA zone (e.g. Europe/Berlin)") from exc
     return name
 
@@ -71,12 +80,16 @@ def local_to_utc(day: date, clock: tuple[int, int, int], tz: str, what: str = "t
     A reading that does not exist (skipped by a spring-forward change) is refused; one that
     exists twice (autumn fall-back) means its first occurrence, as people read a clock.
     """
+    import pendulum
+    from pendulum.tz.exceptions import AmbiguousTime, NonExistingTime
+
     hour, minute, second = clock
     reading = (day.year, day.month, day.day, hour, minute, second)
+    place = _strict_zone(tz)
     try:
-        moment = pendulum.datetime(*reading, tz=zone(tz), raise_on_unknown_times=True)
+        moment = pendulum.datetime(*reading, tz=place, raise_on_unknown_times=True)
     except AmbiguousTime:
-        moment = pendulum.datetime(*reading, tz=zone(tz), fold=0)
+        moment = pendulum.datetime(*reading, tz=place, fold=0)
     except NonExistingTime as exc:
         raise InvalidInput(
             f"{what}: {day.isoformat()} {hour:02d}:{minute:02d} does not exist in {tz} "
@@ -108,8 +121,7 @@ def parse_instant(text: str, tz: str | None, what: str = "date-time") -> int:
         if hours > 14 or minutes > 59:
             raise InvalidInput(f"{what}: {text!r} has an offset no time zone uses ({offset})")
         seconds = (hours * 3600 + minutes * 60) * (1 if offset[0] == "+" else -1)
-    moment = pendulum.datetime(day.year, day.month, day.day, *clock, tz="UTC")
-    return int(moment.timestamp()) - seconds
+    return int(datetime(day.year, day.month, day.day, *clock, tzinfo=UTC).timestamp()) - seconds
 
 
 def local_date(epoch: int, tz: str) -> date:
@@ -155,8 +167,9 @@ def utc_offsets(tz: str, first: int, last: int) -> list[tuple[int, int]]:
 
 
 def day_start(day: date, tz: str) -> int:
-    """Epoch seconds of local midnight (a zone whose midnight is skipped starts later)."""
-    return int(pendulum.datetime(day.year, day.month, day.day, tz=zone(tz)).timestamp())
+    """Epoch seconds of local midnight: the first of two where the clocks go back to
+    midnight (Havana), and the first instant of the day where they skip it."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=zone(tz)).timestamp())
 
 
 def day_end(day: date, tz: str) -> int:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import pendulum
-
 from .errors import InvalidInput
 
 _EVERY = re.compile(r"^every:(\d{1,3}):(days|weeks|months)$")
@@ -64,6 +62,8 @@ class Schedule:
     def _month_start(self, anchor: date, index: int) -> date:
         # Counting from the anchor each time keeps a 31st anchor on month ends (Jan 31, Feb 28,
         # Mar 31) instead of drifting to the 28th after February.
+        import pendulum  # not needed to start the interface
+
         moved = pendulum.date(anchor.year, anchor.month, anchor.day).add(months=index * self.count)
         return date(moved.year, moved.month, moved.day)
 
