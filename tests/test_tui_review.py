@@ -245,3 +245,29 @@ async def test_a_week_read_before_start_up_is_shown_without_loading_it_again(wee
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
         assert len(reads) == 1  # later weeks load as usual
+
+
+async def test_question_mark_lists_every_key_and_is_typed_in_a_text_field(week):
+    """The footer has no room for all of the review's keys; `?` opens a panel with every
+    one of them, and closes it. In a dialog's text field `?` is just typed."""
+    from textual.widgets import HelpPanel, Input
+
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        footer = screen._compositor.render_strips()[-1].text
+        assert "Merge" not in footer and footer.rstrip().endswith("? Keys  ^p palette")
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert screen.query(HelpPanel)
+        listed = " ".join(strip.text for strip in screen._compositor.render_strips())
+        assert "Merge" in listed and "Lock week" in listed
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert not screen.query(HelpPanel)
+        await pilot.press("g")  # go to date: a one-line text field
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert app.screen.query_one(Input).value.endswith("?")
+        assert not app.screen.query(HelpPanel)

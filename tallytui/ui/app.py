@@ -74,6 +74,7 @@ class TallyApp(App):
         Binding("f6", "switch_mode('approvals')", "Approvals", id="app.approvals"),
         Binding("f7", "import_file", "Import", id="app.import"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "toggle_keys", "Keys", id="app.keys"),
     ]
 
     def __init__(
@@ -91,6 +92,14 @@ class TallyApp(App):
         self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
         if keymap:
             self.set_keymap(keymap)
+
+    def action_toggle_keys(self) -> None:
+        """A panel with every key of the area and what it does, for the keys the footer
+        has no room for; the same key closes it."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def notify(
         self,

@@ -52,6 +52,7 @@ class KeyFooter(Widget, can_focus=False):
     }
     """
 
+    PINNED = frozenset({"app.keys"})  # binding ids drawn on the right with the palette's
     _spans: list[tuple[int, int, _Key]] = []  # columns of each key as last drawn
 
     def on_mount(self) -> None:
@@ -63,34 +64,35 @@ class KeyFooter(Widget, can_focus=False):
     def _bindings_changed(self, screen) -> None:
         self.refresh()
 
-    def keys(self) -> tuple[list[_Key], _Key | None]:
-        """The keys shown, one per action (that of its first binding), and the command
-        palette's key apart."""
+    def keys(self) -> tuple[list[_Key], list[_Key]]:
+        """The keys shown, one per action (that of its first binding): the area's on the
+        left, and on the right those that must never be cut off, which say where the
+        others are (the keys panel, the command palette)."""
         app = self.app
-        palette_binding = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
-        keys: dict[str, _Key] = {}
-        palette = None
+        palette = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+        left: dict[str, _Key] = {}
+        right: dict[str, _Key] = {}
         for key, (_, binding, usable, _) in self.screen.active_bindings.items():
             shown = _Key(binding.key, app.get_key_display(binding), binding.description, usable)
-            if key == palette_binding:
-                palette = shown
-            elif binding.show and binding.action not in keys:
-                keys[binding.action] = shown
-        return list(keys.values()), palette
+            pinned = key == palette or binding.id in self.PINNED
+            shown_already = binding.action in left or binding.action in right
+            if (binding.show or pinned) and not shown_already:
+                (right if pinned else left)[binding.action] = shown
+        return list(left.values()), sorted(right.values(), key=lambda k: k.key == palette)
 
     def render(self) -> Text:
-        keys, palette = self.keys()
+        left, right = self.keys()
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
         line = Text(no_wrap=True, overflow="crop", end="")
-        spans = [self._draw(line, key, key_style, description_style) for key in keys]
-        if palette is not None:
-            right = Text(_SEPARATOR, self.get_component_rich_style("key-footer--separator"))
-            start, end, _ = self._draw(right, palette, key_style, description_style)
-            at = max(0, self.size.width - len(right))
+        spans = [self._draw(line, key, key_style, description_style) for key in left]
+        if right:
+            pinned = Text(_SEPARATOR, self.get_component_rich_style("key-footer--separator"))
+            drawn = [self._draw(pinned, key, key_style, description_style) for key in right]
+            at = max(0, self.size.width - len(pinned))
             line.truncate(at, pad=True)
-            line.append_text(right)
-            spans.append((at + start, at + end, palette))
+            line.append_text(pinned)
+            spans += [(at + start, at + end, key) for start, end, key in drawn]
         self._spans = spans
         return line
 
