@@ -139,8 +139,8 @@ def utc_offsets(tz: str, first: int, last: int) -> list[tuple[int, int]]:
     """The offsets from UTC, in seconds, that ``tz`` uses between the instants ``first``
     and ``last``: (the instant it starts, offset) for each, the first from ``first``.
 
-    The zone is sampled once a day and each change found to the second, so two changes
-    less than a day apart would be missed; no zone has made such changes since 1970.
+    The zone is sampled once a day and each change found to the second: two changes less
+    than a day apart would be seen as the last of them, and zones change twice a year.
     """
     place = zone(tz)
 

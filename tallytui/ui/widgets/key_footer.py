@@ -23,10 +23,10 @@ class _Key(NamedTuple):
 class KeyFooter(Widget, can_focus=False):
     """The screen's keys, drawn as one line of text.
 
-    Textual's Footer builds a widget per key; with some twenty keys per area that was a
-    third of the widgets on screen, styled, laid out and rebuilt at start-up and on every
-    area or tab switch. This footer draws the same keys, the command palette's on the
-    right, and redraws whenever the screen's bindings change.
+    Textual's Footer builds a widget per key: 24 of the review's 32 widgets, styled, laid
+    out and rebuilt at start-up and on every area or tab switch. This footer draws the
+    same keys, with the keys panel's and the command palette's kept on the right, and
+    redraws whenever the screen's bindings change.
     """
 
     ALLOW_SELECT = False
