@@ -129,6 +129,15 @@ def test_errors_are_tally_errors():
 # --- parse_amount ------------------------------------------------------------------------
 
 
+def test_minor_digits_are_babels_for_every_currency_it_knows():
+    from babel.core import get_global
+    from babel.numbers import get_currency_precision, list_currencies
+
+    known = set(list_currencies()) | set(get_global("currency_fractions")) - {"DEFAULT"}
+    assert len(known) > 300
+    assert {c: minor_digits(c) for c in known} == {c: get_currency_precision(c) for c in known}
+
+
 def test_currency_minor_digits():
     assert minor_digits("EUR") == 2
     assert minor_digits("USD") == 2

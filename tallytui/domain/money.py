@@ -40,12 +40,23 @@ def check_currency(code: str) -> str:
     return normal
 
 
-@cache
+# Currencies whose minor unit is not two decimal places, as Babel's CLDR data has them
+# (its currency_fractions); tests/test_money.py checks every currency Babel knows against
+# this table. Amounts are read at start-up, and importing Babel and its data for this one
+# figure took 20 ms of it.
+_NOT_TWO_DIGITS = {
+    0: "ADP AFN ALL BIF BYR CLP COP DJF ESP GNF HUF IDR IQD IRR ISK ITL JPY KMF KPW KRW LAK "
+    "LBP LUF MGA MGF MMK MRO PYG RWF SLL SOS STD SYP TMM TRL UGX UYI VND VUV XAF XOF XPF YER "
+    "ZMK ZWD",
+    3: "BHD JOD KWD LYD OMR TND",
+    4: "CLF UYW",
+}
+_MINOR_DIGITS = {code: n for n, codes in _NOT_TWO_DIGITS.items() for code in codes.split()}
+
+
 def minor_digits(currency: str) -> int:
     """Decimal places of the currency's minor unit (EUR 2, JPY 0, BHD 3)."""
-    from babel.numbers import get_currency_precision
-
-    return get_currency_precision(currency)
+    return _MINOR_DIGITS.get(currency, 2)
 
 
 def parse_decimal(text: str, what: str, *, allow_negative: bool = False) -> Decimal:
