@@ -32,7 +32,7 @@ from ...services import (
 from ...services.billing_cycle import Cycle, PendingPeriod, PersonState, SentPage
 from ...services.invoice_views import InvoiceSummary
 from ...services.projects import ProjectChanges
-from ...services.views import ClientView, ProjectView
+from ...services.views import ClientView
 from ...store.models import db
 from ..modals.credit_form import CreditForm, CreditRequest
 from ..modals.entry_listing import EntryListing
@@ -115,7 +115,6 @@ class InvoicingScreen(AreaScreen):
         cycle: Cycle
         sent: SentPage
         clients: list[ClientView]
-        projects: list[ProjectView]
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,7 +123,6 @@ class InvoicingScreen(AreaScreen):
         self.sent_filter = SentFilter()
         self.pending_rows: list[PendingRow] = []
         self.clients: list[ClientView] = []
-        self.projects: list[ProjectView] = []
         self.follow: tuple[str, str] | None = None  # (tab, row key) to show after a reload
         self.stale: set[str] = set()  # screens whose table still shows the previous load
 
@@ -173,14 +171,13 @@ class InvoicingScreen(AreaScreen):
                         self.app.session.actor, wanted.client, wanted.month, SENT_SHOWN
                     ),
                     clients.list_all(include_archived=False),
-                    projects.list_all(include_archived=False),
                 )
             )
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
         self.cycle, self.sent = event.cycle, list(event.sent.documents)
-        self.clients, self.projects = event.clients, event.projects
+        self.clients = event.clients
         c = event.cycle
         # Only the screen in view is filled now, so a long list on another screen does not
         # delay the one the user is looking at; the others once it has been painted, so
@@ -686,7 +683,15 @@ class InvoicingScreen(AreaScreen):
                     self._then_show("to-send"),
                 )
 
-        self.app.push_screen(FreeformForm(self.clients, self.projects, credit_note), drafted)
+        self.freeform_form(credit_note, drafted)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-forms")
+    def freeform_form(self, credit_note: bool, then: Callable[[FreeformDraft | None], None]):
+        """The form offers every project: read when it opens, not with each load."""
+        with db.connection_context():
+            listed = projects.list_all(include_archived=False)
+        form = FreeformForm(self.clients, listed, credit_note)
+        self.app.call_from_thread(self.app.push_screen, form, then)
 
 
 def _span(first, last) -> str:
