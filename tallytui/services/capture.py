@@ -168,7 +168,8 @@ def record(
             )
             if not fresh:
                 return Recorded(0, 0)
-            return Recorded(len(fresh), _rederive(user, min(b.at for b in fresh) - idle, idle))
+            since, tz = min(b.at for b in fresh) - idle, lookup.organisation().timezone
+            return Recorded(len(fresh), _rederive(user, since, idle, tz))
 
     return _retrying(write)
 
@@ -230,10 +231,9 @@ def _run_start(user: User, since: int, idle: int) -> int:
     return since
 
 
-def _rederive(user: User, since: int, idle: int) -> int:
+def _rederive(user: User, since: int, idle: int, tz: str) -> int:
     """Replace the open capture sessions of ``user`` from ``since`` on; returns how many
-    sessions now cover that stretch."""
-    tz = lookup.organisation().timezone
+    sessions now cover that stretch. ``tz`` is the organisation's zone."""
     mine = TimeEntry.user == user
     open_sessions = mine & (TimeEntry.source == "capture") & ~_protected(user, tz)
     since = _run_start(user, since, idle)
@@ -330,7 +330,7 @@ def rebuild(
             else:
                 ids = [acting.id]
             people = list(lookup.hold_users(ids, share=True).values())
-            total = sum(_rederive(person, since, idle) for person in people)
+            total = sum(_rederive(person, since, idle, org.timezone) for person in people)
             stored = Heartbeat.select().where(Heartbeat.at >= since).count()
             return Recorded(stored, total)
 
