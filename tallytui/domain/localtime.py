@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
@@ -135,7 +135,8 @@ def local_datetime(epoch: int, tz: str) -> datetime:
     return datetime.fromtimestamp(epoch, zone(tz))
 
 
-def utc_offsets(tz: str, first: int, last: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def utc_offsets(tz: str, first: int, last: int) -> tuple[tuple[int, int], ...]:
     """The offsets from UTC, in seconds, that ``tz`` uses between the instants ``first``
     and ``last``: (the instant it starts, offset) for each, the first from ``first``.
 
@@ -163,7 +164,7 @@ def utc_offsets(tz: str, first: int, last: int) -> list[tuple[int, int]]:
                 after = middle
         offsets.append((after, offset(after)))
         instant = after
-    return offsets
+    return tuple(offsets)
 
 
 def day_start(day: date, tz: str) -> int:

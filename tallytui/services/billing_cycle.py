@@ -140,7 +140,10 @@ def _local_day_number(tz: str, first: int, last: int):
     """SQL for the local day of an entry's start, as days since 1970-01-01: the start
     moved by the offset ``tz`` had then, in whole days. Valid for starts from ``first``
     to ``last``."""
-    offsets = utc_offsets(tz, first, last)
+    # Widened to whole blocks of 30 days, the span stays the same as entries are added,
+    # and the zone's offsets over it are worked out once.
+    block = 30 * 86400
+    offsets = utc_offsets(tz, first - first % block, last - last % block + block)
     start = TimeEntry.start_utc
     changes = zip(offsets[1:], offsets[:-1], strict=True)
     shift = _case([(start < since, offset) for (since, _), (_, offset) in changes], offsets[-1][1])
