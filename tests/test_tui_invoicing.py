@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 from textual.widgets import Label, Select
-from tui_waiting import settle
+from tui_waiting import settle, until
 
 from tallytui.store.db import open_database
 from tallytui.store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
@@ -279,5 +279,5 @@ async def test_the_other_screens_are_filled_once_the_first_has_painted(seeded):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await invoicing(app, pilot)
         assert screen.tab == "missing"
+        await until(pilot, lambda: not screen.stale, "the other screens filled")
         assert screen._table("ready").row_count == 1  # Web's October, not shown yet
-        assert screen.stale == set()

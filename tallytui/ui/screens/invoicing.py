@@ -54,6 +54,8 @@ TABS = {
     "to-send": "Ready to send",
     "sent": "Sent",
 }
+FILL_HIDDEN_AFTER = 0.05  # seconds: a few frames, less than a person takes to switch
+
 # Which keys apply on which tab; the others are hidden from the footer.
 ACTIONS_BY_TAB = {
     "set_schedule": {"missing"},
@@ -180,11 +182,13 @@ class InvoicingScreen(AreaScreen):
         self.clients = event.clients
         c = event.cycle
         # Only the screen in view is filled now, so a long list on another screen does not
-        # delay the one the user is looking at; the others once it has been painted, so
-        # that switching to one only has to draw it.
+        # delay the one the user is looking at; the others once it has been drawn, so that
+        # switching to one only has to draw it. Textual draws at most 60 frames a second,
+        # and calls "after refresh" before the tables have told the screen they changed:
+        # a short timer lets the frame with this data go first.
         self.stale = set(TABS)
         self._ensure(self.tab)
-        self.call_after_refresh(self.call_later, self._fill_hidden)
+        self.set_timer(FILL_HIDDEN_AFTER, self._fill_hidden)
         counts = {
             "missing": len(c.missing_data),
             "pending": len(c.pending),
