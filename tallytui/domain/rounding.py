@@ -18,15 +18,21 @@ class Rounding:
     def spec(self) -> str:
         return f"{self.minutes}:{self.direction}"
 
+    @property
+    def step(self) -> int:
+        """The multiple of seconds a duration is rounded to."""
+        return self.minutes * 60
+
+    @property
+    def lift(self) -> int:
+        """What rounding adds before cutting down to a multiple of ``step``: nothing to
+        round down, all but a second to round up, half a step (an even number of seconds)
+        to round to the nearest, half-way up. The database rounds the same way."""
+        return {"down": 0, "up": self.step - 1, "nearest": self.step // 2}[self.direction]
+
     def apply(self, seconds: int) -> int:
         """Round one entry's duration to a multiple of ``minutes`` (half-way rounds up)."""
-        step = self.minutes * 60
-        whole, rest = divmod(seconds, step)
-        if rest == 0 or self.direction == "down":
-            return whole * step
-        if self.direction == "up" or rest * 2 >= step:
-            return (whole + 1) * step
-        return whole * step
+        return (seconds + self.lift) // self.step * self.step
 
 
 def parse_rounding(text: str | None) -> Rounding | None:

@@ -156,14 +156,9 @@ def _case(whens: list, otherwise):
 
 
 def _rounded(seconds, rule: Rounding):
-    """SQL for :meth:`Rounding.apply` of a whole number of seconds, in whole-number
-    arithmetic, which SQLite and PostgreSQL both truncate."""
-    step = rule.minutes * 60
-    if rule.direction == "down":
-        return seconds / step * step
-    if rule.direction == "up":
-        return (seconds + (step - 1)) / step * step
-    return (seconds * 2 + step) / (2 * step) * step  # nearest, half-way up
+    """SQL for :meth:`Rounding.apply`: whole-number division, which SQLite and PostgreSQL
+    both truncate as ``//`` does for the positive durations of entries."""
+    return (seconds + rule.lift) / rule.step * rule.step
 
 
 def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
