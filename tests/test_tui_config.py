@@ -53,12 +53,16 @@ async def test_overridden_key_moves_the_week(org):
 
 
 async def test_session_objects_are_set_aside_from_the_collector_while_running(org):
+    """`tally` starts with the collector off; the first screen turns it back on."""
     open_database(os.environ["TALLY_DB"])
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    gc.disable()
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             assert gc.get_freeze_count() > 10_000
+            assert gc.isenabled()
         assert gc.get_freeze_count() == 0
     finally:
+        gc.enable()
         db.close()

@@ -118,8 +118,10 @@ class TallyApp(App):
         """What lives for the whole session (modules, classes, styles, the first area) is
         set aside from the garbage collector once the first screen shows: each full
         collection would otherwise walk all of it again, a pause of up to a hundred
-        milliseconds in the middle of a keypress."""
+        milliseconds in the middle of a keypress. `tally` starts with the collector off
+        (see ``open_tui``); from here on it runs."""
         gc.freeze()
+        gc.enable()
 
     def on_unmount(self) -> None:
         """Hand them back when the app closes: a process that goes on (tests, a caller
