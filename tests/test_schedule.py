@@ -306,6 +306,25 @@ def test_period_containing_shape(schedule, anchor, day):
         assert (after.year - start.year) * 12 + after.month - start.month == schedule.count
 
 
+@settings(max_examples=500)
+@given(schedules.filter(lambda s: s.unit == "months"), days, days)
+def test_monthly_periods_match_pendulums_month_arithmetic(schedule, anchor, day):
+    """Periods of months are the anchor plus a whole number of periods by pendulum's
+    ``add(months=...)``, which cuts the day to the month's last."""
+    import pendulum
+
+    def moved(periods: int) -> date:
+        when = pendulum.date(anchor.year, anchor.month, anchor.day)
+        when = when.add(months=periods * schedule.count)
+        return date(when.year, when.month, when.day)
+
+    start, end = schedule.period_containing(day, anchor)
+    months = (start.year - anchor.year) * 12 + start.month - anchor.month
+    assert months % schedule.count == 0
+    assert start == moved(months // schedule.count)
+    assert end == moved(months // schedule.count + 1) - timedelta(days=1)
+
+
 @given(days, days)
 def test_monthly_from_the_first_property(anchor_month, day):
     anchor = anchor_month.replace(day=1)

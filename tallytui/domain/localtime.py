@@ -27,8 +27,8 @@ def zone(name: str) -> ZoneInfo:
     """The zone object, looked up once per process.
 
     Converting instants and finding days needs only the standard library's zones;
-    pendulum, which reads wall-clock times strictly and adds months, is imported where
-    that is done, so that starting the interface does not load it.
+    pendulum, which reads wall-clock times strictly, is imported where that is done, so
+    that starting the interface does not load it.
     """
     return ZoneInfo(name)
 
