@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.app import App
+from textual.geometry import Region
 from textual.render import measure
 from textual.renderables.styled import Styled
 from textual.widgets import DataTable
@@ -95,7 +96,7 @@ def _looks(segments) -> list[tuple[str, Style]]:
 class Pair(App):
     """The same rows in a PlainTable and in Textual's own DataTable."""
 
-    CSS = "DataTable { height: 14; }"
+    CSS = "DataTable { height: 14; } DataTable.tinted { background: darkred; color: yellow; }"
 
     def compose(self):
         for table in (PlainTable(id="plain"), DataTable(id="textual")):
@@ -117,7 +118,9 @@ async def test_plain_table_draws_its_rows_as_datatable_does():
             table.move_cursor(row=row, column=1)
             await pilot.hover(table, offset=(12, 3))
             await pilot.pause()
-            return [_looks(table.render_line(y)) for y in range(table.size.height)]
+            # A whole frame, as the screen asks for it: the table's and its rows' styles
+            # are looked up once per frame.
+            return [_looks(strip) for strip in table.render_lines(Region(0, 0, *table.size))]
 
         widths = {
             table.id: [column.get_render_width(table) for column in table.ordered_columns]
@@ -127,3 +130,11 @@ async def test_plain_table_draws_its_rows_as_datatable_does():
         for row in (0, 4, 8):  # where the cursor is changes how cells are drawn
             plain = await drawn(app.query_one("#plain"), row)
             assert plain == await drawn(app.query_one("#textual"), row), f"cursor on row {row}"
+        # Styles changed between frames are drawn in the next one.
+        before = await drawn(app.query_one("#plain"), 3)
+        for table in app.query(DataTable):
+            table.zebra_stripes = True
+            table.add_class("tinted")
+        plain = await drawn(app.query_one("#plain"), 3)
+        assert plain != before
+        assert plain == await drawn(app.query_one("#textual"), 3)
