@@ -53,16 +53,20 @@ async def test_overridden_key_moves_the_week(org):
 
 
 async def test_session_objects_are_set_aside_from_the_collector_while_running(org):
-    """`tally` starts with the collector off; the first screen turns it back on."""
+    """`tally` starts with the collector off; the first screen turns it back on, and
+    young objects are collected less often while the app runs."""
     open_database(os.environ["TALLY_DB"])
     app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    before = gc.get_threshold()
     gc.disable()
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             assert gc.get_freeze_count() > 10_000
             assert gc.isenabled()
+            assert gc.get_threshold() == (10_000, *before[1:])
         assert gc.get_freeze_count() == 0
+        assert gc.get_threshold() == before
     finally:
         gc.enable()
         db.close()
