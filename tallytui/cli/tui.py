@@ -15,7 +15,7 @@ def open_tui(settings: Settings) -> None:
 
     The garbage collector stays off until the first screen shows (the app turns it back
     on): start-up creates some 80,000 objects that live for the whole session and few
-    cycles, and the 180 collections they set off took about 30 ms of the first paint.
+    cycles, and the collections they set off took about 30 ms of the first paint.
     """
     gc.disable()
     from ..services import org, review
