@@ -93,7 +93,7 @@ class TallyApp(App):
         self.first_week = first_week  # read before start-up; the review shows it at once
         self.capture_running = False
         self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
-        self.collector_thresholds = gc.get_threshold()  # to restore when the app closes
+        self.collector_thresholds = gc.get_threshold()  # restored when the app closes
         if keymap:
             self.set_keymap(keymap)
 
@@ -128,7 +128,6 @@ class TallyApp(App):
         Young objects are collected every 10,000 allocations instead of 700: loading a
         billing cycle of years builds tens of thousands of rows without a single cycle
         among them, and 80 collections during it took 15 to 35 ms; now four or five."""
-        self.collector_thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(YOUNG_COLLECTED_EVERY, *self.collector_thresholds[1:])
         gc.enable()
