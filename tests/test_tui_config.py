@@ -70,3 +70,33 @@ async def test_session_objects_are_set_aside_from_the_collector_while_running(or
     finally:
         gc.enable()
         db.close()
+
+
+async def test_styles_are_parsed_once_until_the_theme_changes(org, monkeypatch):
+    """Opening the first area parses the stylesheet once; a new theme parses it again
+    with the new colours, and the screen shows them."""
+    from textual.css import stylesheet
+
+    parsed = []
+    real_parse = stylesheet.parse
+
+    def counting_parse(scope, css, read_from, *args, **kwargs):
+        parsed.append(read_from[0])
+        return real_parse(scope, css, read_from, *args, **kwargs)
+
+    monkeypatch.setattr(stylesheet, "parse", counting_parse)
+    open_database(os.environ["TALLY_DB"])
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert parsed.count(str(styles_path())) == 1
+            status = app.screen.query_one("StatusLine")
+            dark = status.styles.background
+            app.theme = "textual-light"
+            await pilot.pause()
+            await pilot.pause()
+            assert parsed.count(str(styles_path())) == 2
+            assert status.styles.background != dark
+    finally:
+        db.close()

@@ -18,6 +18,7 @@ from .commands import JumpCommands
 from .context import Session
 from .messages import DataChanged
 from .screens.review import ReviewScreen
+from .stylesheet import ReusingStylesheet
 
 
 def styles_path() -> Path:
@@ -88,6 +89,7 @@ class TallyApp(App):
         first_week: Week | None = None,
     ) -> None:
         super().__init__()
+        self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.session = session
         self.timezone = timezone
         self.first_week = first_week  # read before start-up; the review shows it at once
