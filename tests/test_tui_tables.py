@@ -42,6 +42,17 @@ async def test_columns_widen_to_new_rows_even_after_a_frame_drawn_before():
         assert "Nordlicht Workshop" in shown and "[/b] Logistics" in shown
 
 
+async def test_column_labels_are_literal_text():
+    """A label is shown as typed: DataTable would read it as markup, and ``[/b]`` in it
+    would stop the app."""
+    app = Shell()
+    async with app.run_test(size=(80, 10)) as pilot:
+        app.query_one(PlainTable).add_columns("[/b] Client", "[red]Project")
+        await pilot.pause()
+        shown = _shown(app)
+        assert "[/b] Client" in shown and "[red]Project" in shown
+
+
 # Cells the areas hold: plain, styled in part or whole, wider than their column, wide
 # characters cut at the edge, empty; and cells DataTable lays out itself (several lines,
 # a tab, right-aligned).

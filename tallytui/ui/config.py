@@ -8,7 +8,6 @@ config folder, e.g. ``~/.config/tallytui/config.toml``::
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from ..domain.errors import TallyError
@@ -25,6 +24,8 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
     path = path or config_path()
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
