@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -45,6 +46,14 @@ def draw_line(
     if padding:
         line = [Segment(" " * padding, none), *line, Segment(" " * padding, none)]
     return list(Segment.apply_style(line, style, post_style))
+
+
+def located(line: list[Segment], row: int, column: int) -> list[Segment]:
+    """A cell's segments carrying where the cell is, for the mouse: added last and once
+    per run of one style, as every style that carries it is new to Rich's cache of added
+    styles."""
+    where = Style.from_meta({"row": row, "column": column})
+    return [Segment(text, look + where) for text, look, _ in Segment.simplify(line)]
 
 
 class PlainTable(DataTable):
@@ -126,7 +135,7 @@ class PlainTable(DataTable):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         cell = self._get_row_renderables(row_index).cells[column_index]
-        if self.rows[row_key].height != 1 or width <= 2 * self.cell_padding or not one_line(cell):
+        if self.rows[row_key].height != 1 or width < 2 * self.cell_padding or not one_line(cell):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key = (
             row_key,
@@ -140,24 +149,104 @@ class PlainTable(DataTable):
         )
         cache = self._cell_render_cache
         if key not in cache:
-            style, post_style = self._get_styles_to_render_cell(
-                False,
-                False,
-                False,
-                hover,
-                cursor,
-                self.show_cursor,
-                self._show_hover_cursor,
-                self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css",
-            )
+            style, post_style = self._cell_styles(cursor, hover)
             line = draw_line(
                 cell, width, self.cell_padding, base_style + style, post_style, self.app.console
             )
-            # Where the cell is, for the mouse: added last and once per run of one style,
-            # as every style that carries it is new to Rich's cache of added styles.
-            meta = Style.from_meta({"row": row_index, "column": column_index})
-            cache[key] = [[Segment(text, look + meta) for text, look, _ in Segment.simplify(line)]]
+            cache[key] = [located(line, row_index, column_index)]
+        return cache[key]
+
+    def _cell_styles(self, cursor: bool, hover: bool) -> tuple[Style, Style]:
+        """The styles a body cell is drawn with, over its row's and under its own."""
+        return self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ):
+        """DataTable draws a row asking, cell by cell, whether the cursor or the mouse is
+        on it, and looks up the header's style and the colour behind the table on every
+        line. Under a row cursor a body row is either under the cursor (or the mouse) or
+        not, all through: it is drawn once for each, not again for every position of the
+        cursor elsewhere, and its cells as :meth:`_render_cell` draws them."""
+        row_index = self._row_locations.get(row_key)
+        if (
+            row_index is None
+            or row_index < self.fixed_rows
+            or self.fixed_columns
+            or self.cursor_type != "row"
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        cursor = cursor_location.row == row_index
+        hover = hover_location.row == row_index
+        key = (
+            row_key,
+            line_no,
+            base_style,
+            cursor,
+            hover,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cache = self._row_render_cache
+        if key in cache:
+            return cache[key]
+        row_style = self._get_row_style(row_index, base_style)
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        style, post_style = self._cell_styles(cursor, hover)
+        style = row_style + style
+        console, padding = self.app.console, self.cell_padding
+        single = self.rows[row_key].height == 1
+        cells = []
+        for index, (cell, width) in enumerate(
+            zip(self._get_row_renderables(row_index).cells, widths, strict=True)
+        ):
+            if single and width >= 2 * padding and one_line(cell):
+                line = draw_line(cell, width, padding, style, post_style, console)
+                cells.append(located(line, row_index, index))
+            else:
+                cells.append(
+                    self._render_cell(row_index, index, row_style, width, cursor, hover)[line_no]
+                )
+        # The rest of the line, as far as the table is wide, in the row's colours.
+        extend, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        extend = (
+            row_style
+            + extend
+            + Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        )
+        rest = max(0, self.size.width - sum(widths))
+        cells.append([Segment(" " * rest, extend)])
+        cache[key] = ([], cells)
         return cache[key]
 
     def render_lines(self, crop: Region) -> list[Strip]:
