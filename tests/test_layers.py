@@ -151,3 +151,53 @@ def test_tally_help_does_not_import_peewee_or_pendulum():
     assert "tallytui.cli" in imported  # the trace is really there
     heavy = sorted(m for m in imported if m.split(".")[0] in {"peewee", "pendulum", "textual"})
     assert heavy == []
+
+
+def test_the_first_screen_loads_only_what_it_shows(org):
+    """`tally` up to its first screen imports no dialog, no other area and nothing only a
+    later key needs: each would add to every start."""
+    code = """
+        import asyncio, os, sys
+        from textual.app import App
+
+        run = App.run
+
+        def headless(self, *args, **kwargs):
+            async def auto_pilot(pilot):
+                while getattr(pilot.app.screen, "week", None) is None:
+                    await asyncio.sleep(0.01)
+                await pilot.pause()
+                os.write(1, " ".join(sorted(sys.modules)).encode())
+                pilot.app.exit()
+
+            return run(self, headless=True, auto_pilot=auto_pilot, size=(120, 36))
+
+        App.run = headless
+        from tallytui.cli import main
+        try:
+            main()
+        except SystemExit:
+            pass
+    """
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert "tallytui.ui.screens.review" in loaded  # the first screen really showed
+    later = sorted(
+        name
+        for name in loaded
+        if name.startswith(("tallytui.ui.modals", "pendulum", "xhtml2pdf", "jinja2"))
+        or name
+        in {
+            "tallytui.ui.screens.invoicing",
+            "tallytui.ui.screens.projects",
+            "tallytui.ui.screens.capture",
+            "tallytui.ui.screens.approvals",
+            "tallytui.services.timesheets",
+            "tallytui.services.billing_cycle",
+            "tomllib",
+            "importlib.resources",
+            "rich._emoji_codes",
+        }
+    )
+    assert later == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.screen import Screen
@@ -10,9 +11,10 @@ from textual.worker import Worker, WorkerState
 
 from ...store.models import db
 from ..messages import DataChanged
-from ..modals.confirm import Confirm
-from ..modals.text_prompt import Parse, TextPrompt
 from ..widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from ..modals.text_prompt import Parse
 
 
 class AreaScreen(Screen):
@@ -56,13 +58,18 @@ class AreaScreen(Screen):
         self.app.post_message(DataChanged(text))
 
     def ask(self, title: str, value: str, placeholder: str, parse: Parse | None, then) -> None:
-        """One line of text; ``then`` gets what ``parse`` read from it, or the text stripped."""
+        """One line of text; ``then`` gets what ``parse`` read from it, or the text stripped.
+        Dialogs are imported when first opened, not with the first screen."""
+        from ..modals.text_prompt import TextPrompt
+
         self.app.push_screen(
             TextPrompt(title, value, placeholder, parse or str.strip),
             lambda answer: answer is not None and then(answer),
         )
 
     def confirm(self, question: str, detail: str, then: Callable[[], None]) -> None:
+        from ..modals.confirm import Confirm
+
         self.app.push_screen(Confirm(question, detail), lambda yes: yes and then())
 
     @on(Worker.StateChanged)

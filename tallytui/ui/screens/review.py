@@ -1,10 +1,14 @@
-"""The weekly review: a week of sessions, their totals, and every fix by key."""
+"""The weekly review: a week of sessions, their totals, and every fix by key.
+
+Dialogs, and the services only they use, are imported when first opened: the review is
+the first screen of every start."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,22 +20,19 @@ from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
-from ...services import entries, expenses, projects, review, timesheets
+from ...services import entries, expenses, projects, review
 from ...services.review import Change, Week
 from ...services.views import EntryView
 from ...store.models import db
 from ..messages import DataChanged
-from ..modals.confirm import Confirm
-from ..modals.entry_form import EntryDraft, EntryForm
-from ..modals.expense_form import ExpenseForm
-from ..modals.expense_list import ExpenseList
-from ..modals.project_picker import ProjectPicker
-from ..modals.text_prompt import TextPrompt
 from ..text import cut, hours
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen
+
+if TYPE_CHECKING:
+    from ..modals.entry_form import EntryDraft
 
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
 COLUMNS = (
@@ -248,18 +249,15 @@ class ReviewScreen(AreaScreen):
         self.load()
 
     def action_go_to(self) -> None:
-        def go(day: date | None) -> None:
-            if day is not None:
-                self.day = day
-                self.load()
+        def go(day: date) -> None:
+            self.day = day
+            self.load()
 
-        self.app.push_screen(
-            TextPrompt(
-                "Go to the week of",
-                self.day.isoformat(),
-                "YYYY-MM-DD",
-                lambda text: parse_date(text, "date"),
-            ),
+        self.ask(
+            "Go to the week of",
+            self.day.isoformat(),
+            "YYYY-MM-DD",
+            lambda text: parse_date(text, "date"),
             go,
         )
 
@@ -300,17 +298,21 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="review-forms")
     def pick_project(self, then: Callable[[str | None], object]) -> None:
+        from ..modals.project_picker import ProjectPicker
+
         with db.connection_context():
             choices = [(p.name, p.client) for p in projects.list_all(include_archived=False)]
         self.app.call_from_thread(self.app.push_screen, ProjectPicker(choices), then)
 
     def action_describe(self) -> None:
         [entry] = self.targets()
-        self.app.push_screen(
-            TextPrompt(f"Description of entry {entry.id}", entry.description),
-            lambda text: (
-                text is not None
-                and self.apply(lambda: review.describe(self.app.session.actor, [entry.id], text))
+        self.ask(
+            f"Description of entry {entry.id}",
+            entry.description,
+            "",
+            str,  # as typed
+            lambda text: self.apply(
+                lambda: review.describe(self.app.session.actor, [entry.id], text)
             ),
         )
 
@@ -324,14 +326,11 @@ class ReviewScreen(AreaScreen):
     def action_split(self) -> None:
         [entry] = self.targets()
 
-        def split(clock: Clock | None) -> None:
-            if clock is not None:
-                at = self._instant(entry, clock, entry.start_utc)
-                self.apply(lambda: review.split(self.app.session.actor, entry.id, at))
+        def split(clock: Clock) -> None:
+            at = self._instant(entry, clock, entry.start_utc)
+            self.apply(lambda: review.split(self.app.session.actor, entry.id, at))
 
-        self.app.push_screen(
-            TextPrompt(f"Split entry {entry.id} at", "", "HH:MM", parse_clock), split
-        )
+        self.ask(f"Split entry {entry.id} at", "", "HH:MM", parse_clock, split)
 
     def action_retime(self) -> None:
         [entry] = self.targets()
@@ -340,16 +339,12 @@ class ReviewScreen(AreaScreen):
             f"{local_datetime(entry.start_utc, tz):%H:%M}-{local_datetime(entry.end_utc, tz):%H:%M}"
         )
 
-        def retime(span: tuple[Clock, Clock] | None) -> None:
-            if span is not None:
-                start = self._instant(entry, span[0])
-                end = self._instant(entry, span[1], start)
-                self.apply(lambda: review.retime(self.app.session.actor, entry.id, start, end))
+        def retime(span: tuple[Clock, Clock]) -> None:
+            start = self._instant(entry, span[0])
+            end = self._instant(entry, span[1], start)
+            self.apply(lambda: review.retime(self.app.session.actor, entry.id, start, end))
 
-        self.app.push_screen(
-            TextPrompt(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span),
-            retime,
-        )
+        self.ask(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span, retime)
 
     def action_merge(self) -> None:
         ids = self._ids()
@@ -363,12 +358,10 @@ class ReviewScreen(AreaScreen):
 
     def action_delete(self) -> None:
         ids = self._ids()
-        self.app.push_screen(
-            Confirm(
-                f"Delete {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}?",
-                "u undoes it afterwards.",
-            ),
-            lambda yes: yes and self.apply(lambda: review.delete(self.app.session.actor, ids)),
+        self.confirm(
+            f"Delete {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}?",
+            "u undoes it afterwards.",
+            lambda: self.apply(lambda: review.delete(self.app.session.actor, ids)),
         )
 
     def action_undo(self) -> None:
@@ -380,6 +373,8 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="review-forms")
     def open_entry_form(self) -> None:
+        from ..modals.entry_form import EntryForm
+
         with db.connection_context():
             names = [p.name for p in projects.list_all(include_archived=False)]
         day = self.current.day if self.current else min(self.app.today, self.week.last)
@@ -402,6 +397,8 @@ class ReviewScreen(AreaScreen):
         self.apply(add)
 
     def action_lock(self) -> None:
+        from ...services import timesheets
+
         last = self.week.last
         self.confirm(
             f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
@@ -415,6 +412,8 @@ class ReviewScreen(AreaScreen):
     # Expenses ------------------------------------------------------------------------
 
     def action_expenses(self) -> None:
+        from ..modals.expense_list import ExpenseList
+
         week = self.week
         self.app.push_screen(
             ExpenseList(week.expenses, f"Expenses {week.first} – {week.last}"), self.expense_chosen
@@ -435,6 +434,8 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="review-forms")
     def open_expense_form(self, current) -> None:
+        from ..modals.expense_form import ExpenseForm
+
         with db.connection_context():
             names = [p.name for p in projects.list_all(include_archived=False)]
         day = min(self.app.today, self.week.last)
