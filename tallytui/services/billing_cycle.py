@@ -204,9 +204,10 @@ def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
             .where(unbilled)
             .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4"))
         )
+        days: dict[int, date] = {}  # a day is on many rows: one date object for all of them
         for pid, uid, day, approved, total, total_rounded in _in_one_row(query, list(columns)):
-            key = (uid, _EPOCH + timedelta(days=day), bool(approved))
-            work[pid].time[key] = [int(total), int(total_rounded)]
+            on = days.get(day) or days.setdefault(day, _EPOCH + timedelta(days=day))
+            work[pid].time[(uid, on, bool(approved))] = [int(total), int(total_rounded)]
     for expense in Expense.select().where(
         Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(work))
     ):
