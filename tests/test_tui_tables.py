@@ -110,7 +110,11 @@ class Pair(App):
     and a cell cursor, or as the areas have them, with a row cursor and a first column
     of marks, empty until a row is marked."""
 
-    CSS = "DataTable { height: 14; } DataTable.tinted { background: darkred; color: yellow; }"
+    # Wider than their columns: the rest of each line is drawn too.
+    CSS = """
+    DataTable { height: 14; width: 100%; }
+    DataTable.tinted { background: darkred; color: yellow; }
+    """
 
     def __init__(self, cursor_type: str) -> None:
         super().__init__()
@@ -134,7 +138,7 @@ class Pair(App):
 @pytest.mark.parametrize("cursor_type", ["cell", "row"])
 async def test_plain_table_draws_its_rows_as_datatable_does(cursor_type):
     app = Pair(cursor_type)
-    async with app.run_test(size=(50, 32)) as pilot:
+    async with app.run_test(size=(140, 32)) as pilot:
 
         async def drawn(table, row: int) -> list:
             table.focus()

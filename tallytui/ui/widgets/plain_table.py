@@ -135,7 +135,7 @@ class PlainTable(DataTable):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         cell = self._get_row_renderables(row_index).cells[column_index]
-        if self.rows[row_key].height != 1 or width < 2 * self.cell_padding or not one_line(cell):
+        if not self._drawn_directly(row_key, cell, width):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key = (
             row_key,
@@ -155,6 +155,11 @@ class PlainTable(DataTable):
             )
             cache[key] = [located(line, row_index, column_index)]
         return cache[key]
+
+    def _drawn_directly(self, row_key: RowKey, cell: CellType, width: int) -> bool:
+        """Whether a body cell is drawn here rather than through Rich's layout: one line
+        of text, in a row one line high, at least as wide as its padding."""
+        return self.rows[row_key].height == 1 and width >= 2 * self.cell_padding and one_line(cell)
 
     def _cell_styles(self, cursor: bool, hover: bool) -> tuple[Style, Style]:
         """The styles a body cell is drawn with, over its row's and under its own."""
@@ -182,7 +187,7 @@ class PlainTable(DataTable):
         on it, and looks up the header's style and the colour behind the table on every
         line. Under a row cursor a body row is either under the cursor (or the mouse) or
         not, all through: it is drawn once for each, not again for every position of the
-        cursor elsewhere, and its cells as :meth:`_render_cell` draws them."""
+        cursor elsewhere, with its cells' styles worked out once."""
         row_index = self._row_locations.get(row_key)
         if (
             row_index is None
@@ -215,35 +220,20 @@ class PlainTable(DataTable):
         style, post_style = self._cell_styles(cursor, hover)
         style = row_style + style
         console, padding = self.app.console, self.cell_padding
-        single = self.rows[row_key].height == 1
         cells = []
         for index, (cell, width) in enumerate(
             zip(self._get_row_renderables(row_index).cells, widths, strict=True)
         ):
-            if single and width >= 2 * padding and one_line(cell):
+            if self._drawn_directly(row_key, cell, width):
                 line = draw_line(cell, width, padding, style, post_style, console)
                 cells.append(located(line, row_index, index))
             else:
                 cells.append(
                     self._render_cell(row_index, index, row_style, width, cursor, hover)[line_no]
                 )
-        # The rest of the line, as far as the table is wide, in the row's colours.
-        extend, _ = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            False,
-            False,
-        )
-        extend = (
-            row_style
-            + extend
-            + Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        )
+        # The rest of the line, as far as the table is wide, in the row's and the cursor's
+        # colours.
+        extend = style + Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
         rest = max(0, self.size.width - sum(widths))
         cells.append([Segment(" " * rest, extend)])
         cache[key] = ([], cells)
