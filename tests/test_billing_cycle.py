@@ -364,3 +364,37 @@ def test_open_time_is_added_up_from_its_own_index(cycle_db, monkeypatch):
     finally:
         handle.close()
     assert "USING INDEX time_entry_open" in plan, plan
+
+
+def test_sent_pages_show_the_newest_and_count_all_that_match(org):
+    """The Sent screen lists the newest few documents and says how many match in all, per
+    client when filtered; what it lists is read back as issued."""
+    from tallytui.services.billing_cycle import sent
+
+    org.ok("client", "add", "Initech", "--address", "Way 1")
+    numbers = {}
+    for client in ("Globex", "Initech", "Globex"):
+        invoice = org.ok(
+            "invoice", "freeform", "--client", client, "--line", "Work|2|10", "--json"
+        ).json()
+        org.ok("invoice", "mark-sent", invoice["number"])
+        numbers.setdefault(client, []).append(invoice["number"])
+    org.ok("invoice", "freeform", "--client", "Globex", "--line", "Work|1|10")  # not sent
+    open_database(os.environ["TALLY_DB"])
+    try:
+        page = sent("anna", limit=2)
+        assert page.total == 3
+        assert [d.number for d in page.documents] == sorted(numbers["Globex"] + numbers["Initech"])[
+            -2:
+        ]
+        globex = sent("anna", client="Globex", limit=1)
+        assert (globex.total, [d.number for d in globex.documents]) == (2, numbers["Globex"][-1:])
+        [document] = sent("anna", client="Initech").documents
+        assert (document.client, document.status, document.total) == (
+            "Initech",
+            "sent",
+            Decimal("23.80"),
+        )
+        assert sent("anna", month=date(2026, 10, 1)).total == 0
+    finally:
+        db.close()

@@ -23,7 +23,7 @@ from ..domain.schedule import Schedule, parse_schedule
 from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
-from .invoice_views import InvoiceSummary, summary
+from .invoice_views import InvoiceSummary, summaries, summary
 from .invoices import billable_expense, list_invoices, may_read
 from .org import local_today
 from .projects import project_rates
@@ -330,19 +330,18 @@ def sent(
         # Sent or paid, written as "neither ready nor void" (the only other statuses): with
         # no equality on status, SQLite reads the newest numbers from their index and stops
         # at ``limit`` instead of sorting every sent invoice of the years.
-        query = Invoice.select(Invoice, Client).where(Invoice.status.not_in(("ready", "void")))
+        shown = Invoice.status.not_in(("ready", "void"))
         if client:
-            query = query.where(Invoice.client == lookup.client(client))
+            shown &= Invoice.client == lookup.client(client)
         if month:
             following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-            query = query.where(
-                (Invoice.issue_date >= month.replace(day=1)) & (Invoice.issue_date < following)
-            )
-        newest = query.join(Client).order_by(Invoice.number.desc())
+            shown &= (Invoice.issue_date >= month.replace(day=1)) & (Invoice.issue_date < following)
+        newest = summaries().where(shown).order_by(Invoice.number.desc())
         if limit is not None:
             newest = newest.limit(limit)
         documents = tuple(reversed([summary(i) for i in newest]))
-        total = query.count() if limit is not None and len(documents) == limit else len(documents)
+        full = limit is not None and len(documents) == limit
+        total = Invoice.select().where(shown).count() if full else len(documents)
         return SentPage(documents, total)
 
 

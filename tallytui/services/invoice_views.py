@@ -198,6 +198,25 @@ def view(invoice: Invoice) -> InvoiceView:
     )
 
 
+def summaries():
+    """Invoices joined to their client, with only the columns a summary reads: the
+    others (the seller's and buyer's details, five dates to parse) made a list of fifty
+    take twice as long to read."""
+    return Invoice.select(
+        Invoice.id,
+        Invoice.number,
+        Invoice.kind,
+        Invoice.status,
+        Invoice.client,
+        Invoice.issue_date,
+        Invoice.due_date,
+        Invoice.currency,
+        Invoice.total_minor,
+        Client.id,
+        Client.name,
+    ).join(Client)
+
+
 def summary(invoice: Invoice) -> InvoiceSummary:
     return InvoiceSummary(
         number=invoice.number,

@@ -26,7 +26,7 @@ from ..store.db import locking, write_transaction
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import lookup, permissions
 from .documents import new_document, refresh_totals, write_lines
-from .invoice_views import InvoiceSummary, InvoiceView, load, summary, view
+from .invoice_views import InvoiceSummary, InvoiceView, load, summaries, summary, view
 from .org import local_today
 from .projects import project_rates
 from .timesheets import needs_approval
@@ -298,7 +298,7 @@ def list_invoices(actor: str, status: str | None = None) -> list[InvoiceSummary]
         raise InvalidInput(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     with db.atomic():
         may_read(actor)
-        query = Invoice.select(Invoice, Client).join(Client).order_by(Invoice.number)
+        query = summaries().order_by(Invoice.number)
         if status:
             query = query.where(Invoice.status == status)
         return [summary(row) for row in query]
