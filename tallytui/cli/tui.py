@@ -26,7 +26,7 @@ def open_tui(settings: Settings) -> None:
 
     settings.open()
     current = org.current()  # the acting user was checked by open()
-    week = review.week(org.today(), settings.actor)
+    week = review.week(org.local_today(current), settings.actor)
     app = TallyApp(
         Session(settings.actor, resolve_url(settings.db_url)),
         current.timezone,

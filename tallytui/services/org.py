@@ -96,8 +96,8 @@ def current() -> OrgView:
         return view(lookup.organisation())
 
 
-def local_today(org: Organisation) -> date:
-    """Today's date in the organisation's time zone."""
+def local_today(org: Organisation | OrgView) -> date:
+    """Today's date in the organisation's time zone (from its row, or its view)."""
     return local_date(now_utc(), org.timezone)
 
 

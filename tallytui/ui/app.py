@@ -89,7 +89,8 @@ class TallyApp(App):
         first_week: Week | None = None,
     ) -> None:
         super().__init__()
-        self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
+        # The theme's variables were worked out for Textual's own stylesheet just now.
+        self.stylesheet = ReusingStylesheet(variables=self.theme_variables)
         self.session = session
         self.timezone = timezone
         self.first_week = first_week  # read before start-up; the review shows it at once
