@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from pg_server import Server, ServerError
 
-from tallytui.cli import cli
+from tallytui.cli.root import cli
 from tallytui.store.db import open_database
 from tallytui.store.models import db
 

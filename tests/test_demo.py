@@ -191,7 +191,7 @@ def test_demo_never_takes_its_target_from_tally_db(tmp_path, monkeypatch):
     """`TALLY_DB=~/real.db tally demo --force` must not replace the real database."""
     from click.testing import CliRunner
 
-    from tallytui.cli import cli
+    from tallytui.cli.root import cli
 
     real = tmp_path / "real.db"
     real.write_bytes(b"precious")

@@ -198,6 +198,7 @@ def test_the_first_screen_loads_only_what_it_shows(org):
             "tomllib",
             "importlib.resources",
             "rich._emoji_codes",
+            "click",
         }
     )
     assert later == []

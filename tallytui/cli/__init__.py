@@ -1,68 +1,21 @@
-"""The ``tally`` command line. A command's module is imported only when that command runs
-(or help lists it), and command modules import services lazily inside each command, so
-neither ``tally --help`` nor the terminal interface pays for the commands it does not use."""
+"""The ``tally`` console script. ``tally`` alone, with at most the global ``--db`` and
+``--user``, opens the terminal interface without loading click, about 10 ms of every
+start; anything else (a command, help, a usage error) goes to the click group in
+``root``."""
 
 from __future__ import annotations
 
+import os
 import sys
-
-import click
-
-from .app import Settings, TallyGroup
-
-# Command name -> "module:function" inside this package, in the order help lists them.
-COMMANDS = {
-    "init": "setup:init",
-    "demo": "setup:demo",
-    "backup": "setup:backup",
-    "user": "setup:user",
-    "client": "clients:client",
-    "project": "projects:project",
-    "entry": "entries:entry",
-    "expense": "entries:expense",
-    "timesheet": "timesheets:timesheet",
-    "invoice": "invoices:invoice",
-    "invoicing": "invoicing:invoicing",
-    "capture": "capture:capture",
-    "sessions": "capture:sessions",
-    "import": "transfer:import_file",
-    "export": "transfer:export",
-}
-
-
-@click.group(
-    cls=TallyGroup,
-    commands_at=COMMANDS,
-    invoke_without_command=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-@click.option(
-    "--db",
-    "db_url",
-    envvar="TALLY_DB",
-    metavar="URL",
-    help="SQLite file or postgresql:// URL (env TALLY_DB).",
-)
-@click.option(
-    "--user",
-    "user_name",
-    envvar="TALLY_USER",
-    metavar="NAME",
-    help="Acting user (env TALLY_USER; default: your login name).",
-)
-@click.version_option(package_name="tallytui", prog_name="tally")
-@click.pass_context
-def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
-    """Time tracking with invoicing built in.
-
-    Run without a command to open the terminal interface.
-    """
-    ctx.obj = Settings(db_url=db_url, user_name=user_name)
-    if ctx.invoked_subcommand is None:
-        from .tui import open_tui
-
-        open_tui(ctx.obj)
 
 
 def main() -> None:
+    from .tui import open_tui, tui_settings
+
+    settings = tui_settings(sys.argv[1:], os.environ)
+    if settings is not None:
+        open_tui(settings)
+        return
+    from .root import cli
+
     sys.exit(cli.main(prog_name="tally", standalone_mode=True))

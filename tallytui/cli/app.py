@@ -1,41 +1,14 @@
-"""What every command shares: settings, opening the database, turning errors into exit 1."""
+"""What the commands share: the group that imports each command when it runs, its
+settings, refusals as exit code 1, and output as JSON or an aligned table."""
 
 from __future__ import annotations
 
-import getpass
 import importlib
 import json
-import sys
-from dataclasses import dataclass
 
 import click
 
-
-@dataclass
-class Settings:
-    db_url: str | None
-    user_name: str | None
-
-    @property
-    def actor(self) -> str:
-        return self.user_name or getpass.getuser()
-
-    def open(self) -> None:
-        """Open (and migrate) the database; every command that touches data calls this.
-
-        Once the organisation exists, an acting user it does not know is refused here, so
-        nobody reads a team's data under a name that was never added.
-        """
-        from ..services.users import check_actor
-        from ..store.db import open_database
-
-        open_database(self.db_url)
-        check_actor(self.actor)
-
-
-def fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+from .settings import Settings, refusals
 
 
 class TallyGroup(click.Group):
@@ -58,19 +31,8 @@ class TallyGroup(click.Group):
         return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
 
     def invoke(self, ctx: click.Context):
-        from ..domain.errors import TallyError
-
-        try:
+        with refusals():
             return super().invoke(ctx)
-        except TallyError as exc:
-            fail(str(exc))
-        except Exception as exc:
-            from peewee import DatabaseError, InterfaceError
-
-            if isinstance(exc, (DatabaseError, InterfaceError)):
-                first_line = str(exc).strip().splitlines()[:1]
-                fail(f"database: {first_line[0] if first_line else type(exc).__name__}")
-            raise
 
 
 def settings() -> Settings:

@@ -3,8 +3,38 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping, Sequence
 
-from .app import Settings
+from .settings import Settings, refusals
+
+# The global options and the variables that stand in for them, as the click group has them.
+OPTIONS = {"--db": "db_url", "--user": "user_name"}
+VARIABLES = {"db_url": "TALLY_DB", "user_name": "TALLY_USER"}
+
+
+def tui_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings | None:
+    """The settings of ``tally`` run without a command, read as the click group reads
+    them, or None for any other arguments: click reads those, and says what is wrong.
+
+    An empty value, or one that starts with a dash, goes to click too: it would take
+    either, but each is more likely a slip than a file or a name."""
+    given: dict[str, str] = {}
+    words = iter(argv)
+    for word in words:
+        option, equals, value = word.partition("=")
+        if option not in OPTIONS:
+            return None
+        if not equals:
+            value = next(words, "")
+        if not value or value.startswith("-"):
+            return None
+        given[OPTIONS[option]] = value
+    return Settings(
+        **{
+            name: given.get(name) or environ.get(variable) or None
+            for name, variable in VARIABLES.items()
+        }
+    )
 
 
 def open_tui(settings: Settings) -> None:
@@ -24,9 +54,10 @@ def open_tui(settings: Settings) -> None:
     from ..ui.config import load_keymap
     from ..ui.context import Session
 
-    settings.open()
-    current = org.current()  # the acting user was checked by open()
-    week = review.week(org.local_today(current), settings.actor)
+    with refusals():
+        settings.open()
+        current = org.current()  # the acting user was checked by open()
+        week = review.week(org.local_today(current), settings.actor)
     app = TallyApp(
         Session(settings.actor, resolve_url(settings.db_url)),
         current.timezone,

@@ -1,0 +1,63 @@
+"""The ``tally`` click group. A command's module is imported only when that command runs
+(or help lists it), and command modules import services lazily inside each command, so
+``tally --help`` does not pay for the commands it does not use."""
+
+from __future__ import annotations
+
+import click
+
+from .app import TallyGroup
+from .settings import Settings
+
+# Command name -> "module:function" inside this package, in the order help lists them.
+COMMANDS = {
+    "init": "setup:init",
+    "demo": "setup:demo",
+    "backup": "setup:backup",
+    "user": "setup:user",
+    "client": "clients:client",
+    "project": "projects:project",
+    "entry": "entries:entry",
+    "expense": "entries:expense",
+    "timesheet": "timesheets:timesheet",
+    "invoice": "invoices:invoice",
+    "invoicing": "invoicing:invoicing",
+    "capture": "capture:capture",
+    "sessions": "capture:sessions",
+    "import": "transfer:import_file",
+    "export": "transfer:export",
+}
+
+
+@click.group(
+    cls=TallyGroup,
+    commands_at=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="TALLY_DB",
+    metavar="URL",
+    help="SQLite file or postgresql:// URL (env TALLY_DB).",
+)
+@click.option(
+    "--user",
+    "user_name",
+    envvar="TALLY_USER",
+    metavar="NAME",
+    help="Acting user (env TALLY_USER; default: your login name).",
+)
+@click.version_option(package_name="tallytui", prog_name="tally")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:
+    """Time tracking with invoicing built in.
+
+    Run without a command to open the terminal interface.
+    """
+    ctx.obj = Settings(db_url=db_url, user_name=user_name)
+    if ctx.invoked_subcommand is None:
+        from .tui import open_tui
+
+        open_tui(ctx.obj)

@@ -1,0 +1,57 @@
+"""What every command and the terminal interface share, without click: the global
+options, opening the database, and refusals turned into one ``error:`` line."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NoReturn
+
+
+@dataclass
+class Settings:
+    db_url: str | None
+    user_name: str | None
+
+    @property
+    def actor(self) -> str:
+        return self.user_name or getpass.getuser()
+
+    def open(self) -> None:
+        """Open (and migrate) the database; every command that touches data calls this.
+
+        Once the organisation exists, an acting user it does not know is refused here, so
+        nobody reads a team's data under a name that was never added.
+        """
+        from ..services.users import check_actor
+        from ..store.db import open_database
+
+        open_database(self.db_url)
+        check_actor(self.actor)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A refused operation or a database that cannot be used ends with exit code 1 and
+    one line saying why, not a traceback."""
+    from ..domain.errors import TallyError
+
+    try:
+        yield
+    except TallyError as exc:
+        fail(str(exc))
+    except Exception as exc:
+        from peewee import DatabaseError, InterfaceError
+
+        if isinstance(exc, (DatabaseError, InterfaceError)):
+            first_line = str(exc).strip().splitlines()[:1]
+            fail(f"database: {first_line[0] if first_line else type(exc).__name__}")
+        raise
