@@ -253,6 +253,7 @@ PROJECTS = {
     "Down": ("10:down", "biweekly"),
     "Nearest": (None, "monthly"),
 }
+UNSCHEDULED = "Someday"  # missing data: added up as a whole, not per day
 
 
 @pytest.mark.parametrize("zone", TRICKY_ZONES)
@@ -260,7 +261,8 @@ def test_the_database_adds_up_days_and_rounding_as_entry_by_entry(engine, tally,
     """The cycle adds up open time in the database, per person, local day and approval,
     with each entry rounded first. Entries starting around local midnight on the days the
     clocks change fall on the day a clock on the wall shows, and each ready period has the
-    hours of its entries and the amount its invoice bills."""
+    hours of its entries and the amount its invoice bills. A project without a schedule is
+    missing data with the hours of all its entries."""
     tally.ok("init", "--org", "Acme", "--code", "ACME", "--timezone", zone, "--round", "30:nearest")
     tally.ok("user", "add", "ben")
     tally.ok("client", "add", "Globex", "--address", "1 Main St")
@@ -278,6 +280,7 @@ def test_the_database_adds_up_days_and_rounding_as_entry_by_entry(engine, tally,
             schedule,
             *extra,
         )
+    tally.ok("project", "add", UNSCHEDULED, "--client", "Globex", "--rate", "95")
     handle = open_database(engine)
     try:
         year = (
@@ -308,22 +311,30 @@ def test_the_database_adds_up_days_and_rounding_as_entry_by_entry(engine, tally,
             )
             for start in starts
         ]
-        TimeEntry.insert_many(rows).execute()
+        # Non-billable time is in no figure, of a project with a schedule or without.
+        unbillable = [{**row, "billable": False} for row in rows[::5]]
+        TimeEntry.insert_many(rows + unbillable).execute()
     finally:
         handle.close()
     for user in ("anna", "ben"):
         tally.ok("timesheet", "lock", "--until", "2026-11-15", "--user", user)
     handle = open_database(engine)
     try:
-        ready = cycle_service("anna").ready_for_invoicing
+        found = cycle_service("anna")
     finally:
         handle.close()
+    ready = found.ready_for_invoicing
     expected: dict[tuple[str, date], int] = {}
     names = {pid: name for name, pid in projects.items()}
     for row in rows:
         key = (names[row["project"]], local_date(row["start_utc"], zone))
         expected[key] = expected.get(key, 0) + row["end_utc"] - row["start_utc"]
     assert {r.project for r in ready} == set(PROJECTS)
+    [someday] = found.missing_data
+    assert (someday.project, someday.missing) == (UNSCHEDULED, ("schedule",))
+    assert someday.uninvoiced_seconds == sum(
+        seconds for (name, _), seconds in expected.items() if name == UNSCHEDULED
+    )
     for period in ready:
         assert period.seconds == sum(
             seconds

@@ -16,7 +16,7 @@ from decimal import Decimal
 from peewee import SQL, Case, PostgresqlDatabase, fn
 
 from ..domain.invoicing import expense_lines, hours, line_amount
-from ..domain.localtime import utc_offsets
+from ..domain.localtime import local_date, utc_offsets
 from ..domain.rates import rate_on
 from ..domain.rounding import Rounding, parse_rounding
 from ..domain.schedule import Schedule, parse_schedule
@@ -105,15 +105,26 @@ class _Open:
     Time is kept per (user id, local day, approved) as [seconds, seconds with each entry
     rounded by the project's rule]: the day decides the period, the rate and the lock, so
     nothing finer is needed, and the rounding applies to entries, not to sums.
+
+    A project without a schedule has no periods: it is missing data as a whole, shown with
+    its hours, so only its total and its first day are read (``whole``).
     """
 
     project: Project
     rule: Rounding | None
     time: dict[tuple[int, date, bool], list[int]] = field(default_factory=dict)
     expenses: list[Expense] = field(default_factory=list)
+    whole: tuple[int, date] | None = None  # (seconds, first local day), unscheduled only
 
     def seconds(self) -> int:
+        if self.whole:
+            return self.whole[0]
         return sum(seconds for seconds, _ in self.time.values())
+
+    def first_day(self) -> date | None:
+        if self.whole:
+            return self.whole[1]
+        return min((day for _, day, _ in self.time), default=None)
 
 
 @dataclass
@@ -165,26 +176,36 @@ def _rounded(seconds, rule: Rounding):
 def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
     """Each project's open time, added up by the database per person, local day and
     approval, each entry rounded first: a backlog of years comes back as a few thousand
-    rows, not one per entry."""
+    rows, not one per entry. A project without a schedule comes back as one row: its
+    years of unbilled time were a quarter of those rows on the benchmark history."""
     work = {
         p.id: _Open(p, parse_rounding(p.rounding) or org_rule)
         for p in Project.select(Project, Client)
         .join(Client)
         .where(Project.billable & ~Project.archived)
     }
-    unbilled = (
-        TimeEntry.invoice_line.is_null() & TimeEntry.billable & TimeEntry.project.in_(list(work))
-    )
+    scheduled, unscheduled = [], []
+    for pid, bucket in work.items():
+        (unscheduled if parse_schedule(bucket.project.schedule).is_none else scheduled).append(pid)
+    unbilled = TimeEntry.invoice_line.is_null() & TimeEntry.billable
+    seconds = TimeEntry.end_utc - TimeEntry.start_utc
+    if unscheduled:
+        for pid, total, earliest in (
+            TimeEntry.select(TimeEntry.project, fn.SUM(seconds), fn.MIN(TimeEntry.start_utc))
+            .where(unbilled & TimeEntry.project.in_(unscheduled))
+            .group_by(TimeEntry.project)
+            .tuples()
+        ):
+            work[pid].whole = (int(total), local_date(earliest, tz))
     # The span of all entries: one MIN or MAX alone is read from the index on start, both
     # in one SELECT would scan the table.
     first = TimeEntry.select(fn.MIN(TimeEntry.start_utc)).scalar()
     last = TimeEntry.select(fn.MAX(TimeEntry.start_utc)).scalar()
-    if first is not None:
-        seconds = TimeEntry.end_utc - TimeEntry.start_utc
+    if first is not None and scheduled:
         by_rule = defaultdict(list)
-        for pid, bucket in work.items():
-            if bucket.rule:
-                by_rule[bucket.rule].append(pid)
+        for pid in scheduled:
+            if work[pid].rule:
+                by_rule[work[pid].rule].append(pid)
         rounded = _case(
             [
                 (TimeEntry.project.in_(ids), _rounded(seconds, rule))
@@ -202,7 +223,7 @@ def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
         }
         query = (
             TimeEntry.select(*(column.alias(name) for name, column in columns.items()))
-            .where(unbilled)
+            .where(unbilled & TimeEntry.project.in_(scheduled))
             .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4"))
         )
         days: dict[int, date] = {}  # a day is on many rows: one date object for all of them
@@ -213,7 +234,11 @@ def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
         Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(work))
     ):
         work[expense.project_id].expenses.append(expense)
-    return {pid: bucket for pid, bucket in work.items() if bucket.time or bucket.expenses}
+    return {
+        pid: bucket
+        for pid, bucket in work.items()
+        if bucket.time or bucket.whole or bucket.expenses
+    }
 
 
 def _in_one_row(query, names: list[str]) -> list[list]:
@@ -237,7 +262,7 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     if parse_schedule(project.schedule).is_none:
         missing.append("schedule")
     # A rate in force on the earliest day is in force on every later one.
-    first = min((day for _, day, _ in bucket.time), default=None)
+    first = bucket.first_day()
     if not rates or (first is not None and rate_on(rates, first) is None):
         missing.append("rate")
     if not project.client.address.strip():
