@@ -41,6 +41,12 @@ def draw_line(
     cropped or padded to the column, between its padding, under ``style`` and over
     ``post_style``."""
     none = Style.null()
+    if not (cell.spans or cell.style) and cell.plain.isascii():
+        # Unstyled text one cell wide a character, as most cells are: Rich would lay it
+        # out as one run, cropped or padded to the column (a third of the time).
+        inner = width - 2 * padding
+        spaced = " " * padding + cell.plain[:inner].ljust(inner) + " " * padding
+        return list(Segment.apply_style([Segment(spaced, none)], style, post_style))
     laid_out = _NEWLINE.join([cell]) if cell.style else cell  # the style becomes a span
     line = Segment.adjust_line_length(list(laid_out.render(console)), width - 2 * padding, none)
     if padding:
