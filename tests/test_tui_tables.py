@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.padding import Padding
@@ -73,6 +73,9 @@ STYLES = st.sampled_from(["", "bold", "red on blue", "italic #ff0000", "reverse 
 
 
 @settings(max_examples=500, deadline=None)
+# Most cells: unstyled ASCII, cropped to the column or padded out to it.
+@example(text="Oscorp Analytics", spans=[], base="", width=10, padding=1, style="", post_style="")
+@example(text="0.35", spans=[], base="", width=9, padding=2, style="bold", post_style="red")
 @given(
     text=CELL_TEXT,
     spans=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), STYLES), max_size=3),
