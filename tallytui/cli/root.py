@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from .app import TallyGroup
-from .settings import Settings
+from .settings import DATABASE, USER, Settings
 
 # Command name -> "module:function" inside this package, in the order help lists them.
 COMMANDS = {
@@ -36,18 +36,18 @@ COMMANDS = {
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
-    "--db",
-    "db_url",
-    envvar="TALLY_DB",
+    DATABASE.flag,
+    DATABASE.field,
+    envvar=DATABASE.variable,
     metavar="URL",
-    help="SQLite file or postgresql:// URL (env TALLY_DB).",
+    help=f"SQLite file or postgresql:// URL (env {DATABASE.variable}).",
 )
 @click.option(
-    "--user",
-    "user_name",
-    envvar="TALLY_USER",
+    USER.flag,
+    USER.field,
+    envvar=USER.variable,
     metavar="NAME",
-    help="Acting user (env TALLY_USER; default: your login name).",
+    help=f"Acting user (env {USER.variable}; default: your login name).",
 )
 @click.version_option(package_name="tallytui", prog_name="tally")
 @click.pass_context

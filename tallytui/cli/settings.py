@@ -8,7 +8,21 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
+
+
+class GlobalOption(NamedTuple):
+    """An option every command takes: its flag, the field of :class:`Settings` it sets,
+    and the environment variable that stands in for it. (A named tuple: a dataclass would
+    cost the interface's start-up half a millisecond to make.)"""
+
+    flag: str
+    field: str
+    variable: str
+
+
+DATABASE = GlobalOption("--db", "db_url", "TALLY_DB")
+USER = GlobalOption("--user", "user_name", "TALLY_USER")
 
 
 @dataclass

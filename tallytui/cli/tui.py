@@ -5,11 +5,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Mapping, Sequence
 
-from .settings import Settings, refusals
+from .settings import DATABASE, USER, Settings, refusals
 
-# The global options and the variables that stand in for them, as the click group has them.
-OPTIONS = {"--db": "db_url", "--user": "user_name"}
-VARIABLES = {"db_url": "TALLY_DB", "user_name": "TALLY_USER"}
+OPTIONS = {option.flag: option for option in (DATABASE, USER)}
 
 
 def tui_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings | None:
@@ -28,11 +26,11 @@ def tui_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings | 
             value = next(words, "")
         if not value or value.startswith("-"):
             return None
-        given[OPTIONS[option]] = value
+        given[option] = value
     return Settings(
         **{
-            name: given.get(name) or environ.get(variable) or None
-            for name, variable in VARIABLES.items()
+            option.field: given.get(flag) or environ.get(option.variable) or None
+            for flag, option in OPTIONS.items()
         }
     )
 
