@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -414,6 +415,22 @@ def test_a_new_migration_is_applied_on_open(dbpath, monkeypatch, _close_database
     _close_databases.append(upgraded)
     assert current_version(upgraded) == newest + 1
     assert rows(upgraded, "setting") == [("k", "v", None)]
+
+
+def test_opening_a_new_file_waits_for_another_writer(tmp_path, _close_databases):
+    """SQLite refuses to switch a file to WAL mode, without waiting, while another
+    connection holds the write lock; opening waits for it like any other write."""
+    path = tmp_path / "new.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, writer.execute, ("COMMIT",)).start()
+    began = time.monotonic()
+    handle = open_database(str(path))
+    _close_databases.append(handle)
+    writer.close()
+    assert time.monotonic() - began >= 0.25  # it waited for the commit
+    assert handle.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert current_version(handle) == available()[-1].version
 
 
 @pytest.mark.slow

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from ..domain.errors import TallyError
 from .migrate import migrate
@@ -72,7 +73,7 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     database = _connect_postgres(target) if is_postgres(target) else _connect_sqlite(target)
     db.initialize(database)
     try:
-        database.connect(reuse_if_open=True)
+        _connect(database)
         if upgrade:
             migrate(database)
     except DatabaseError as exc:
@@ -81,6 +82,25 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
             f"cannot open the database {where}: {str(exc).strip().splitlines()[0]}"
         ) from exc
     return database
+
+
+def _connect(database: Database) -> None:
+    """Connect, waiting as long as the busy timeout for another process that is writing.
+
+    Switching a new file to WAL mode (a pragma of every connection) needs the file to
+    itself, and SQLite refuses it at once, without waiting, while another connection
+    holds the write lock: two processes opening a new database together (the interface
+    and capture, say) made one of them fail."""
+    deadline = time.monotonic() + SQLITE_PRAGMAS["busy_timeout"] / 1000
+    while True:
+        try:
+            database.connect(reuse_if_open=True)
+            return
+        except OperationalError as exc:
+            locked = isinstance(database, SqliteDatabase) and "locked" in str(exc)
+            if not locked or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _redact(url: str) -> str:
