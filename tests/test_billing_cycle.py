@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from tallytui.domain.localtime import day_start, local_date, utc_offsets
-from tallytui.domain.timesheet import readiness
+from tallytui.domain.localtime import day_start, local_date
+from tallytui.domain.localtime import zone as time_zone
+from tallytui.domain.timesheet import is_locked, readiness
 from tallytui.services.billing_cycle import cycle as cycle_service
 from tallytui.store.db import open_database
 from tallytui.store.models import Project, TimeEntry, User, db
@@ -187,13 +188,12 @@ def test_non_billable_and_archived_projects_are_not_in_the_cycle(org):
     ],
 )
 def test_readiness_of_every_combination(locked, required, approved, state):
-    day = date(2026, 10, 5)
-    until = date(2026, 10, 31) if locked else None
-    assert readiness(day, until, required, approved) == state
+    assert readiness(locked, required, approved) == state
 
 
 def test_a_lock_ending_the_day_before_leaves_the_day_open():
-    assert readiness(date(2026, 10, 5), date(2026, 10, 4), False, False) == "open"
+    assert not is_locked(date(2026, 10, 5), date(2026, 10, 4))
+    assert is_locked(date(2026, 10, 4), date(2026, 10, 4))
 
 
 def test_periods_and_due_dates_follow_the_organisation_zone_across_dst(org, monkeypatch):
@@ -244,6 +244,28 @@ def test_ready_amount_is_what_the_invoice_bills_with_rounding_and_a_rate_change(
     assert invoice["subtotal"] == ready["amount"]
 
 
+def test_a_first_rate_from_inside_a_period_prices_the_period(org):
+    """A project whose first rate starts inside a period, before its first entry there, is
+    not missing data, and the period is priced at that rate."""
+    org.ok("project", "add", "Audit", "--client", "Globex", "--schedule", "monthly")
+    org.ok("project", "set", "Audit", "--rate", "80", "--from", "2026-10-10")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Audit",
+        "--start",
+        "2026-10-12 09:00",
+        "--end",
+        "2026-10-12 11:00",
+    )
+    org.ok("timesheet", "lock", "--until", "2026-10-31")
+    data = cycle(org)
+    assert data["missing_data"] == []
+    [ready] = data["ready_for_invoicing"]
+    assert (ready["project"], ready["hours"], ready["amount"]) == ("Audit", "2.00", "160.00")
+
+
 # Zones whose days are hard to add up: St. John's is 3.5 hours behind UTC and changes by an
 # hour; Lord Howe Island changes by half an hour.
 TRICKY_ZONES = ["America/St_Johns", "Australia/Lord_Howe"]
@@ -254,6 +276,28 @@ PROJECTS = {
     "Nearest": (None, "monthly"),
 }
 UNSCHEDULED = "Someday"  # missing data: added up as a whole, not per day
+
+
+def _clock_changes(zone: str, first: date, last: date) -> list[int]:
+    """The instants from ``first`` to ``last`` (UTC days) at which ``zone`` changes its
+    offset from UTC, each found to the second."""
+    place = time_zone(zone)
+
+    def offset(instant: int):
+        return datetime.fromtimestamp(instant, place).utcoffset()
+
+    changes = []
+    begin = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp())
+    end = int(datetime(last.year, last.month, last.day, tzinfo=UTC).timestamp())
+    for day in range(begin, end, 86400):
+        before, after = day, day + 86400
+        if offset(before) == offset(after):
+            continue
+        while after - before > 1:
+            middle = (before + after) // 2
+            before, after = (middle, after) if offset(middle) == offset(day) else (before, middle)
+        changes.append(after)
+    return changes
 
 
 @pytest.mark.parametrize("zone", TRICKY_ZONES)
@@ -283,11 +327,7 @@ def test_the_database_adds_up_days_and_rounding_as_entry_by_entry(engine, tally,
     tally.ok("project", "add", UNSCHEDULED, "--client", "Globex", "--rate", "95")
     handle = open_database(engine)
     try:
-        year = (
-            int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()),
-            int(datetime(2026, 11, 16, tzinfo=UTC).timestamp()),
-        )
-        changes = [since for since, _ in utc_offsets(zone, *year)[1:]]
+        changes = _clock_changes(zone, date(2026, 1, 1), date(2026, 11, 16))
         assert len(changes) == 2
         pick = random.Random(zone)
         users = [u.id for u in User.select().order_by(User.name)]
@@ -355,6 +395,60 @@ def test_the_database_adds_up_days_and_rounding_as_entry_by_entry(engine, tally,
         assert Decimal(invoice["subtotal"]) == period.amount, period
 
 
+@pytest.mark.parametrize("zone", TRICKY_ZONES)
+def test_a_lock_covers_time_up_to_the_local_midnight_after_its_day(engine, tally, zone):
+    """Time starting on a person's last locked day, to its last second on the wall clock,
+    is ready; time starting from the midnight after it is still open. The locks end on the
+    day the clocks change and on the day before, where midnight is a different distance
+    from UTC than on the day itself."""
+    tally.ok("init", "--org", "Acme", "--code", "ACME", "--timezone", zone)
+    tally.ok("user", "add", "ben")
+    tally.ok("client", "add", "Globex", "--address", "1 Main St")
+    tally.ok("project", "add", "Web", "--client", "Globex", "--rate", "95", "--schedule", "monthly")
+    [change] = _clock_changes(zone, date(2026, 3, 1), date(2026, 6, 1))
+    changed_on = local_date(change, zone)
+    locks = {"anna": changed_on, "ben": changed_on - timedelta(days=1)}
+    handle = open_database(engine)
+    try:
+        users = {u.name: u.id for u in User.select()}
+        [project] = Project.select()
+        rows = []
+        for name, until in locks.items():
+            for day in (until - timedelta(days=1), until, until + timedelta(days=1)):
+                midnight = day_start(day, zone)
+                rows += [
+                    dict(
+                        user=users[name],
+                        project=project.id,
+                        start_utc=midnight + offset,
+                        end_utc=midnight + offset + 60 * (index + 1),
+                        source="manual",
+                        created_at=0,
+                        updated_at=0,
+                    )
+                    for index, offset in enumerate((-1, 0, 1, 3599, 3600))
+                ]
+        TimeEntry.insert_many(rows).execute()
+    finally:
+        handle.close()
+    for name, until in locks.items():
+        tally.ok("timesheet", "lock", "--until", str(until), "--user", name)
+    handle = open_database(engine)
+    try:
+        [period] = cycle_service("anna").pending
+    finally:
+        handle.close()
+    expected = {name: [0, 0] for name in locks}  # [open, ready] seconds
+    names = {uid: name for name, uid in users.items()}
+    for row in rows:
+        name = names[row["user"]]
+        locked = local_date(row["start_utc"], zone) <= locks[name]
+        expected[name][locked] += row["end_utc"] - row["start_utc"]
+    found = {p.user: [p.open_seconds, p.ready_seconds] for p in period.people}
+    assert found == expected
+    assert all(figures[0] and figures[1] for figures in found.values())
+
+
 def test_open_time_is_added_up_from_its_own_index(cycle_db, monkeypatch):
     """The cycle sums unbilled, billable time from the index that holds only it, not by
     looking up every unbilled entry in the table: on years of history, the difference
@@ -370,11 +464,16 @@ def test_open_time_is_added_up_from_its_own_index(cycle_db, monkeypatch):
     monkeypatch.setattr(handle, "execute_sql", recorded)
     try:
         cycle_service("anna")
-        [(sql, params)] = [(s, p) for s, p in run if "json_group_array" in s]
-        plan = " | ".join(row[-1] for row in execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        sums = [(s, p) for s, p in run if "json_group_array" in s]
+        plans = [
+            " | ".join(row[-1] for row in execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            for sql, params in sums
+        ]
     finally:
         handle.close()
-    assert "USING INDEX time_entry_open" in plan, plan
+    assert len(plans) == 2  # each project's total, then the due periods' figures
+    for plan in plans:
+        assert "USING INDEX time_entry_open" in plan, plan
 
 
 def test_sent_pages_show_the_newest_and_count_all_that_match(org):

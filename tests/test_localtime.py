@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import example, given
@@ -24,7 +23,6 @@ from tallytui.domain.localtime import (
     parse_clock,
     parse_date,
     parse_instant,
-    utc_offsets,
 )
 from tallytui.services.clock import now_utc
 
@@ -397,22 +395,3 @@ def test_now_utc_without_tally_now_is_the_real_time(monkeypatch, value):
     after = int(time.time())
     assert before <= now <= after
     assert type(now) is int
-
-
-@pytest.mark.parametrize(
-    "tz", ["Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"]
-)
-def test_utc_offsets_name_each_change_to_the_second(tz):
-    first, last = 1_600_000_000, 1_600_000_000 + 3 * 365 * 86400
-    offsets = utc_offsets(tz, first, last)
-    place = ZoneInfo(tz)
-
-    def offset(instant: int) -> int:
-        return int(datetime.fromtimestamp(instant, place).utcoffset().total_seconds())
-
-    assert offsets[0] == (first, offset(first))
-    for since, seconds in offsets[1:]:
-        assert offset(since) == seconds != offset(since - 1)
-    # Sampled every hour, the offset is always the one the list gives for that instant.
-    for instant in range(first, last, 3600):
-        assert offset(instant) == next(o for s, o in reversed(offsets) if s <= instant)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
@@ -133,38 +133,6 @@ def local_date(epoch: int, tz: str) -> date:
 def local_datetime(epoch: int, tz: str) -> datetime:
     """The wall-clock reading of an instant in ``tz``."""
     return datetime.fromtimestamp(epoch, zone(tz))
-
-
-@lru_cache(maxsize=64)
-def utc_offsets(tz: str, first: int, last: int) -> tuple[tuple[int, int], ...]:
-    """The offsets from UTC, in seconds, that ``tz`` uses between the instants ``first``
-    and ``last``: (the instant it starts, offset) for each, the first from ``first``.
-
-    The zone is sampled once a day and each change found to the second: two changes less
-    than a day apart would be seen as the last of them, and zones change twice a year.
-    """
-    place = zone(tz)
-
-    def offset(instant: int) -> int:
-        return int(datetime.fromtimestamp(instant, place).utcoffset().total_seconds())
-
-    offsets = [(first, offset(first))]
-    instant = first
-    while instant < last:
-        sample = min(instant + 86400, last)
-        if offset(sample) == offsets[-1][1]:
-            instant = sample
-            continue
-        before, after = instant, sample  # the change is in (before, after]
-        while after - before > 1:
-            middle = (before + after) // 2
-            if offset(middle) == offsets[-1][1]:
-                before = middle
-            else:
-                after = middle
-        offsets.append((after, offset(after)))
-        instant = after
-    return tuple(offsets)
 
 
 def day_start(day: date, tz: str) -> int:

@@ -18,11 +18,11 @@ def entry_state(day: date, locked_until: date | None, approved: bool) -> str:
     return LOCKED if is_locked(day, locked_until) else OPEN
 
 
-def readiness(day: date, locked_until: date | None, approval_required: bool, approved: bool) -> str:
+def readiness(locked: bool, approval_required: bool, approved: bool) -> str:
     """Where uninvoiced time stands in the billing cycle: ``open`` until its owner locks the
     day, then ``pending_approval`` while its project wants an approval it has not had, then
     ``ready``."""
-    if not is_locked(day, locked_until):
+    if not locked:
         return "open"
     if approval_required and not approved:
         return "pending_approval"

@@ -12,14 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from peewee import SQL, Case, PostgresqlDatabase, fn
 
 from ..domain.invoicing import expense_lines, hours, line_amount
-from ..domain.localtime import local_date, utc_offsets
-from ..domain.rates import rate_on
+from ..domain.localtime import day_end, day_start, local_date
+from ..domain.rates import Rate, rate_on
 from ..domain.rounding import Rounding, parse_rounding
-from ..domain.schedule import Schedule, parse_schedule
+from ..domain.schedule import parse_schedule
 from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
@@ -100,71 +101,103 @@ class Cycle:
 
 @dataclass
 class _Open:
-    """One project's unbilled, billable time and expenses.
-
-    Time is kept per (user id, local day, approved) as [seconds, seconds with each entry
-    rounded by the project's rule]: the day decides the period, the rate and the lock, so
-    nothing finer is needed, and the rounding applies to entries, not to sums.
-
-    A project without a schedule has no periods: it is missing data as a whole, shown with
-    its hours, so only its total and its first day are read (``whole``).
-    """
+    """One project's unbilled, billable work: the total of its time (all that missing data
+    shows), the local day its oldest entry starts (where its due periods begin) and its
+    expenses."""
 
     project: Project
     rule: Rounding | None
-    time: dict[tuple[int, date, bool], list[int]] = field(default_factory=dict)
+    seconds: int = 0
+    first_day: date | None = None
     expenses: list[Expense] = field(default_factory=list)
-    whole: tuple[int, date] | None = None  # (seconds, first local day), unscheduled only
-
-    def seconds(self) -> int:
-        if self.whole:
-            return self.whole[0]
-        return sum(seconds for seconds, _ in self.time.values())
-
-    def first_day(self) -> date | None:
-        if self.whole:
-            return self.whole[1]
-        return min((day for _, day, _ in self.time), default=None)
 
 
 @dataclass
 class _Due:
     """One due period of a project: its people's seconds by readiness, and its rounded
-    time per day and expenses, which give its amount once it is ready."""
+    time per unit price and its expenses, which give its amount once it is ready."""
 
     # user name -> [locked until, open, pending approval, ready seconds]
     people: dict[str, list] = field(default_factory=dict)
-    # local day -> the rounded seconds of each (user, approved) on it, for the amount
-    days: defaultdict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
+    rounded: defaultdict[Decimal, int] = field(default_factory=lambda: defaultdict(int))
     expenses: list[Expense] = field(default_factory=list)
 
     def person_states(self) -> tuple[PersonState, ...]:
         return tuple(PersonState(user, *figures) for user, figures in sorted(self.people.items()))
 
 
+class _Segment(NamedTuple):
+    """Days of one due period at one unit price, from ``first``: the finest cut of time
+    that the cycle's figures need."""
+
+    project: int
+    period: tuple[date, date]
+    price: Decimal
+    first: date
+
+
 _COLUMN = {"open": 1, "pending_approval": 2, "ready": 3}  # of a person's figures in _Due
 _Users = dict[int, tuple[str, date | None]]  # user id -> (name, locked until)
-_EPOCH = date(1970, 1, 1)
+_UNBILLED = TimeEntry.invoice_line.is_null() & TimeEntry.billable
+_SECONDS = TimeEntry.end_utc - TimeEntry.start_utc
 
 
-def _local_day_number(tz: str, first: int, last: int):
-    """SQL for the local day of an entry's start, as days since 1970-01-01: the start
-    moved by the offset ``tz`` had then, in whole days. Valid for starts from ``first``
-    to ``last``."""
-    # Widened to whole blocks of 30 days, the span stays the same as entries are added,
-    # and the zone's offsets over it are worked out once.
-    block = 30 * 86400
-    offsets = utc_offsets(tz, first - first % block, last - last % block + block)
-    # The newest change first: open work is mostly recent, and each row stops at the first
-    # change it is past (the query took 9.1 ms with the oldest first, 7.9 with the newest).
-    start = TimeEntry.start_utc
-    newest_first = [(start >= since, offset) for since, offset in reversed(offsets[1:])]
-    return (start + _case(newest_first, offsets[0][1])) / 86400
+def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
+    """Each billable project's open time as one total and the day it starts, added up by
+    the database, and its open expenses."""
+    work = {
+        p.id: _Open(p, parse_rounding(p.rounding) or org_rule)
+        for p in Project.select(Project, Client)
+        .join(Client)
+        .where(Project.billable & ~Project.archived)
+    }
+    totals = {
+        "project": TimeEntry.project,
+        "seconds": fn.SUM(_SECONDS),
+        "earliest": fn.MIN(TimeEntry.start_utc),
+    }
+    for pid, total, earliest in _sums(totals, TimeEntry.project.in_(list(work)), keys=1):
+        work[pid].seconds = int(total)
+        work[pid].first_day = local_date(earliest, tz)
+    for expense in Expense.select().where(
+        Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(work))
+    ):
+        work[expense.project_id].expenses.append(expense)
+    return {pid: bucket for pid, bucket in work.items() if bucket.first_day or bucket.expenses}
 
 
-def _case(whens: list, otherwise):
-    """CASE WHEN … ELSE ``otherwise``; just ``otherwise`` when there is nothing to tell apart."""
-    return Case(None, whens, otherwise) if whens else otherwise
+def _segments(bucket: _Open, rates: list[Rate], today: date) -> list[_Segment]:
+    """The project's due periods from the one its oldest open entry is in, each cut where
+    a new rate starts: every day of a segment has the same period and unit price."""
+    project = bucket.project
+    schedule = parse_schedule(project.schedule)
+    changes = sorted({rate.valid_from for rate in rates if rate.valid_from is not None})
+    found: list[_Segment] = []
+    day = bucket.first_day
+    while day is not None:
+        period = schedule.period_containing(day, project.schedule_anchor)
+        if period[1] >= today:
+            break
+        for first in [day, *(c for c in changes if day < c <= period[1])]:
+            found.append(_Segment(project.id, period, rate_on(rates, first).amount, first))
+        day = period[1] + timedelta(days=1)
+    return found
+
+
+def _bisect(column: str, thresholds: list[int], results: list) -> str:
+    """SQL for ``results[i]``, where ``i`` is how many of the ascending ``thresholds`` the
+    value of ``column`` has reached: nested halves, so each row takes a few comparisons
+    however many thresholds there are.
+
+    Written as text, with the integers the cycle worked out itself in it: built by the
+    query builder, a few hundred nested cases took longer than running the query, and
+    years of periods could need more values than a query may bind."""
+    if not thresholds:
+        return str(results[0])
+    middle = len(thresholds) // 2
+    below = _bisect(column, thresholds[:middle], results[: middle + 1])
+    above = _bisect(column, thresholds[middle + 1 :], results[middle + 1 :])
+    return f"CASE WHEN {column} < {int(thresholds[middle])} THEN {below} ELSE {above} END"
 
 
 def _rounded(seconds, rule: Rounding):
@@ -173,87 +206,117 @@ def _rounded(seconds, rule: Rounding):
     return (seconds + rule.lift) / rule.step * rule.step
 
 
-def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
-    """Each project's open time, added up by the database per person, local day and
-    approval, each entry rounded first: a backlog of years comes back as a few thousand
-    rows, not one per entry. A project without a schedule comes back as one row: its
-    years of unbilled time were a quarter of those rows on the benchmark history."""
-    work = {
-        p.id: _Open(p, parse_rounding(p.rounding) or org_rule)
-        for p in Project.select(Project, Client)
-        .join(Client)
-        .where(Project.billable & ~Project.archived)
-    }
-    scheduled, unscheduled = [], []
-    for pid, bucket in work.items():
-        (unscheduled if parse_schedule(bucket.project.schedule).is_none else scheduled).append(pid)
-    unbilled = TimeEntry.invoice_line.is_null() & TimeEntry.billable
-    seconds = TimeEntry.end_utc - TimeEntry.start_utc
-    if unscheduled:
-        for pid, total, earliest in (
-            TimeEntry.select(TimeEntry.project, fn.SUM(seconds), fn.MIN(TimeEntry.start_utc))
-            .where(unbilled & TimeEntry.project.in_(unscheduled))
-            .group_by(TimeEntry.project)
-            .tuples()
-        ):
-            work[pid].whole = (int(total), local_date(earliest, tz))
-    # The span of all entries: one MIN or MAX alone is read from the index on start, both
-    # in one SELECT would scan the table.
-    first = TimeEntry.select(fn.MIN(TimeEntry.start_utc)).scalar()
-    last = TimeEntry.select(fn.MAX(TimeEntry.start_utc)).scalar()
-    if first is not None and scheduled:
-        by_rule = defaultdict(list)
-        for pid in scheduled:
-            if work[pid].rule:
-                by_rule[work[pid].rule].append(pid)
-        rounded = _case(
-            [
-                (TimeEntry.project.in_(ids), _rounded(seconds, rule))
-                for rule, ids in by_rule.items()
-            ],
-            seconds,
-        )
-        columns = {
-            "project": TimeEntry.project,
-            "person": TimeEntry.user,
-            "day": _local_day_number(tz, first, last),
-            "approved": TimeEntry.approved_at.is_null(False),
-            "seconds": fn.SUM(seconds),
-            "rounded": fn.SUM(rounded),
-        }
-        query = (
-            TimeEntry.select(*(column.alias(name) for name, column in columns.items()))
-            .where(unbilled & TimeEntry.project.in_(scheduled))
-            .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4"))
-        )
-        days: dict[int, date] = {}  # a day is on many rows: one date object for all of them
-        for pid, uid, day, approved, total, total_rounded in _in_one_row(query, list(columns)):
-            on = days.get(day) or days.setdefault(day, _EPOCH + timedelta(days=day))
-            work[pid].time[(uid, on, bool(approved))] = [int(total), int(total_rounded)]
-    for expense in Expense.select().where(
-        Expense.invoice_line.is_null() & Expense.billable & Expense.project.in_(list(work))
-    ):
-        work[expense.project_id].expenses.append(expense)
-    return {
-        pid: bucket
-        for pid, bucket in work.items()
-        if bucket.time or bucket.whole or bucket.expenses
-    }
+def _segment_of_entry(segments: list[_Segment], tz: str) -> tuple[list[int], str]:
+    """The projects that have segments, and SQL for the index in ``segments`` of an
+    entry's segment, from its project and start; -1 where it is in none (not due yet)."""
+    by_project: defaultdict[int, list[int]] = defaultdict(list)
+    for index, segment in enumerate(segments):
+        by_project[segment.project].append(index)
+    projects = sorted(by_project)
+    start = TimeEntry.start_utc.column_name
+    within = []
+    for pid in projects:
+        indexes = by_project[pid]
+        bounds = [day_start(segments[i].first, tz) for i in indexes]
+        bounds.append(day_end(segments[indexes[-1]].period[1], tz))
+        within.append(_bisect(start, bounds, [-1, *indexes, -1]))
+    return projects, _bisect(TimeEntry.project.column_name, projects[1:], within)
 
 
-def _in_one_row(query, names: list[str]) -> list[list]:
-    """The rows of ``query`` (its columns aliased ``names``) as one JSON array the
-    database builds, fetched in one step instead of one per row: each step gives up the
-    interpreter, and waits to get it back from the interface, which goes on drawing."""
+def _locked(users: _Users, tz: str) -> str:
+    """SQL for whether an entry's owner has locked its day: whether it starts before the
+    local midnight that ends their locked-until date."""
+    people = sorted(users)
+    start = TimeEntry.start_utc.column_name
+    ends = [users[uid][1] and day_end(users[uid][1], tz) for uid in people]
+    return _bisect(
+        TimeEntry.user.column_name,
+        people[1:],
+        [f"{start} < {end}" if end is not None else "FALSE" for end in ends],
+    )
+
+
+def _rounded_seconds(rules: dict[int, Rounding | None]):
+    """SQL for an entry's seconds rounded by its project's rule."""
+    by_rule = defaultdict(list)
+    for pid, rule in rules.items():
+        if rule:
+            by_rule[rule].append(pid)
+    if not by_rule:
+        return _SECONDS
+    return Case(
+        None,
+        [(TimeEntry.project.in_(ids), _rounded(_SECONDS, rule)) for rule, ids in by_rule.items()],
+        _SECONDS,
+    )
+
+
+def _due_time(segments: list[_Segment], rules: dict[int, Rounding | None], users: _Users, tz):
+    """The open time of the segments' projects, added up by the database per segment,
+    person, approval and lock, each entry rounded first: a backlog of years comes back as
+    a few rows per period, not one per entry or day."""
+    projects, segment = _segment_of_entry(segments, tz)
+    columns = {
+        # Grouping by project first has SQLite read the open-time index, project by
+        # project (a tenth of the time of looking up each open entry in the table).
+        "project": TimeEntry.project,
+        "segment": SQL(segment),
+        "person": TimeEntry.user,
+        "approved": TimeEntry.approved_at.is_null(False),
+        "locked": SQL(_locked(users, tz)),
+        "seconds": fn.SUM(_SECONDS),
+        "rounded": fn.SUM(_rounded_seconds({pid: rules[pid] for pid in projects})),
+    }
+    return _sums(columns, TimeEntry.project.in_(projects), keys=5)
+
+
+def _sums(columns: dict, where, keys: int) -> list[list]:
+    """Open, billable time matching ``where`` in ``columns``, grouped by the first ``keys``
+    of them, fetched as one JSON array the database builds instead of one step per row:
+    each step gives up the interpreter, and waits to get it back from the interface,
+    which goes on drawing."""
+    query = (
+        TimeEntry.select(*(column.alias(name) for name, column in columns.items()))
+        .where(_UNBILLED & where)
+        .group_by(*(SQL(str(position)) for position in range(1, keys + 1)))
+    )
     sql, params = query.sql()
-    columns = ", ".join(names)
+    names = ", ".join(columns)
     if isinstance(db.obj, PostgresqlDatabase):
-        array = f"json_agg(json_build_array({columns}))"
+        array = f"json_agg(json_build_array({names}))"
     else:
-        array = f"json_group_array(json_array({columns}))"
+        array = f"json_group_array(json_array({names}))"
     cursor = db.execute_sql(f"SELECT {array} FROM ({sql}) AS grouped", params)
     found = cursor.fetchone()[0]
     return json.loads(found) if isinstance(found, str) else found or []
+
+
+def _due_periods(work: list[_Open], all_rates, today: date, users: _Users, tz: str):
+    """Each project's due periods, with each person's time by readiness."""
+    segments = [s for b in work for s in _segments(b, all_rates[b.project.id], today)]
+    rules = {bucket.project.id: bucket.rule for bucket in work}
+    approval = {bucket.project.id: needs_approval(bucket.project) for bucket in work}
+    periods: defaultdict[int, defaultdict[tuple[date, date], _Due]] = defaultdict(
+        lambda: defaultdict(_Due)
+    )
+    rows = _due_time(segments, rules, users, tz) if segments else []
+    for _, index, uid, approved, locked, seconds, rounded in rows:
+        if index < 0:
+            continue
+        segment = segments[index]
+        due = periods[segment.project][segment.period]
+        user, until = users[uid]
+        person = due.people.get(user) or due.people.setdefault(user, [until, 0, 0, 0])
+        state = readiness(bool(locked), approval[segment.project], bool(approved))
+        person[_COLUMN[state]] += int(seconds)
+        due.rounded[segment.price] += int(rounded)
+    for bucket in work:
+        schedule = parse_schedule(bucket.project.schedule)
+        for expense in bucket.expenses:
+            period = schedule.period_containing(expense.spent_on, bucket.project.schedule_anchor)
+            if period[1] < today:
+                periods[bucket.project.id][period].expenses.append(expense)
+    return periods
 
 
 def _missing(bucket: _Open, rates) -> tuple[str, ...]:
@@ -262,7 +325,7 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     if parse_schedule(project.schedule).is_none:
         missing.append("schedule")
     # A rate in force on the earliest day is in force on every later one.
-    first = bucket.first_day()
+    first = bucket.first_day
     if not rates or (first is not None and rate_on(rates, first) is None):
         missing.append("rate")
     if not project.client.address.strip():
@@ -270,59 +333,11 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     return tuple(missing)
 
 
-def _spans(schedule: Schedule, anchor: date, days) -> dict[date, tuple[date, date]]:
-    """The period of each day, looked up once per period: periods follow one another
-    without gaps, so a later day up to the end of the last one found is in it."""
-    spans: dict[date, tuple[date, date]] = {}
-    span = None
-    for day in sorted(days):
-        if span is None or day > span[1]:
-            span = schedule.period_containing(day, anchor)
-        spans[day] = span
-    return spans
-
-
-def _due_periods(bucket: _Open, today: date, users: _Users, approval_required: bool):
-    """Due periods of one project, with each person's time by readiness."""
-    project = bucket.project
-    schedule = parse_schedule(project.schedule)
-    anchor = project.schedule_anchor
-    periods: defaultdict[tuple[date, date], _Due] = defaultdict(_Due)
-    spans = _spans(schedule, anchor, {day for _, day, _ in bucket.time})
-    for (uid, day, approved), (seconds, rounded) in bucket.time.items():
-        span = spans[day]
-        if span[1] >= today:
-            continue
-        due = periods[span]
-        user, locked = users[uid]
-        person = due.people.get(user) or due.people.setdefault(user, [locked, 0, 0, 0])
-        person[_COLUMN[readiness(day, locked, approval_required, approved)]] += seconds
-        due.days[day].append(rounded)
-    for expense in bucket.expenses:
-        span = schedule.period_containing(expense.spent_on, anchor)
-        if span[1] < today:
-            periods[span].expenses.append(expense)
-    return sorted(periods.items())
-
-
-def _prices(rates, span: tuple[date, date], days) -> dict[date, Decimal]:
-    """The unit price of each day of a period."""
-    # A rate in force on both ends of the period is in force all through it.
-    whole = rate_on(rates, span[0])
-    if whole is not None and whole is rate_on(rates, span[1]):
-        return dict.fromkeys(days, whole.amount)
-    return {day: rate_on(rates, day).amount for day in days}
-
-
-def _amount(project: Project, span: tuple[date, date], due: _Due, rates) -> Decimal:
+def _amount(project: Project, due: _Due) -> Decimal:
     """The period's net as one invoice grouped by project would have it: a time line per
     unit price (each entry rounded before summing), plus the expense lines."""
     currency = project.client.currency
-    prices = _prices(rates, span, due.days)
-    per_price: defaultdict[Decimal, int] = defaultdict(int)
-    for day, rounded in due.days.items():
-        per_price[prices[day]] += sum(rounded)
-    time = [line_amount(hours(seconds), price, currency) for price, seconds in per_price.items()]
+    time = [line_amount(hours(seconds), price, currency) for price, seconds in due.rounded.items()]
     costs = [billable_expense(x, project.name, currency) for x in due.expenses]
     return sum(time + [line.amount for line in expense_lines(costs)], Decimal(0))
 
@@ -390,16 +405,19 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
         work = _open_work(org.timezone, org_rule)
         users = {u.id: (u.name, u.locked_until) for u in User.select()}
         all_rates = project_rates([bucket.project for bucket in work.values()])
-        missing, pending, ready = [], [], []
+        missing, pending, ready, invoiceable = [], [], [], []
         for bucket in sorted(work.values(), key=lambda b: b.project.name):
-            project, rates = bucket.project, all_rates[bucket.project.id]
-            gaps = _missing(bucket, rates)
+            project = bucket.project
+            gaps = _missing(bucket, all_rates[project.id])
             if gaps:
-                seconds = bucket.seconds()
-                missing.append(MissingData(project.name, project.client.name, seconds, gaps))
-                continue
-            approval = needs_approval(project)
-            for (first, last), due in _due_periods(bucket, today, users, approval):
+                name, client = project.name, project.client.name
+                missing.append(MissingData(name, client, bucket.seconds, gaps))
+            else:
+                invoiceable.append(bucket)
+        periods = _due_periods(invoiceable, all_rates, today, users, org.timezone)
+        for bucket in invoiceable:
+            project = bucket.project
+            for (first, last), due in sorted(periods[project.id].items()):
                 people = due.person_states()
                 opened = sum(p.open_seconds for p in people)
                 waiting = sum(p.pending_approval_seconds for p in people)
@@ -426,7 +444,7 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                             first,
                             last,
                             seconds,
-                            _amount(project, (first, last), due, rates),
+                            _amount(project, due),
                             project.client.currency,
                             rounding=bucket.rule.spec() if bucket.rule else None,
                         )

@@ -21,7 +21,7 @@ from ..domain.money import from_minor
 from ..domain.rates import rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
-from ..domain.timesheet import readiness
+from ..domain.timesheet import is_locked, readiness
 from ..store.db import locking, write_transaction
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import lookup, permissions
@@ -164,7 +164,8 @@ def _billable_time(
     for entry_id, pid, start_utc, end_utc, text, approved_at, user, locked_until in held.tuples():
         project = projects[pid]
         day = local_date(start_utc, tz)
-        state = readiness(day, locked_until, needs_approval(project), approved_at is not None)
+        locked = is_locked(day, locked_until)
+        state = readiness(locked, needs_approval(project), approved_at is not None)
         if state != "ready" and not request.include_unlocked:
             waiting[user].append(end_utc - start_utc)
             continue
