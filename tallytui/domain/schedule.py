@@ -74,6 +74,14 @@ class Schedule:
     def periods(self, first: date, last: date, anchor: date) -> list[tuple[date, date]]:
         """Consecutive periods covering ``first`` to ``last``."""
         result: list[tuple[date, date]] = []
+        if self.unit in ("days", "weeks") and first <= last:
+            # Periods of days all have the same length: each is the one before, moved.
+            step = timedelta(days=self.count * (7 if self.unit == "weeks" else 1))
+            start, end = self.period_containing(first, anchor)
+            while start <= last:
+                result.append((start, end))
+                start, end = start + step, end + step
+            return result
         day = first
         while day <= last:
             period = self.period_containing(day, anchor)

@@ -169,18 +169,24 @@ def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
 def _segments(bucket: _Open, rates: list[Rate], today: date) -> list[_Segment]:
     """The project's due periods from the one its oldest open entry is in, each cut where
     a new rate starts: every day of a segment has the same period and unit price."""
-    project = bucket.project
+    project, oldest = bucket.project, bucket.first_day
+    if oldest is None or oldest >= today:
+        return []
     schedule = parse_schedule(project.schedule)
-    changes = sorted({rate.valid_from for rate in rates if rate.valid_from is not None})
+    changes = sorted({r.valid_from for r in rates if r.valid_from and r.valid_from > oldest})
+    price = rate_on(rates, oldest).amount
     found: list[_Segment] = []
-    day = bucket.first_day
-    while day is not None:
-        period = schedule.period_containing(day, project.schedule_anchor)
+    for period in schedule.periods(oldest, today - timedelta(days=1), project.schedule_anchor):
         if period[1] >= today:
             break
-        for first in [day, *(c for c in changes if day < c <= period[1])]:
-            found.append(_Segment(project.id, period, rate_on(rates, first).amount, first))
-        day = period[1] + timedelta(days=1)
+        first = max(period[0], oldest)
+        while True:
+            while changes and changes[0] <= first:
+                price = rate_on(rates, changes.pop(0)).amount
+            found.append(_Segment(project.id, period, price, first))
+            if not changes or changes[0] > period[1]:
+                break
+            first = changes[0]
     return found
 
 
@@ -192,12 +198,21 @@ def _bisect(column: str, thresholds: list[int], results: list) -> str:
     Written as text, with the integers the cycle worked out itself in it: built by the
     query builder, a few hundred nested cases took longer than running the query, and
     years of periods could need more values than a query may bind."""
-    if not thresholds:
-        return str(results[0])
-    middle = len(thresholds) // 2
-    below = _bisect(column, thresholds[:middle], results[: middle + 1])
-    above = _bisect(column, thresholds[middle + 1 :], results[middle + 1 :])
-    return f"CASE WHEN {column} < {int(thresholds[middle])} THEN {below} ELSE {above} END"
+    parts: list[str] = []
+
+    def half(low: int, high: int) -> None:  # thresholds[low:high], results[low:high + 1]
+        if low == high:
+            parts.append(str(results[low]))
+            return
+        middle = (low + high) // 2
+        parts.append(f"CASE WHEN {column} < {int(thresholds[middle])} THEN ")
+        half(low, middle)
+        parts.append(" ELSE ")
+        half(middle + 1, high)
+        parts.append(" END")
+
+    half(0, len(thresholds))
+    return "".join(parts)
 
 
 def _rounded(seconds, rule: Rounding):
