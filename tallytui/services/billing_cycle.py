@@ -142,15 +142,10 @@ _UNBILLED = TimeEntry.invoice_line.is_null() & TimeEntry.billable
 _SECONDS = TimeEntry.end_utc - TimeEntry.start_utc
 
 
-def _open_work(tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
-    """Each billable project's open time as one total and the day it starts, added up by
-    the database, and its open expenses."""
-    work = {
-        p.id: _Open(p, parse_rounding(p.rounding) or org_rule)
-        for p in Project.select(Project, Client)
-        .join(Client)
-        .where(Project.billable & ~Project.archived)
-    }
+def _open_work(projects: list[Project], tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
+    """Each project's open time as one total and the day it starts, added up by the
+    database, and its open expenses."""
+    work = {p.id: _Open(p, parse_rounding(p.rounding) or org_rule) for p in projects}
     totals = {
         "project": TimeEntry.project,
         "seconds": fn.SUM(_SECONDS),
@@ -357,16 +352,13 @@ def _amount(project: Project, due: _Due) -> Decimal:
     return sum(time + [line.amount for line in expense_lines(costs)], Decimal(0))
 
 
-def _current_periods(today: date) -> tuple[CurrentPeriod, ...]:
+def _current_periods(projects: list[Project], today: date) -> tuple[CurrentPeriod, ...]:
     found = set()
-    for spec, anchor in (
-        Project.select(Project.schedule, Project.schedule_anchor)
-        .where(Project.billable & ~Project.archived & (Project.schedule != "none"))
-        .distinct()
-        .tuples()
-    ):
-        schedule = parse_schedule(spec)
-        found.add(CurrentPeriod(spec, *schedule.period_containing(today, anchor or today)))
+    for project in projects:
+        schedule = parse_schedule(project.schedule)
+        if not schedule.is_none:
+            span = schedule.period_containing(today, project.schedule_anchor or today)
+            found.add(CurrentPeriod(project.schedule, *span))
     return tuple(sorted(found, key=lambda p: (p.last - p.first, p.first, p.schedule)))
 
 
@@ -417,7 +409,10 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
         org = lookup.organisation()
         today = local_today(org)
         org_rule = parse_rounding(org.rounding)
-        work = _open_work(org.timezone, org_rule)
+        billable = list(
+            Project.select(Project, Client).join(Client).where(Project.billable & ~Project.archived)
+        )
+        work = _open_work(billable, org.timezone, org_rule)
         users = {u.id: (u.name, u.locked_until) for u in User.select()}
         all_rates = project_rates([bucket.project for bucket in work.values()])
         missing, pending, ready, invoiceable = [], [], [], []
@@ -466,7 +461,7 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                     )
         return Cycle(
             today=today,
-            current=_current_periods(today),
+            current=_current_periods(billable, today),
             missing_data=tuple(missing),
             pending=tuple(pending),
             ready_for_invoicing=tuple(ready),
