@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from .app import TallyGroup
-from .settings import DATABASE, USER, Settings
+from .settings import DATABASE, USER, GlobalOption, Settings
 
 # Command name -> "module:function" inside this package, in the order help lists them.
 COMMANDS = {
@@ -29,26 +29,25 @@ COMMANDS = {
 }
 
 
+def global_option(option: GlobalOption):
+    """The click option for one of the options every command takes."""
+    return click.option(
+        option.flag,
+        option.field,
+        envvar=option.variable,
+        metavar=option.metavar,
+        help=option.help,
+    )
+
+
 @click.group(
     cls=TallyGroup,
     commands_at=COMMANDS,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option(
-    DATABASE.flag,
-    DATABASE.field,
-    envvar=DATABASE.variable,
-    metavar="URL",
-    help=f"SQLite file or postgresql:// URL (env {DATABASE.variable}).",
-)
-@click.option(
-    USER.flag,
-    USER.field,
-    envvar=USER.variable,
-    metavar="NAME",
-    help=f"Acting user (env {USER.variable}; default: your login name).",
-)
+@global_option(DATABASE)
+@global_option(USER)
 @click.version_option(package_name="tallytui", prog_name="tally")
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, user_name: str | None) -> None:

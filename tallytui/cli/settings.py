@@ -13,16 +13,27 @@ from typing import NamedTuple, NoReturn
 
 class GlobalOption(NamedTuple):
     """An option every command takes: its flag, the field of :class:`Settings` it sets,
-    and the environment variable that stands in for it. (A named tuple: a dataclass would
-    cost the interface's start-up half a millisecond to make.)"""
+    the environment variable that stands in for it, and how help names and explains it.
+    (A named tuple: a dataclass would cost the interface's start-up half a millisecond to
+    make.)"""
 
     flag: str
     field: str
     variable: str
+    metavar: str
+    help: str
 
 
-DATABASE = GlobalOption("--db", "db_url", "TALLY_DB")
-USER = GlobalOption("--user", "user_name", "TALLY_USER")
+DATABASE = GlobalOption(
+    "--db", "db_url", "TALLY_DB", "URL", "SQLite file or postgresql:// URL (env TALLY_DB)."
+)
+USER = GlobalOption(
+    "--user",
+    "user_name",
+    "TALLY_USER",
+    "NAME",
+    "Acting user (env TALLY_USER; default: your login name).",
+)
 
 
 @dataclass
