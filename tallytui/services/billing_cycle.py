@@ -20,7 +20,7 @@ from ..domain.invoicing import expense_lines, hours, line_amount
 from ..domain.localtime import day_end, day_start, local_date
 from ..domain.rates import Rate, rate_on
 from ..domain.rounding import Rounding, parse_rounding
-from ..domain.schedule import parse_schedule
+from ..domain.schedule import Schedule, parse_schedule
 from ..domain.timesheet import readiness
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
@@ -103,10 +103,11 @@ class Cycle:
 class _Open:
     """One project's unbilled, billable work: the total of its time (all that missing data
     shows), the local day its oldest entry starts (where its due periods begin) and its
-    expenses."""
+    expenses; with the project's rounding rule and schedule, read once."""
 
     project: Project
     rule: Rounding | None
+    schedule: Schedule
     seconds: int = 0
     first_day: date | None = None
     expenses: list[Expense] = field(default_factory=list)
@@ -145,7 +146,10 @@ _SECONDS = TimeEntry.end_utc - TimeEntry.start_utc
 def _open_work(projects: list[Project], tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
     """Each project's open time as one total and the day it starts, added up by the
     database, and its open expenses."""
-    work = {p.id: _Open(p, parse_rounding(p.rounding) or org_rule) for p in projects}
+    work = {
+        p.id: _Open(p, parse_rounding(p.rounding) or org_rule, parse_schedule(p.schedule))
+        for p in projects
+    }
     totals = {
         "project": TimeEntry.project,
         "seconds": fn.SUM(_SECONDS),
@@ -167,11 +171,11 @@ def _segments(bucket: _Open, rates: list[Rate], today: date) -> list[_Segment]:
     project, oldest = bucket.project, bucket.first_day
     if oldest is None or oldest >= today:
         return []
-    schedule = parse_schedule(project.schedule)
     changes = sorted({r.valid_from for r in rates if r.valid_from and r.valid_from > oldest})
     price = rate_on(rates, oldest).amount
     found: list[_Segment] = []
-    for period in schedule.periods(oldest, today - timedelta(days=1), project.schedule_anchor):
+    last = today - timedelta(days=1)
+    for period in bucket.schedule.periods(oldest, last, project.schedule_anchor):
         if period[1] >= today:
             break
         first = max(period[0], oldest)
@@ -321,9 +325,9 @@ def _due_periods(work: list[_Open], all_rates, today: date, users: _Users, tz: s
         person[_COLUMN[state]] += int(seconds)
         due.rounded[segment.price] += int(rounded)
     for bucket in work:
-        schedule = parse_schedule(bucket.project.schedule)
+        anchor = bucket.project.schedule_anchor
         for expense in bucket.expenses:
-            period = schedule.period_containing(expense.spent_on, bucket.project.schedule_anchor)
+            period = bucket.schedule.period_containing(expense.spent_on, anchor)
             if period[1] < today:
                 periods[bucket.project.id][period].expenses.append(expense)
     return periods
@@ -332,7 +336,7 @@ def _due_periods(work: list[_Open], all_rates, today: date, users: _Users, tz: s
 def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     project = bucket.project
     missing = []
-    if parse_schedule(project.schedule).is_none:
+    if bucket.schedule.is_none:
         missing.append("schedule")
     # A rate in force on the earliest day is in force on every later one.
     first = bucket.first_day
