@@ -1,11 +1,14 @@
 """The terminal interface: time to first paint, and how fast the review switches weeks.
 
 - first paint: the time from starting a fresh process that runs the real ``tally`` (its
-  click entry point and start-up path) with Textual's headless driver until the review
-  screen has painted its week, on an empty organisation and on the five-year history; an
-  empty Textual app (one Label) started the same way, until it has painted, is the floor.
+  console entry point and start-up path) with Textual's headless driver until its first
+  frame has painted, on an empty organisation and on the five-year history; an empty
+  Textual app (one Label) started the same way, until it has painted, is the floor.
   The process reports the instant of the paint on the system-wide monotonic clock, so
   the figure is the paint and not the exit that follows;
+- week shown: the same, until the review has loaded its week (the database is opened
+  after the first frame) and painted it; the five-year history against the empty
+  organisation, and the empty organisation beside the floor;
 - week switch: in one process, through Pilot, the time from pressing ``]`` until the next
   week is loaded and the screen has been refreshed with it, on the five-year history;
 - invoicing: in one process, the time from pressing F5 until the invoicing area has loaded
@@ -72,17 +75,20 @@ def _headless(self, *args, **kwargs):
 App.run = _headless
 """
 
-# The real `tally` start-up path (the console script calls tallytui.cli.main); ready once
-# the review screen holds its week.
-_TALLY = (
+# The real `tally` start-up path (the console script calls tallytui.cli.main): ready at
+# once (its first frame), or once the review screen holds its week.
+_TALLY_MAIN = """
+from tallytui.cli import main
+main()
+"""
+_TALLY_FIRST_FRAME = _HEADLESS + "\ndef ready(app):\n    return True\n" + _TALLY_MAIN
+_TALLY_WEEK = (
     _HEADLESS
     + """
 def ready(app):
     return getattr(app.screen, "week", None) is not None
-
-from tallytui.cli import main
-main()
 """
+    + _TALLY_MAIN
 )
 
 # The floor: an empty Textual app, ready as soon as it runs.
@@ -115,14 +121,17 @@ def _copies() -> Iterator[tuple[Path, Path]]:
 
 
 def _first_paint(empty: Path, large: Path, runs: int) -> list[Measurement]:
-    def tally(path: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
-        return [sys.executable, "-c", _TALLY, "--db", str(path)], env
+    def tally(code: str, path: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        return [sys.executable, "-c", code, "--db", str(path)], env
 
-    floor, on_empty, on_large = medians_ms(
+    empty_env, large_env = history.empty().env, history.large().env
+    floor, on_empty, on_large, week_empty, week_large = medians_ms(
         [
             ([sys.executable, "-c", _FLOOR], {}),
-            tally(empty, history.empty().env),
-            tally(large, history.large().env),
+            tally(_TALLY_FIRST_FRAME, empty, empty_env),
+            tally(_TALLY_FIRST_FRAME, large, large_env),
+            tally(_TALLY_WEEK, empty, empty_env),
+            tally(_TALLY_WEEK, large, large_env),
         ],
         runs,
         _until_painted_ms,
@@ -134,6 +143,13 @@ def _first_paint(empty: Path, large: Path, runs: int) -> list[Measurement]:
         ),
         Measurement(
             "first paint: tally, five-year history", on_large, floor, max_ratio=MAX_PAINT_RATIO
+        ),
+        Measurement("week shown: tally, empty organisation (vs floor)", week_empty, floor),
+        Measurement(
+            "week shown: tally, five-year history (vs empty)",
+            week_large,
+            week_empty,
+            max_ratio=MAX_PAINT_RATIO,
         ),
     ]
 

@@ -86,10 +86,14 @@ def test_click_would_take_what_the_interface_leaves_to_it():
 
 def start(*args: str, **environ: str) -> subprocess.CompletedProcess:
     """The console script's entry point in a fresh interpreter, with ``click`` reported if
-    it was imported."""
+    it was imported. The interface runs headless (it draws on standard error otherwise)
+    and stays open until something ends it."""
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('click' in sys.modules, file=sys.stderr))\n"
+        "from functools import partialmethod\n"
+        "from textual.app import App\n"
+        "App.run = partialmethod(App.run, headless=True)\n"
         "from tallytui.cli import main\n"
         "main()\n"
     )
@@ -102,7 +106,9 @@ def start(*args: str, **environ: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_an_unknown_user_is_refused_before_the_interface_opens(org):
+def test_an_unknown_user_ends_the_interface_with_one_error_line(org):
+    """The database is opened after the first frame; an unknown user closes the interface
+    again, and the refusal is the only thing said."""
     refused = start("--db", os.environ["TALLY_DB"], "--user", "ghost")
     assert refused.returncode == 1
     error, click_loaded = refused.stderr.splitlines()

@@ -153,6 +153,58 @@ def test_tally_help_does_not_import_peewee_or_pendulum():
     assert heavy == []
 
 
+def test_the_first_frame_comes_before_the_database(org):
+    """`tally` draws its first frame before it imports the database layer or the services
+    (a fifth of the start), and then shows the week: data loads after the first paint."""
+    code = """
+        import asyncio, os, sys
+        from textual.app import App
+        from textual.screen import Screen
+
+        draw = Screen._compositor_refresh
+        at_first_frame = []
+
+        def drawing(self):
+            draw(self)
+            if not at_first_frame:
+                at_first_frame.append(
+                    [m for m in sys.modules if m.split(".")[0] == "peewee"
+                     or m.startswith(("tallytui.store", "tallytui.services"))]
+                )
+
+        Screen._compositor_refresh = drawing
+        run = App.run
+
+        def headless(self, *args, **kwargs):
+            async def auto_pilot(pilot):
+                while getattr(pilot.app.screen, "week", None) is None:
+                    await asyncio.sleep(0.01)
+                rows = pilot.app.screen.query_one("DataTable").row_count
+                os.write(1, f"{at_first_frame[0]} {rows}".encode())
+                pilot.app.exit()
+
+            return run(self, headless=True, auto_pilot=auto_pilot, size=(120, 36))
+
+        App.run = headless
+        from tallytui.cli import main
+        main()
+    """
+    org.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
+    org.ok(
+        "entry",
+        "add",
+        "--project",
+        "Api",
+        "--start",
+        "2026-11-17 09:00",
+        "--end",
+        "2026-11-17 10:00",
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[] 1"
+
+
 def test_the_first_screen_loads_only_what_it_shows(org):
     """`tally` up to its first screen imports no dialog, no other area and nothing only a
     later key needs: each would add to every start."""

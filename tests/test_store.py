@@ -21,9 +21,10 @@ from peewee import ForeignKeyField, SqliteDatabase
 
 from tallytui.domain.errors import TallyError
 from tallytui.domain.money import parse_amount, to_minor
+from tallytui.locations import default_path, resolve_url
 from tallytui.store import db as store_db
 from tallytui.store import migrate as store_migrate
-from tallytui.store.db import default_path, open_database, resolve_url, write_transaction
+from tallytui.store.db import open_database, write_transaction
 from tallytui.store.migrate import Migration, available, current_version, migrate
 from tallytui.store.models import (
     ALL_MODELS,

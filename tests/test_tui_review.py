@@ -231,20 +231,44 @@ async def test_expenses_add_edit_and_delete_from_the_review(week):
         assert Expense.select().count() == 0
 
 
-async def test_a_week_read_before_start_up_is_shown_without_loading_it_again(week, monkeypatch):
-    from tallytui.services import review
+async def test_the_database_is_opened_after_the_first_frame(week, monkeypatch):
+    """`tally` hands the app a way to open the database; the app calls it in a worker once
+    its first frame is drawn, keeps the other areas shut until it is done, and the review
+    then loads this week in the organisation's time zone."""
+    from textual.screen import Screen
 
-    first = review.week(date(2026, 11, 20), "anna")
-    reads = []
-    monkeypatch.setattr(review, "week", lambda *args: reads.append(args) or first)
-    app = TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ, first_week=first)
+    frames = []
+    draw = Screen._compositor_refresh
+    monkeypatch.setattr(Screen, "_compositor_refresh", lambda s: draw(s) or frames.append(s))
+    seen_when_opening = []
+
+    def opening() -> str:
+        seen_when_opening.append((len(frames), app.check_action("switch_mode", ("x",))))
+        return TZ
+
+    app = TallyApp(Session("anna", os.environ["TALLY_DB"]), opening=opening)
     async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.screen.week is not None, "the first week shown")
         screen = await start(app, pilot)
-        assert screen.week is first and reads == []
+        [(drawn, switching)] = seen_when_opening
+        assert drawn >= 1 and switching is None
+        assert app.timezone == TZ and app.check_action("switch_mode", ("x",))
+        assert screen.day == date(2026, 11, 20)
+        assert screen.week.first == date(2026, 11, 16)
         assert screen.query_one("DataTable").row_count == 3
-        await pilot.press("left_square_bracket")
-        await settle(app, pilot)
-        assert len(reads) == 1  # later weeks load as usual
+
+
+async def test_a_refusal_when_opening_ends_the_app_with_it():
+    from tallytui.domain.errors import TallyError
+
+    def opening() -> str:
+        raise TallyError("unknown user 'ghost'")
+
+    app = TallyApp(Session("ghost", "tally.db"), opening=opening)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.return_code is not None, "the app ended")
+    assert app.return_code == 1
+    assert isinstance(app.return_value, TallyError) and "ghost" in str(app.return_value)
 
 
 async def test_question_mark_lists_every_key_and_is_typed_in_a_text_field(week):

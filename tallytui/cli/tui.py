@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 from .settings import DATABASE, USER, Settings, refusals
 
@@ -36,30 +37,42 @@ def tui_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings | 
 
 
 def open_tui(settings: Settings) -> None:
-    """Open the database first, so a bad ``--db`` is an ``error:`` line, not a broken screen.
-
-    This week is read here too, before the interface starts: the first frame shows it, and
-    the read does not compete with the building of the screen for the interpreter.
+    """Start the interface first and open the database after its first frame, as every
+    other read is done: importing the database layer and the services, opening the file
+    and reading the week took a fifth of the start. A bad ``--db`` or an unknown user
+    still ends as one ``error:`` line and exit code 1, once the interface has closed.
 
     The garbage collector stays off until the first screen shows (the app turns it back
-    on): start-up creates some 80,000 objects that live for the whole session and few
-    cycles, and the collections they set off took about 30 ms of the first paint.
+    on): start-up creates tens of thousands of objects that live for the whole session and
+    few cycles, and the collections they set off took about 30 ms of the first paint.
     """
     gc.disable()
-    from ..services import org, review
-    from ..store.db import resolve_url
+    from ..locations import resolve_url
     from ..ui.app import TallyApp
     from ..ui.config import load_keymap
     from ..ui.context import Session
 
     with refusals():
-        settings.open()
-        current = org.current()  # the acting user was checked by open()
-        week = review.week(org.local_today(current), settings.actor)
+        keymap = load_keymap()
     app = TallyApp(
         Session(settings.actor, resolve_url(settings.db_url)),
-        current.timezone,
-        load_keymap(),
-        first_week=week,
+        keymap=keymap,
+        opening=partial(open_for_interface, settings),
     )
-    app.run()
+    refused = app.run()
+    if isinstance(refused, Exception):
+        with refusals():
+            raise refused
+
+
+def open_for_interface(settings: Settings) -> str:
+    """Open the database and check the acting user, in the interface's worker; the
+    organisation's time zone, which says what "this week" is."""
+    from ..services import org
+    from ..store.models import db
+
+    try:
+        settings.open()
+        return org.current().timezone
+    finally:
+        db.close()  # the worker's own connection: every later read opens its own

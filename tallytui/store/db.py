@@ -10,6 +10,7 @@ from pathlib import Path
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from ..domain.errors import TallyError
+from ..locations import resolve_url
 from .migrate import migrate
 from .models import db
 
@@ -19,17 +20,6 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": 1,  # NORMAL: durable at checkpoints, safe against corruption in WAL mode
 }
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("tallytui", appauthor=False) / "tally.db"
-
-
-def resolve_url(url: str | None) -> str:
-    """``--db`` wins, then ``TALLY_DB``, then the platform data dir."""
-    return url or os.environ.get("TALLY_DB") or str(default_path())
 
 
 def is_postgres(url: str) -> bool:

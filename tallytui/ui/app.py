@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from ..domain.localtime import local_date
-from ..services.clock import now_utc
-from ..services.review import Week
 from .commands import JumpCommands
 from .context import Session
-from .messages import DataChanged
+from .messages import DataChanged, Opened
 from .screens.review import ReviewScreen
 from .stylesheet import ReusingStylesheet
 
@@ -84,16 +83,19 @@ class TallyApp(App):
     def __init__(
         self,
         session: Session,
-        timezone: str,
+        timezone: str | None = None,
         keymap: dict[str, str] | None = None,
-        first_week: Week | None = None,
+        opening: Callable[[], str] | None = None,
     ) -> None:
+        """Either the database is open and ``timezone`` is the organisation's, or
+        ``opening`` opens it and returns that time zone: the app calls it in a worker once
+        the first frame is on screen, and the areas load when it is done."""
         super().__init__()
         # The theme's variables were worked out for Textual's own stylesheet just now.
         self.stylesheet = ReusingStylesheet(variables=self.theme_variables)
         self.session = session
         self.timezone = timezone
-        self.first_week = first_week  # read before start-up; the review shows it at once
+        self.opening = opening
         self.capture_running = False
         self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
         self.collector_thresholds = gc.get_threshold()  # restored when the app closes
@@ -134,6 +136,35 @@ class TallyApp(App):
         gc.freeze()
         gc.set_threshold(YOUNG_COLLECTED_EVERY, *self.collector_thresholds[1:])
         gc.enable()
+        if self.timezone is None:
+            self.open_database()
+
+    @property
+    def is_open(self) -> bool:
+        return self.timezone is not None
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def open_database(self) -> None:
+        """A database that cannot be opened, or a user it does not know, ends the app
+        with the error as its result: the caller reports it once the terminal is back."""
+        try:
+            timezone = self.opening()
+        except Exception as refused:
+            self.call_from_thread(self.exit, refused, return_code=1)
+        else:
+            self.call_from_thread(self.opened, timezone)
+
+    def opened(self, timezone: str) -> None:
+        self.timezone = timezone
+        self.refresh_bindings()
+        self.screen.post_message(Opened())
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Until the database is open, the other areas, the palette's jumps and import
+        wait: each reads it as soon as it shows."""
+        if not self.is_open and action in ("switch_mode", "import_file", "command_palette"):
+            return None
+        return True
 
     def on_unmount(self) -> None:
         """Hand them back when the app closes: a process that goes on (tests, a caller
@@ -143,6 +174,8 @@ class TallyApp(App):
 
     @property
     def today(self) -> date:
+        from ..services.clock import now_utc  # with the database layer, after the first frame
+
         return local_date(now_utc(), self.timezone)
 
     def action_import_file(self) -> None:

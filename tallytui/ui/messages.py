@@ -14,3 +14,8 @@ class DataChanged(Message, bubble=False):
     does not bubble, or the screen's copy would come back to the app."""
 
     summary: str = ""
+
+
+class Opened(Message, bubble=False):
+    """Posted to the current area once the database is open: areas shown before it wait
+    for it to load."""

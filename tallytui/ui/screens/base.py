@@ -9,20 +9,31 @@ from textual import on, work
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from ...store.models import db
-from ..messages import DataChanged
+from ..messages import DataChanged, Opened
 from ..widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from ..modals.text_prompt import Parse
+
+
+def connection() -> AbstractContextManager:
+    """A connection for one worker's reads and writes. The database layer is imported
+    here, in the worker, and not with the first screen: with the services it took a
+    fifth of the start."""
+    from ...store.models import db
+
+    return db.connection_context()
 
 
 class AreaScreen(Screen):
     """A top-level area. Worker state messages do not bubble, so each screen reports its
     own workers' failures; the app never dies of one.
 
-    An area loads when first shown, after every write, and when shown again after a write
-    made elsewhere; closing a dialog that changed nothing does not reload it.
+    An area loads when first shown (or, if shown before the database is open, once it is),
+    after every write, and when shown again after a write made elsewhere; closing a dialog
+    that changed nothing does not reload it.
     """
 
     loaded_at = -1  # the app's count of writes when this area last loaded
@@ -35,8 +46,11 @@ class AreaScreen(Screen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.loaded_at != self.app.writes:
+        if self.app.is_open and self.loaded_at != self.app.writes:
             self.reload()
+
+    def on_opened(self, _: Opened) -> None:
+        self.reload()
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
@@ -49,7 +63,7 @@ class AreaScreen(Screen):
         then: Callable[[object], None] | None = None,
     ) -> None:
         """Run one write in a worker, say what it did, and have the areas reload."""
-        with db.connection_context():
+        with connection():
             result = act()
         text = summary(result) if callable(summary) else summary
         if then is not None:

@@ -1,7 +1,8 @@
 """The weekly review: a week of sessions, their totals, and every fix by key.
 
-Dialogs, and the services only they use, are imported when first opened: the review is
-the first screen of every start."""
+The review is the first screen of every start, so nothing it does not draw is imported
+with it: dialogs when first opened, the services and the database layer in the workers
+that use them (after the first frame)."""
 
 from __future__ import annotations
 
@@ -20,20 +21,21 @@ from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
-from ...services import entries, expenses, projects, review
-from ...services.review import Change, Week
-from ...services.views import EntryView
-from ...store.models import db
 from ..messages import DataChanged
 from ..text import cut, hours
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
-from .base import AreaScreen
+from .base import AreaScreen, connection
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from ...services.review import Change, Week
+    from ...services.views import EntryView
     from ..modals.entry_form import EntryDraft
 
+ON_A_WEEK = {"week", "this_week", "go_to", "lock", "expenses", "add"}  # from the week shown
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
 COLUMNS = (
     "",
@@ -92,7 +94,7 @@ class ReviewScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day = date.today()
+        self.day: date | None = None  # this week, once the database says which it is
         self.week: Week | None = None
         self.selected: frozenset[int] = frozenset()
         self.undo_stack: tuple[Change, ...] = ()
@@ -111,17 +113,19 @@ class ReviewScreen(AreaScreen):
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
         super().on_mount()
-        self.day = self.app.today
-        week, self.app.first_week = self.app.first_week, None
-        if week is not None and week.first == iso_week(self.day)[0]:
-            self.loaded_at = self.app.writes
-            self.show(self.Loaded(week))
 
     # Loading -------------------------------------------------------------------------
 
+    def reload(self) -> None:
+        if self.day is None:
+            self.day = self.app.today
+        super().reload()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
     def load(self) -> None:
-        with db.connection_context():
+        from ...services import review
+
+        with connection():
             self.post_message(self.Loaded(review.week(self.day, self.app.session.actor)))
 
     @on(Loaded)
@@ -221,8 +225,8 @@ class ReviewScreen(AreaScreen):
         return ""
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("lock", "expenses", "add") and self.week is None:
-            return None  # the week has not loaded yet
+        if action in ON_A_WEEK and self.week is None:
+            return None  # the first week has not loaded yet
         if action in EDITS:
             chosen = self.targets()
             if not chosen or any(self._why_fixed(e) for e in chosen):
@@ -269,9 +273,12 @@ class ReviewScreen(AreaScreen):
     # Edits ---------------------------------------------------------------------------
 
     @work(thread=True, exit_on_error=False, group="review-edit")
-    def apply(self, edit: Callable[[], Change], undoing: bool = False) -> None:
-        with db.connection_context():
-            change = edit()
+    def apply(self, edit: Callable[[ModuleType], Change], undoing: bool = False) -> None:
+        """Run ``edit`` with the review's services (``services.review``) in a worker."""
+        from ...services import review
+
+        with connection():
+            change = edit(review)
         self.post_message(self.Applied(change, undoing))
 
     @on(Applied)
@@ -292,7 +299,7 @@ class ReviewScreen(AreaScreen):
         ids = self._ids()
         self.pick_project(
             lambda name: (
-                name and self.apply(lambda: review.retag(self.app.session.actor, ids, name))
+                name and self.apply(lambda review: review.retag(self.app.session.actor, ids, name))
             )
         )
 
@@ -300,8 +307,7 @@ class ReviewScreen(AreaScreen):
     def pick_project(self, then: Callable[[str | None], object]) -> None:
         from ..modals.project_picker import ProjectPicker
 
-        with db.connection_context():
-            choices = [(p.name, p.client) for p in projects.list_all(include_archived=False)]
+        choices = [(p.name, p.client) for p in self._active_projects()]
         self.app.call_from_thread(self.app.push_screen, ProjectPicker(choices), then)
 
     def action_describe(self) -> None:
@@ -312,7 +318,7 @@ class ReviewScreen(AreaScreen):
             "",
             str,  # as typed
             lambda text: self.apply(
-                lambda: review.describe(self.app.session.actor, [entry.id], text)
+                lambda review: review.describe(self.app.session.actor, [entry.id], text)
             ),
         )
 
@@ -328,7 +334,7 @@ class ReviewScreen(AreaScreen):
 
         def split(clock: Clock) -> None:
             at = self._instant(entry, clock, entry.start_utc)
-            self.apply(lambda: review.split(self.app.session.actor, entry.id, at))
+            self.apply(lambda review: review.split(self.app.session.actor, entry.id, at))
 
         self.ask(f"Split entry {entry.id} at", "", "HH:MM", parse_clock, split)
 
@@ -342,31 +348,31 @@ class ReviewScreen(AreaScreen):
         def retime(span: tuple[Clock, Clock]) -> None:
             start = self._instant(entry, span[0])
             end = self._instant(entry, span[1], start)
-            self.apply(lambda: review.retime(self.app.session.actor, entry.id, start, end))
+            self.apply(lambda review: review.retime(self.app.session.actor, entry.id, start, end))
 
         self.ask(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span, retime)
 
     def action_merge(self) -> None:
         ids = self._ids()
-        self.apply(lambda: review.merge(self.app.session.actor, ids))
+        self.apply(lambda review: review.merge(self.app.session.actor, ids))
 
     def action_toggle_billable(self) -> None:
         chosen = self.targets()
         billable = not all(e.billable for e in chosen)
         ids = [e.id for e in chosen]
-        self.apply(lambda: review.set_billable(self.app.session.actor, ids, billable))
+        self.apply(lambda review: review.set_billable(self.app.session.actor, ids, billable))
 
     def action_delete(self) -> None:
         ids = self._ids()
         self.confirm(
             f"Delete {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}?",
             "u undoes it afterwards.",
-            lambda: self.apply(lambda: review.delete(self.app.session.actor, ids)),
+            lambda: self.apply(lambda review: review.delete(self.app.session.actor, ids)),
         )
 
     def action_undo(self) -> None:
         change = self.undo_stack[-1]
-        self.apply(lambda: review.undo(self.app.session.actor, change), undoing=True)
+        self.apply(lambda review: review.undo(self.app.session.actor, change), undoing=True)
 
     def action_add(self) -> None:
         self.open_entry_form()
@@ -375,12 +381,22 @@ class ReviewScreen(AreaScreen):
     def open_entry_form(self) -> None:
         from ..modals.entry_form import EntryForm
 
-        with db.connection_context():
-            names = [p.name for p in projects.list_all(include_archived=False)]
+        names = [p.name for p in self._active_projects()]
         day = self.current.day if self.current else min(self.app.today, self.week.last)
         self.app.call_from_thread(self.app.push_screen, EntryForm(names, day), self.save_entry)
 
+    @staticmethod
+    def _active_projects() -> list:
+        """The projects a dialog offers; read in the dialog's worker."""
+        from ...services import projects
+
+        with connection():
+            return projects.list_all(include_archived=False)
+
     def save_entry(self, draft: EntryDraft | None) -> None:
+        from ...services import entries
+        from ...services.review import Change
+
         if draft is None:
             return
         tz = self.week.timezone
@@ -390,7 +406,7 @@ class ReviewScreen(AreaScreen):
             end = local_to_utc(draft.day + timedelta(days=1), draft.end, tz)
         new = entries.NewEntry(draft.project, start, end, draft.description, draft.billable)
 
-        def add() -> Change:
+        def add(_: ModuleType) -> Change:
             created = entries.add(self.app.session.actor, new)
             return Change((), (created.id,), f"added {created.project} on {created.day}")
 
@@ -420,6 +436,8 @@ class ReviewScreen(AreaScreen):
         )
 
     def expense_chosen(self, choice: tuple[str, int | None] | None) -> None:
+        from ...services import expenses
+
         if choice is None:
             return
         what, expense_id = choice
@@ -434,10 +452,10 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="review-forms")
     def open_expense_form(self, current) -> None:
+        from ...services import expenses
         from ..modals.expense_form import ExpenseForm
 
-        with db.connection_context():
-            names = [p.name for p in projects.list_all(include_archived=False)]
+        names = [p.name for p in self._active_projects()]
         day = min(self.app.today, self.week.last)
 
         def save(expense) -> None:
