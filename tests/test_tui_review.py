@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 
 import pytest
@@ -241,13 +242,18 @@ async def test_the_database_is_opened_after_the_first_frame(week, monkeypatch):
     draw = Screen._compositor_refresh
     monkeypatch.setattr(Screen, "_compositor_refresh", lambda s: draw(s) or frames.append(s))
     seen_when_opening = []
+    go_on = threading.Event()
 
     def opening() -> str:
         seen_when_opening.append((len(frames), app.check_action("switch_mode", ("x",))))
+        go_on.wait(5)
         return TZ
 
     app = TallyApp(Session("anna", os.environ["TALLY_DB"]), opening=opening)
     async with app.run_test(size=(120, 36)) as pilot:
+        title = app.screen.query_one("#title")
+        assert str(title.render()) == "Loading this week…"
+        go_on.set()
         await until(pilot, lambda: app.screen.week is not None, "the first week shown")
         screen = await start(app, pilot)
         [(drawn, switching)] = seen_when_opening

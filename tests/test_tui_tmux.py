@@ -121,17 +121,15 @@ def shown_outside_toast(screen: str, text: str) -> bool:
     return any(text in line and "moved" not in line for line in screen.splitlines())
 
 
-def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
-    tmux = tmux_binary()
-    entry = first_session(demo)
-    assert entry.project != TARGET
+def tally_in_terminal(demo: Path, tmp_path: Path, user: str) -> Terminal:
+    """The real `tally` as ``user`` in a 140x36 tmux pane, started."""
     config = tmp_path / "tmux.conf"
     # All 36 lines for the app, and that size from the first moment: a window that starts at
     # tmux's default 80x24 and is resized later can leave the app laid out for the old size.
     config.write_text("set -g status off\nset -g default-size 140x36\n")
     environment = {
         "TALLY_NOW": NOW,
-        "TALLY_USER": "anna",
+        "TALLY_USER": user,
         "TALLY_DB": str(demo),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no keymap of the developer's
         # Textual reads the size from COLUMNS and LINES when they are set, and a test run
@@ -143,9 +141,29 @@ def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
     # The shell shows the exit status and keeps the pane open to read it (and a traceback,
     # if any): tmux's own pane_dead_status can lag seconds behind when the machine is busy.
     command = f'{tally}; echo "tally exited with status $?"; sleep {DEADLINE_SECONDS * 3}'
-    terminal = Terminal(tmux, config)
+    terminal = Terminal(tmux_binary(), config)
+    terminal.start(command, 140, 36)
+    return terminal
+
+
+def test_an_unknown_user_gets_the_terminal_back_with_one_error_line(demo, tmp_path):
+    """The database is opened after the first frame: the refusal closes the interface,
+    and the shell shows the error and the exit status."""
+    terminal = tally_in_terminal(demo, tmp_path, "ghost")
     try:
-        terminal.start(command, 140, 36)
+        screen = terminal.wait_for("tally's exit", lambda s: "tally exited with status" in s)
+    finally:
+        terminal.kill()
+    lines = [line for line in screen.splitlines() if line.strip()]
+    assert lines[0].startswith("error: unknown user 'ghost'"), screen
+    assert lines[1:] == ["tally exited with status 1"], screen
+
+
+def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
+    entry = first_session(demo)
+    assert entry.project != TARGET
+    terminal = tally_in_terminal(demo, tmp_path, "anna")
+    try:
         terminal.wait_for("week 47", lambda s: "Week 47" in s and "2026-11-16" in s)
 
         terminal.send("[")

@@ -101,7 +101,7 @@ class ReviewScreen(AreaScreen):
         self.current: EntryView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="title", markup=False)
+        yield Label("Loading this week…", id="title", markup=False)
         yield StatusLine()
         with Horizontal(id="body"):
             yield PlainTable(id="sessions", cursor_type="row", zebra_stripes=True)
