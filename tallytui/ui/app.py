@@ -125,10 +125,11 @@ class TallyApp(App):
 
     def on_ready(self) -> None:
         """What lives for the whole session (modules, classes, styles, the first area) is
-        set aside from the garbage collector once the first screen shows: each full
-        collection would otherwise walk all of it again, a pause of up to a hundred
-        milliseconds in the middle of a keypress. `tally` starts with the collector off
-        (see ``open_tui``); from here on it runs.
+        set aside from the garbage collector once the first screen shows (the database
+        layer, imported after it, once it is open): each full collection would otherwise
+        walk all of it again, a pause of up to a hundred milliseconds in the middle of a
+        keypress. `tally` starts with the collector off (see ``open_tui``); from here on
+        it runs, and the database is opened, if the app was given ``opening``.
 
         Young objects are collected every 10,000 allocations instead of 700: loading a
         billing cycle of years builds tens of thousands of rows without a single cycle
@@ -155,6 +156,7 @@ class TallyApp(App):
             self.call_from_thread(self.opened, timezone)
 
     def opened(self, timezone: str) -> None:
+        gc.freeze()
         self.timezone = timezone
         self.refresh_bindings()
         self.screen.post_message(Opened())
