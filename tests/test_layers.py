@@ -153,9 +153,10 @@ def test_tally_help_does_not_import_peewee_or_pendulum():
     assert heavy == []
 
 
-def test_the_first_frame_comes_before_the_database(org):
+def test_the_first_frame_comes_before_the_database(engine, org):
     """`tally` draws its first frame before it imports the database layer or the services
-    (a fifth of the start), and then shows the week: data loads after the first paint."""
+    (a fifth of the start), and then shows the week: data loads after the first paint, on
+    SQLite and on a team's PostgreSQL database."""
     code = """
         import asyncio, os, sys
         from textual.app import App
