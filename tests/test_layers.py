@@ -191,16 +191,8 @@ def test_the_first_frame_comes_before_the_database(engine, org):
         main()
     """
     org.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
-    org.ok(
-        "entry",
-        "add",
-        "--project",
-        "Api",
-        "--start",
-        "2026-11-17 09:00",
-        "--end",
-        "2026-11-17 10:00",
-    )
+    hour = ("--start", "2026-11-17 09:00", "--end", "2026-11-17 10:00")
+    org.ok("entry", "add", "--project", "Api", *hour)
     result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "[] 1"
