@@ -253,6 +253,7 @@ async def test_the_database_is_opened_after_the_first_frame(week, monkeypatch):
     async with app.run_test(size=(120, 36)) as pilot:
         title = app.screen.query_one("#title")
         assert str(title.render()) == "Loading this week…"
+        assert app.screen.check_action("week", (1,)) is None  # no week to step from yet
         go_on.set()
         await until(pilot, lambda: app.screen.week is not None, "the first week shown")
         screen = await start(app, pilot)
@@ -262,6 +263,7 @@ async def test_the_database_is_opened_after_the_first_frame(week, monkeypatch):
         assert screen.day == date(2026, 11, 20)
         assert screen.week.first == date(2026, 11, 16)
         assert screen.query_one("DataTable").row_count == 3
+        assert screen.check_action("week", (1,))
 
 
 async def test_a_refusal_when_opening_ends_the_app_with_it():
