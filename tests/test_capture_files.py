@@ -122,7 +122,9 @@ class CaptureProcess:
         env = {k: v for k, v in os.environ.items() if k not in ("TALLY_NOW", "TALLY_DB")}
         env |= {"TALLY_DB": str(db_path), "TALLY_USER": "anna", "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tallytui", "capture", "--no-browsers", *args],
+            # The fault handler prints every thread's stack on SIGABRT: see stop().
+            [sys.executable, "-X", "faulthandler", "-m", "tallytui", "capture", "--no-browsers"]
+            + list(args),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -168,7 +170,14 @@ class CaptureProcess:
 
     def stop(self, signum: int = signal.SIGTERM) -> int:
         self.proc.send_signal(signum)
-        code = self.proc.wait(timeout=DEADLINE)
+        try:
+            code = self.proc.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # for where each thread is waiting
+            self.proc.wait(timeout=DEADLINE)
+            for reader in self._readers:
+                reader.join(timeout=5)
+            pytest.fail(f"capture did not stop on signal {signum}\n{self.output()}")
         for reader in self._readers:
             reader.join(timeout=5)
         return code
