@@ -129,6 +129,9 @@ class CaptureProcess:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # As at a terminal: a test run started in the background (`make test &`) has
+            # Ctrl-C ignored, and its children would ignore it too.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.stdout: list[str] = []
         self.stderr: list[str] = []
