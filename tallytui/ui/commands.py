@@ -11,6 +11,7 @@ from textual.fuzzy import Matcher
 
 from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.localtime import parse_date
+from .screens.base import connection
 
 
 class JumpCommands(Provider):
@@ -22,9 +23,8 @@ class JumpCommands(Provider):
     def _targets(actor: str) -> list[tuple[str, str, str]]:
         """Projects, clients and, for those who may see them, invoices."""
         from ..services import clients, invoices, projects
-        from ..store.models import db
 
-        with db.connection_context():
+        with connection():
             found = [
                 ("project", p.name, f"{p.name} ({p.client})")
                 for p in projects.list_all(include_archived=False)

@@ -19,14 +19,13 @@ from ...domain.errors import InvalidInput, TallyError
 from ...domain.localtime import local_datetime
 from ...services import approvals
 from ...services.approvals import Group
-from ...store.models import db
 from ..messages import DataChanged
 from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
-from .base import AreaScreen
+from .base import AreaScreen, connection
 
 GROUP_COLUMNS = ("Person", "Week", "Projects", "Waiting h", "Approved h")
 ENTRY_COLUMNS = ("Day", "Start", "End", "Hours", "Project", "State", "Description")
@@ -83,7 +82,7 @@ class ApprovalsScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="approvals-load")
     def load(self) -> None:
-        with db.connection_context():
+        with connection():
             try:
                 found = tuple(approvals.approvals(self.app.session.actor))
             except TallyError as exc:  # a consultant approves nothing: say so, not an error
@@ -160,7 +159,7 @@ class ApprovalsScreen(AreaScreen):
     def change(self, act: Callable[[], approvals.Outcome], verb: str) -> None:
         """Run ``act``; a refusal (the week changed meanwhile) is shown and the list
         reloads, so the approver looks again at what is there now."""
-        with db.connection_context():
+        with connection():
             try:
                 outcome = act()
             except TallyError:

@@ -17,11 +17,10 @@ from textual.widgets import Label, RichLog, Static
 from ...domain.localtime import format_utc
 from ...services import capture, capture_run
 from ...services.capture import CaptureStatus
-from ...store.models import db
 from ..messages import DataChanged
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
-from .base import AreaScreen
+from .base import AreaScreen, connection
 
 
 class CaptureScreen(AreaScreen):
@@ -56,7 +55,7 @@ class CaptureScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-load")
     def load(self) -> None:
-        with db.connection_context():
+        with connection():
             self.post_message(self.Loaded(capture.status()))
 
     @on(Loaded)
@@ -103,7 +102,7 @@ class CaptureScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="capture-run")
     def run_capture(self, stop: threading.Event) -> None:
-        with db.connection_context():
+        with connection():
             capture_run.run(
                 self.app.session.actor, stop, lambda line: self.post_message(self.Report(line))
             )

@@ -22,10 +22,10 @@ from textual.worker import Worker, WorkerState
 from ...importers.values import DATE_FORMATS
 from ...services import importing
 from ...services.importing import ImportRequest, ImportResult
-from ...store.models import db
 from ..messages import DataChanged
 from ..text import cut, hours
 from ..widgets.plain_table import PlainTable
+from .base import connection
 
 FORMATS = [
     ("recognise from the header", "auto"),
@@ -162,14 +162,14 @@ class ImportScreen(ModalScreen[ImportResult | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def dry_run(self, request: ImportRequest) -> None:
-        with db.connection_context():
+        with connection():
             actor = self.app.session.actor
             result = importing.run(actor, replace(request, dry_run=True), self._progress)
         self.post_message(self.Previewed(request, result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def write(self, request: ImportRequest) -> None:
-        with db.connection_context():
+        with connection():
             result = importing.run(self.app.session.actor, request, self._progress)
         self.post_message(self.Imported(result))
 

@@ -33,7 +33,6 @@ from ...services.billing_cycle import Cycle, PendingPeriod, PersonState, SentPag
 from ...services.invoice_views import InvoiceSummary
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView
-from ...store.models import db
 from ..modals.credit_form import CreditForm, CreditRequest
 from ..modals.entry_listing import EntryListing
 from ..modals.freeform_form import FreeformDraft, FreeformForm
@@ -45,7 +44,7 @@ from ..text import hours
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
-from .base import AreaScreen
+from .base import AreaScreen, connection
 
 TABS = {
     "missing": "Missing data",
@@ -165,7 +164,7 @@ class InvoicingScreen(AreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="invoicing-load")
     def load(self) -> None:
         wanted = self.sent_filter
-        with db.connection_context():
+        with connection():
             self.post_message(
                 self.Loaded(
                     billing_cycle.cycle(self.app.session.actor, include_sent=False),
@@ -476,7 +475,7 @@ class InvoicingScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="invoicing-entries")
     def _entries(self, title: str, p: PendingPeriod, who: str | None) -> None:
-        with db.connection_context():
+        with connection():
             found = billing_cycle.period_entries(p.project, p.period_start, p.period_end, who)
         self.app.call_from_thread(
             self.app.push_screen, EntryListing(title, found, self.app.timezone)
@@ -528,7 +527,7 @@ class InvoicingScreen(AreaScreen):
     @work(thread=True, exit_on_error=False, group="invoicing-open")
     def open_number(self, number: str) -> None:
         """Show one invoice (also found through the command palette)."""
-        with db.connection_context():
+        with connection():
             found = invoices.show(self.app.session.actor, number)
         self.app.call_from_thread(
             self.app.push_screen, InvoiceDetail(found), lambda choice: self._chosen(found, choice)
@@ -581,7 +580,7 @@ class InvoicingScreen(AreaScreen):
     def _write_pdf(self, number: str, target: Path) -> None:
         from ...render.pdf import write_pdf
 
-        with db.connection_context():
+        with connection():
             document = invoices.show(self.app.session.actor, number)
         written = write_pdf(document, target)
         self.app.call_from_thread(self.notify, f"wrote {written}", title=number)
@@ -604,7 +603,7 @@ class InvoicingScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="invoicing-delete")
     def _delete(self, number: str) -> None:
-        with db.connection_context():
+        with connection():
             newest = register.is_newest(number)
         outcome = (
             f"{number} is the newest number of its month: it is given back."
@@ -643,7 +642,7 @@ class InvoicingScreen(AreaScreen):
 
     @work(thread=True, exit_on_error=False, group="invoicing-open")
     def _credit(self, number: str) -> None:
-        with db.connection_context():
+        with connection():
             found = invoices.show(self.app.session.actor, number)
         self.app.call_from_thread(self.app.push_screen, CreditForm(found), self._issue_credit)
 
@@ -692,7 +691,7 @@ class InvoicingScreen(AreaScreen):
     @work(thread=True, exit_on_error=False, group="invoicing-forms")
     def freeform_form(self, credit_note: bool, then: Callable[[FreeformDraft | None], None]):
         """The form offers every project: read when it opens, not with each load."""
-        with db.connection_context():
+        with connection():
             listed = projects.list_all(include_archived=False)
         form = FreeformForm(self.clients, listed, credit_note)
         self.app.call_from_thread(self.app.push_screen, form, then)

@@ -16,13 +16,12 @@ from ...domain.errors import InvalidInput
 from ...services import clients, org, projects, users
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView, ProjectView
-from ...store.models import db
 from ..modals.client_form import ClientForm, edit_client
 from ..modals.project_form import ProjectForm
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
 from ..widgets.status_line import StatusLine
-from .base import AreaScreen
+from .base import AreaScreen, connection
 
 
 class ProjectsScreen(AreaScreen):
@@ -69,7 +68,7 @@ class ProjectsScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects-load")
     def load(self) -> None:
-        with db.connection_context():
+        with connection():
             self.post_message(
                 self.Loaded(
                     clients.list_all(),
