@@ -137,7 +137,7 @@ class TallyApp(App):
         gc.freeze()
         gc.set_threshold(YOUNG_COLLECTED_EVERY, *self.collector_thresholds[1:])
         gc.enable()
-        if self.timezone is None:
+        if not self.is_open:
             self.open_database()
 
     @property
