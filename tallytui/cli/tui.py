@@ -75,4 +75,5 @@ def open_for_interface(settings: Settings) -> str:
         settings.open()
         return org.current().timezone
     finally:
-        db.close()  # the worker's own connection: every later read opens its own
+        if db.obj is not None:  # not bound when the file could not even be created
+            db.close()  # the worker's own connection: every later read opens its own
