@@ -14,7 +14,7 @@
 - invoicing: in one process, the time from pressing F5 until the invoicing area has loaded
   the billing cycle and painted it, then from each of the keys 2-5 and 1 until the frame
   that shows its screen, on the empty organisation (the baseline) and on the five-year
-  history, three times as many runs as the start-up figures (they are shorter, so
+  history, six times as many runs as the start-up figures (they are shorter, so
   noisier). A screen's table is filled while it is hidden; showing it is a layout and a
   frame of about 20 ms. A screen shown for the first time is laid out once more a frame
   or two later, when Textual has its size (the five-year history's scrollbar appears
@@ -55,7 +55,7 @@ INVOICING_TABS = ("missing", "pending", "ready", "to-send", "sent")
 # A key comes some frames after the last one, as a person's does: Textual draws at most
 # every 1/60 s, so a key pressed just after a frame would wait up to that long.
 QUIET_SECONDS = 0.05
-INVOICING_RUNS_EACH = 3  # runs of the invoicing area per run of a start-up
+INVOICING_RUNS_EACH = 6  # runs of the invoicing area per run of a start-up
 
 # Runs in the measured process before anything else: every App.run becomes a headless run
 # whose auto-pilot waits until ready(app) holds, then for the screen refresh that shows it,
@@ -302,8 +302,8 @@ async def _painted(screen) -> None:
 
 def _invoicing(empty: Path, large: Path, runs: int) -> list[Measurement]:
     """Each figure is the median of ``INVOICING_RUNS_EACH`` times ``runs`` runs per
-    database: figures of 40 to 150 ms in one process moved by a fifth from one set of
-    seven runs to the next on a shared machine, where a start-up of 200 ms moves by a
+    database: a screen's figure of 15 to 25 ms moved by up to a tenth from one set of 21
+    runs to the next on a shared machine, where a start-up of 200 ms moves by a
     twentieth."""
     from tallytui.store.db import open_database
 
