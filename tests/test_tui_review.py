@@ -184,6 +184,51 @@ async def test_lock_week_then_edits_are_off(week):
         assert [r[0] for r in rows()] == ["Web", "Web", "Web"]
 
 
+async def test_every_area_shows_the_users_lock_and_capture(week, tmp_path, monkeypatch):
+    """The status line of each area follows the acting user's lock and capture, wherever
+    they changed: the invoicing area's said "never locked" and "capture off" before."""
+    monkeypatch.setenv("HOME", str(tmp_path))  # no browser history of this machine
+    timesheets.lock("anna", date(2026, 11, 15))
+    app = new_app()
+
+    def status(screen) -> str:
+        return str(screen.query_one("StatusLine").render())
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        review = await start(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        invoicing = app.screen
+        assert "anna · locked until 2026-11-15 · capture off" in status(invoicing)
+        await pilot.press("f2", "L", "y")  # lock this week, up to Sunday the 22nd
+        await settle(app, pilot)
+        assert "locked until 2026-11-22" in status(review)
+        assert "locked until 2026-11-22" in status(invoicing)
+        await pilot.press("f4", "c")
+        await until(pilot, lambda: app.capture_running, "capture started")
+        assert "capture on" in status(review) and "capture on" in status(invoicing)
+        await pilot.press("c")
+        await until(pilot, lambda: not app.workers, "capture stopped")
+        assert "capture off" in status(review) and "capture off" in status(app.screen)
+
+
+async def test_capture_that_fails_is_off_in_every_area(week, monkeypatch):
+    from tallytui.services import capture_run
+
+    def failing(*_args, **_kwargs):
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(capture_run, "run", failing)
+    app = new_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        review = await start(app, pilot)
+        await pilot.press("f4", "c")
+        await until(pilot, lambda: not app.workers, "capture ended")
+        assert not app.capture_running and not app.screen.running
+        assert "capture off" in str(review.query_one("StatusLine").render())
+        assert any("watch limit" in n.message for n in app._notifications)
+
+
 async def test_a_refused_edit_is_a_notification_not_a_crash(week):
     app = new_app()
     async with app.run_test(size=(120, 36), notifications=True) as pilot:

@@ -55,6 +55,12 @@ def needs_approval(project: Project) -> bool:
     )
 
 
+def locked_until(user: str) -> date | None:
+    """The last day ``user`` has locked, if any: what every status line shows."""
+    with db.atomic():
+        return lookup.user(user).locked_until
+
+
 def record(owner: User | int, action: str, until: date, actor: User, **extra) -> None:
     """Note a change of someone's timesheet: who did it, when, and why."""
     TimesheetEvent.create(

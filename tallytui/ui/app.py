@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import var
 
 from ..domain.localtime import local_date
 from .commands import JumpCommands
@@ -68,6 +69,9 @@ class TallyApp(App):
         "approvals": _approvals_screen,
     }
     DEFAULT_MODE = "review"
+    # What every area's status line shows of the session, wherever it changed.
+    locked_until: var[date | None] = var(None)  # the acting user's lock
+    capture_running: var[bool] = var(False)
     COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [
         Binding("f2", "switch_mode('review')", "Review", id="app.review"),
@@ -96,7 +100,6 @@ class TallyApp(App):
         self.session = session
         self.timezone = timezone
         self.opening = opening
-        self.capture_running = False
         self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
         self.collector_thresholds = gc.get_threshold()  # restored when the app closes
         if keymap:
@@ -161,6 +164,17 @@ class TallyApp(App):
         self.refresh_bindings()
         self.screen.post_message(Opened())
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lock")
+    def read_lock(self) -> None:
+        """The acting user's lock, read after every write: any area, dialog or import may
+        have moved it. The review, the first screen, sets it from each week it loads."""
+        from ..services import timesheets
+        from .screens.base import connection
+
+        with connection():
+            until = timesheets.locked_until(self.session.actor)
+        self.call_from_thread(setattr, self, "locked_until", until)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Until the database is open, the other areas, the palette's jumps and import
         wait: each reads it as soon as it shows."""
@@ -190,3 +204,4 @@ class TallyApp(App):
     def data_changed(self, event: DataChanged) -> None:
         self.writes += 1
         self.screen.post_message(DataChanged(event.summary))
+        self.read_lock()

@@ -94,4 +94,3 @@ class AreaScreen(Screen):
     def on_mount(self) -> None:
         status = self.query_one(StatusLine)
         status.user, status.database = self.app.session.actor, self.app.session.database
-        status.capturing = self.app.capture_running

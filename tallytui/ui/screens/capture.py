@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label, RichLog, Static
+from textual.worker import Worker
 
 from ...domain.localtime import format_utc
 from ...services import capture, capture_run
@@ -48,6 +49,7 @@ class CaptureScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.stop = threading.Event()
+        self.capture_worker: Worker | None = None
 
     def on_screen_resume(self) -> None:
         """Always: capture writes heartbeats without telling the interface."""
@@ -81,7 +83,6 @@ class CaptureScreen(AreaScreen):
             lines.append("none: add one with w on the Clients & projects screen (F3)")
         shown = Content("\n").join(Content.from_markup(line) for line in lines)
         self.query_one("#capture-state", Static).update(shown)
-        self.query_one(StatusLine).capturing = self.running
 
     @on(Report)
     def reported(self, event: Report) -> None:
@@ -91,13 +92,12 @@ class CaptureScreen(AreaScreen):
     def action_toggle_capture(self) -> None:
         if self.running:
             self.stop.set()
-            self.running = False
+            self.running = self.app.capture_running = False
             self.load()
             return
         self.stop = threading.Event()
-        self.running = True
-        self.app.capture_running = True
-        self.run_capture(self.stop)
+        self.running = self.app.capture_running = True
+        self.capture_worker = self.run_capture(self.stop)
         self.load()
 
     @work(thread=True, exit_on_error=False, group="capture-run")
@@ -106,4 +106,10 @@ class CaptureScreen(AreaScreen):
             capture_run.run(
                 self.app.session.actor, stop, lambda line: self.post_message(self.Report(line))
             )
-        self.app.capture_running = False
+
+    @on(Worker.StateChanged)
+    def capture_ended(self, event: Worker.StateChanged) -> None:
+        """Capture that ends by itself (a failure) is off too, here and in every area."""
+        if event.worker is self.capture_worker and event.worker.is_finished:
+            self.running = self.app.capture_running = False
+            self.load()

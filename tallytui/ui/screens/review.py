@@ -142,7 +142,7 @@ class ReviewScreen(AreaScreen):
         self.query_one("#title", Label).update(
             f"Week {week.first.isocalendar().week} · {week.first} – {week.last} · {week.user}"
         )
-        self.query_one(StatusLine).locked_until = week.locked_until
+        self.app.locked_until = week.locked_until
 
     def _fill_table(self) -> None:
         table = self.query_one(DataTable)

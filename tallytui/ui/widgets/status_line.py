@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from textual.content import Content
@@ -14,17 +13,23 @@ class StatusLine(Static):
     """``anna · locked until 2026-11-15 · capture off · ~/.local/share/tallytui/tally.db``
 
     The database comes last: a long path is what gets cut at the edge, not the state.
-    It is plain text: a path or a note can hold brackets that are not markup."""
+    It is plain text: a path or a note can hold brackets that are not markup.
+
+    The lock and capture are the app's (``locked_until``, ``capture_running``): every
+    area's line follows them, wherever they changed."""
 
     user: reactive[str] = reactive("")
     database: reactive[str] = reactive("")
-    capturing: reactive[bool] = reactive(False)
-    locked_until: reactive[date | None] = reactive(None)
     note: reactive[str] = reactive("")
 
+    def on_mount(self) -> None:
+        for state in ("locked_until", "capture_running"):
+            self.watch(self.app, state, lambda: self.refresh(), init=False)
+
     def render(self) -> Content:
-        lock = f"locked until {self.locked_until}" if self.locked_until else "never locked"
-        capture = "capture on" if self.capturing else "capture off"
+        until = self.app.locked_until
+        lock = f"locked until {until}" if until else "never locked"
+        capture = "capture on" if self.app.capture_running else "capture off"
         home = str(Path.home())
         database = (
             "~" + self.database[len(home) :] if self.database.startswith(home) else self.database
