@@ -132,6 +132,7 @@ def tally_in_terminal(demo: Path, tmp_path: Path, user: str) -> Terminal:
         "TALLY_USER": user,
         "TALLY_DB": str(demo),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no keymap of the developer's
+        "HOME": str(tmp_path),  # nor their browsers' history, if capture starts
         # Textual reads the size from COLUMNS and LINES when they are set, and a test run
         # may have set them in this process (they would reach tally through tmux).
         "COLUMNS": "140",
@@ -157,6 +158,23 @@ def test_an_unknown_user_gets_the_terminal_back_with_one_error_line(demo, tmp_pa
     lines = [line for line in screen.splitlines() if line.strip()]
     assert lines[0].startswith("error: unknown user 'ghost'"), screen
     assert lines[1:] == ["tally exited with status 1"], screen
+
+
+def test_quitting_while_capture_runs_gives_the_terminal_back(demo, tmp_path):
+    """Capture runs in a thread of the interface: quitting stops it, or the shell would
+    wait for it after the interface has closed."""
+    terminal = tally_in_terminal(demo, tmp_path, "anna")
+    try:
+        terminal.wait_for("week 47", lambda s: "Week 47" in s)
+        terminal.send("F4")
+        terminal.wait_for("the capture area", lambda s: "Capture stopped" in s)
+        terminal.send("c")
+        terminal.wait_for("capture running", lambda s: "capture on" in s and "running" in s)
+        terminal.send("C-q")
+        screen = terminal.wait_for("tally's exit", lambda s: "tally exited with status" in s)
+        assert "tally exited with status 0" in screen, screen
+    finally:
+        terminal.kill()
 
 
 def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):

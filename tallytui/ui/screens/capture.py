@@ -51,6 +51,11 @@ class CaptureScreen(AreaScreen):
         self.stop = threading.Event()
         self.capture_worker: Worker | None = None
 
+    def on_unmount(self) -> None:
+        """Quitting stops capture: its thread would keep the process, and the user's
+        shell, waiting after the interface has closed."""
+        self.stop.set()
+
     def on_screen_resume(self) -> None:
         """Always: capture writes heartbeats without telling the interface."""
         self.reload()
