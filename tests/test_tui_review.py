@@ -224,7 +224,9 @@ async def test_capture_that_fails_is_off_in_every_area(week, monkeypatch):
         review = await start(app, pilot)
         await pilot.press("f4", "c")
         await until(pilot, lambda: not app.workers, "capture ended")
-        assert not app.capture_running and not app.screen.running
+        assert not app.capture_running
+        state = app.screen.query_one("#capture-state")
+        await until(pilot, lambda: "Capture stopped" in str(state.render()), "capture shown off")
         assert "capture off" in str(review.query_one("StatusLine").render())
         assert any("watch limit" in n.message for n in app._notifications)
 

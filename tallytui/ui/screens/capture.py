@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
 from textual.widgets import Label, RichLog, Static
 from textual.worker import Worker
 
@@ -26,8 +25,6 @@ from .base import AreaScreen, connection
 
 class CaptureScreen(AreaScreen):
     BINDINGS = [Binding("c", "toggle_capture", "Start/stop capture", id="capture.toggle")]
-
-    running: reactive[bool] = reactive(False, bindings=True)
 
     @dataclass
     class Loaded(Message):
@@ -71,7 +68,7 @@ class CaptureScreen(AreaScreen):
         state = event.state
         last = format_utc(state.last_heartbeat) if state.last_heartbeat else "none yet"
         lines = [
-            f"[b]Capture[/b] {'running' if self.running else 'stopped'}",
+            f"[b]Capture[/b] {'running' if self.app.capture_running else 'stopped'}",
             f"Last heartbeat: {last}",
             f"URL patterns: {state.url_patterns}",
             "",
@@ -95,13 +92,13 @@ class CaptureScreen(AreaScreen):
         self.app.post_message(DataChanged("capture"))
 
     def action_toggle_capture(self) -> None:
-        if self.running:
+        if self.app.capture_running:
             self.stop.set()
-            self.running = self.app.capture_running = False
+            self.app.capture_running = False
             self.load()
             return
         self.stop = threading.Event()
-        self.running = self.app.capture_running = True
+        self.app.capture_running = True
         self.capture_worker = self.run_capture(self.stop)
         self.load()
 
@@ -116,5 +113,5 @@ class CaptureScreen(AreaScreen):
     def capture_ended(self, event: Worker.StateChanged) -> None:
         """Capture that ends by itself (a failure) is off too, here and in every area."""
         if event.worker is self.capture_worker and event.worker.is_finished:
-            self.running = self.app.capture_running = False
+            self.app.capture_running = False
             self.load()
