@@ -71,12 +71,14 @@ async def test_edit_project_rate_schedule_and_watch_folder(opened, tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "is not one of" in str(form.query_one("#form-error").render())
-        form.query_one("#schedule").value = "biweekly"
+        form.query_one("#schedule").value = "every:3:weeks"
         form.query_one("#rate").value = "105"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         [web] = projects.list_all()
-        assert (web.schedule, str(web.rate)) == ("biweekly", "105.00")
+        assert (web.schedule, str(web.rate)) == ("every:3:weeks", "105.00")
+        listed = app.screen.query_one("#project-table").get_row(web.name)
+        assert [str(cell) for cell in listed[2:5]] == ["105.00 EUR", "yes", "every 3 weeks"]
         await pilot.press("w", *str(tmp_path), "enter")
         await settle(app, pilot)
         assert projects.list_all()[0].watch == (str(tmp_path),)

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Label
 
 from ...domain.errors import InvalidInput
+from ...domain.schedule import parse_schedule
 from ...services import clients, org, projects, users
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView, ProjectView
@@ -91,7 +92,7 @@ class ProjectsScreen(AreaScreen):
                 p.client,
                 f"{p.rate} {p.currency}" if p.rate is not None else "no rate",
                 "yes" if p.billable else "no",
-                p.schedule,
+                parse_schedule(p.schedule).describe(),
                 (p.approver or p.owner or "approves itself") if p.approval_required else "-",
                 ", ".join(p.watch) or "-",
                 ", ".join(p.urls) or "-",
