@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -82,6 +83,31 @@ def test_open_time_is_pending_with_who_has_not_locked(cycle_db):
     people = {p["user"]: (p["locked_until"], p["open_hours"]) for p in pending["people"]}
     assert people == {"anna": ("2026-10-31", "0.00"), "ben": (None, "2.00")}
     assert data["ready_for_invoicing"] == [] and data["missing_data"] == []
+
+
+def test_the_report_names_each_screen_and_who_still_has_open_time(cycle_db):
+    cycle_db.ok("timesheet", "lock", "--until", "2026-10-31")  # anna only
+    lines = cycle_db.ok("invoicing").stdout.splitlines()
+    assert lines[0] == "Billing cycle on 2026-11-20"
+    assert [line for line in lines if re.fullmatch(r"[A-Z][a-z ]+ \(\d+\)", line)] == [
+        "Missing data (0)",
+        "Pending (1)",
+        "Ready for invoicing (0)",
+        "Ready to send (0)",
+        "Sent (0)",
+    ]
+    [row] = [line for line in lines if line.startswith("Web ")]
+    assert row.split()[:8] == [
+        "Web",
+        "2026-10-01",
+        "–",
+        "2026-10-31",
+        "4.00",
+        "2.00",
+        "0.00",
+        "2.00",
+    ]
+    assert row.endswith("ben (never locked)")  # anna's time is locked: only ben's is open
 
 
 def test_all_locked_is_ready_with_its_amount_then_invoiced_it_moves_on(cycle_db):

@@ -93,7 +93,7 @@ def invoicing(as_json):
         ),
         (
             "Pending",
-            ["Project", "Period", "Hours", "Open", "Approval", "Ready", "People"],
+            ["Project", "Period", "Hours", "Open", "Approval", "Ready", "Open time of"],
             [
                 [
                     p.project,
@@ -103,9 +103,7 @@ def invoicing(as_json):
                     hours(p.pending_approval_seconds),
                     hours(p.ready_seconds),
                     ", ".join(
-                        f"{x.user} (locked until {x.locked_until or 'never'})"
-                        for x in p.people
-                        if x.open_seconds
+                        f"{x.user} ({_lock(x.locked_until)})" for x in p.people if x.open_seconds
                     ),
                 ]
                 for p in c.pending
@@ -145,3 +143,7 @@ def invoicing(as_json):
         click.echo(f"\n{title} ({len(rows)})")
         if rows:
             click.echo(table(headers, rows))
+
+
+def _lock(until) -> str:
+    return f"locked until {until}" if until else "never locked"
