@@ -72,6 +72,7 @@ def cycle_json(c) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def invoicing(as_json):
     """The billing cycle now: missing data, pending, ready for invoicing, ready to send, sent."""
+    from ..domain.timesheet import lock_state
     from ..services.billing_cycle import cycle
     from .output import hours
 
@@ -103,7 +104,9 @@ def invoicing(as_json):
                     hours(p.pending_approval_seconds),
                     hours(p.ready_seconds),
                     ", ".join(
-                        f"{x.user} ({_lock(x.locked_until)})" for x in p.people if x.open_seconds
+                        f"{x.user} ({lock_state(x.locked_until)})"
+                        for x in p.people
+                        if x.open_seconds
                     ),
                 ]
                 for p in c.pending
@@ -143,7 +146,3 @@ def invoicing(as_json):
         click.echo(f"\n{title} ({len(rows)})")
         if rows:
             click.echo(table(headers, rows))
-
-
-def _lock(until) -> str:
-    return f"locked until {until}" if until else "never locked"

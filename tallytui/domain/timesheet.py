@@ -12,6 +12,11 @@ def is_locked(day: date, locked_until: date | None) -> bool:
     return locked_until is not None and day <= locked_until
 
 
+def lock_state(locked_until: date | None) -> str:
+    """How far a person has locked, as every list and message says it."""
+    return f"locked until {locked_until}" if locked_until else "never locked"
+
+
 def entry_state(day: date, locked_until: date | None, approved: bool) -> str:
     if approved:
         return APPROVED

@@ -26,6 +26,7 @@ from functools import reduce
 
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.localtime import day_end, days_to_utc_range, iso_week, local_date
+from ..domain.timesheet import lock_state
 from ..store.db import locking, write_transaction
 from ..store.models import Project, TimeEntry, User, db
 from . import entries, lookup, permissions
@@ -167,9 +168,7 @@ def _nothing(verb: str, scope: Scope, owners: dict[int, User]) -> Conflict:
     where = f" in {scope.project}" if scope.project else ""
     until = f" up to {scope.last}" if scope.last else ""
     locks = "; ".join(
-        f"{o.name}'s timesheet is "
-        + (f"locked until {o.locked_until}" if o.locked_until else "never locked")
-        for o in owners.values()
+        f"{o.name}'s timesheet is {lock_state(o.locked_until)}" for o in owners.values()
     )
     return Conflict(
         f"nothing to {verb}{where}{until}: only locked, uninvoiced time of projects you "

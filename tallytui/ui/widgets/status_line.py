@@ -8,6 +8,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...domain.timesheet import lock_state
+
 
 class StatusLine(Static):
     """``anna · locked until 2026-11-15 · capture off · ~/.local/share/tallytui/tally.db``
@@ -27,8 +29,7 @@ class StatusLine(Static):
             self.watch(self.app, state, lambda: self.refresh(), init=False)
 
     def render(self) -> Content:
-        until = self.app.locked_until
-        lock = f"locked until {until}" if until else "never locked"
+        lock = lock_state(self.app.locked_until)
         capture = "capture on" if self.app.capture_running else "capture off"
         home = str(Path.home())
         database = (
