@@ -76,7 +76,6 @@ class ApprovalsScreen(AreaScreen):
     def on_mount(self) -> None:
         self.query_one("#approval-groups", DataTable).add_columns(*GROUP_COLUMNS)
         self.query_one("#approval-entries", DataTable).add_columns(*ENTRY_COLUMNS)
-        super().on_mount()
 
     # Loading -------------------------------------------------------------------------
 

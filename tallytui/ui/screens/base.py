@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..messages import DataChanged, Opened
-from ..widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -90,7 +89,3 @@ class AreaScreen(Screen):
     def worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.notify(str(event.worker.error), title="Not done", severity="error", timeout=8)
-
-    def on_mount(self) -> None:
-        status = self.query_one(StatusLine)
-        status.user, status.database = self.app.session.actor, self.app.session.database

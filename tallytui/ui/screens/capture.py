@@ -44,7 +44,6 @@ class CaptureScreen(AreaScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.stop = threading.Event()
         self.capture_worker: Worker | None = None
 

@@ -157,7 +157,6 @@ class InvoicingScreen(AreaScreen):
         }
         for tab, names in columns.items():
             self.query_one(f"#{tab}-table", DataTable).add_columns(*names)
-        super().on_mount()
 
     # Loading -------------------------------------------------------------------------
 

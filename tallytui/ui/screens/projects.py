@@ -61,7 +61,6 @@ class ProjectsScreen(AreaScreen):
         self.query_one("#client-table", DataTable).add_columns(
             "Client", "Currency", "Terms", "Tax", "E-mail", "VAT id", "Address"
         )
-        super().on_mount()
         self.projects: list[ProjectView] = []
         self.clients: list[ClientView] = []
         self.people: list[str] = []

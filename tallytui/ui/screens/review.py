@@ -112,7 +112,6 @@ class ReviewScreen(AreaScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
-        super().on_mount()
 
     # Loading -------------------------------------------------------------------------
 

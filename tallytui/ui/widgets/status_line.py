@@ -17,11 +17,9 @@ class StatusLine(Static):
     The database comes last: a long path is what gets cut at the edge, not the state.
     It is plain text: a path or a note can hold brackets that are not markup.
 
-    The lock and capture are the app's (``locked_until``, ``capture_running``): every
-    area's line follows them, wherever they changed."""
+    All but the area's note is the app's (its session, ``locked_until`` and
+    ``capture_running``): every area's line follows it, wherever it changed."""
 
-    user: reactive[str] = reactive("")
-    database: reactive[str] = reactive("")
     note: reactive[str] = reactive("")
 
     def on_mount(self) -> None:
@@ -31,9 +29,9 @@ class StatusLine(Static):
     def render(self) -> Content:
         lock = lock_state(self.app.locked_until)
         capture = "capture on" if self.app.capture_running else "capture off"
-        home = str(Path.home())
-        database = (
-            "~" + self.database[len(home) :] if self.database.startswith(home) else self.database
-        )
-        parts = (self.user, lock, capture, self.note, database)
+        session, home = self.app.session, str(Path.home())
+        database = session.database
+        if database.startswith(home):
+            database = "~" + database[len(home) :]
+        parts = (session.actor, lock, capture, self.note, database)
         return Content(" · ".join(part for part in parts if part))
