@@ -143,12 +143,13 @@ _UNBILLED = TimeEntry.invoice_line.is_null() & TimeEntry.billable
 _SECONDS = TimeEntry.end_utc - TimeEntry.start_utc
 
 
-def _open_work(projects: list[Project], tz: str, org_rule: Rounding | None) -> dict[int, _Open]:
+def _open_work(
+    projects: list[Project], schedules: dict[int, Schedule], tz: str, org_rule: Rounding | None
+) -> dict[int, _Open]:
     """Each project's open time as one total and the day it starts, added up by the
     database, and its open expenses."""
     work = {
-        p.id: _Open(p, parse_rounding(p.rounding) or org_rule, parse_schedule(p.schedule))
-        for p in projects
+        p.id: _Open(p, parse_rounding(p.rounding) or org_rule, schedules[p.id]) for p in projects
     }
     totals = {
         "project": TimeEntry.project,
@@ -356,10 +357,12 @@ def _amount(project: Project, due: _Due) -> Decimal:
     return sum(time + [line.amount for line in expense_lines(costs)], Decimal(0))
 
 
-def _current_periods(projects: list[Project], today: date) -> tuple[CurrentPeriod, ...]:
+def _current_periods(
+    projects: list[Project], schedules: dict[int, Schedule], today: date
+) -> tuple[CurrentPeriod, ...]:
     found = set()
     for project in projects:
-        schedule = parse_schedule(project.schedule)
+        schedule = schedules[project.id]
         if not schedule.is_none:
             span = schedule.period_containing(today, project.schedule_anchor or today)
             found.add(CurrentPeriod(project.schedule, *span))
@@ -416,7 +419,8 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
         billable = list(
             Project.select(Project, Client).join(Client).where(Project.billable & ~Project.archived)
         )
-        work = _open_work(billable, org.timezone, org_rule)
+        schedules = {p.id: parse_schedule(p.schedule) for p in billable}
+        work = _open_work(billable, schedules, org.timezone, org_rule)
         users = {u.id: (u.name, u.locked_until) for u in User.select()}
         all_rates = project_rates([bucket.project for bucket in work.values()])
         missing, pending, ready, invoiceable = [], [], [], []
@@ -465,7 +469,7 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
                     )
         return Cycle(
             today=today,
-            current=_current_periods(billable, today),
+            current=_current_periods(billable, schedules, today),
             missing_data=tuple(missing),
             pending=tuple(pending),
             ready_for_invoicing=tuple(ready),
