@@ -67,10 +67,10 @@ def test_week_totals_per_day_project_and_client(week_db):
 def test_split_merge_and_undo(week_db):
     entry = add("Web", "2026-11-17 09:00", "2026-11-17 12:00", "design")
     change = review.split("anna", entry, at("2026-11-17 10:15"))
-    first, second = (entries.get(i) for i in change.created)
+    first, second = (entries.get(i) for i in change.ids)
     assert (first.end_utc, second.start_utc) == (at("2026-11-17 10:15"),) * 2
-    merged = review.merge("anna", list(change.created))
-    [whole] = [entries.get(i) for i in merged.created]
+    merged = review.merge("anna", list(change.ids))
+    [whole] = [entries.get(i) for i in merged.ids]
     assert (whole.start_utc, whole.end_utc, whole.description) == (
         at("2026-11-17 09:00"),
         at("2026-11-17 12:00"),
@@ -100,20 +100,20 @@ def test_retag_billable_describe_retime_delete_and_undo(week_db):
         add("Web", "2026-11-17 10:00", "2026-11-17 11:00"),
     ]
     moved = review.retag("anna", ids, "Internal")
-    assert {entries.get(i).project for i in moved.created} == {"Internal"}
-    assert not any(entries.get(i).billable for i in moved.created)
+    assert {entries.get(i).project for i in moved.ids} == {"Internal"}
+    assert not any(entries.get(i).billable for i in moved.ids)
     back = review.undo("anna", moved)
-    assert {(entries.get(i).project, entries.get(i).billable) for i in back.created} == {
+    assert {(entries.get(i).project, entries.get(i).billable) for i in back.ids} == {
         ("Web", True)
     }
-    described = review.describe("anna", list(back.created), "  Review  ")
-    assert {entries.get(i).description for i in described.created} == {"Review"}
-    first = described.created[0]
+    described = review.describe("anna", list(back.ids), "  Review  ")
+    assert {entries.get(i).description for i in described.ids} == {"Review"}
+    first = described.ids[0]
     trimmed = review.retime("anna", first, at("2026-11-17 09:15"), at("2026-11-17 10:00"))
-    assert entries.get(trimmed.created[0]).seconds == 2700
+    assert entries.get(trimmed.ids[0]).seconds == 2700
     with pytest.raises(Conflict, match="overlaps"):
-        review.retime("anna", trimmed.created[0], at("2026-11-17 09:15"), at("2026-11-17 10:30"))
-    gone = review.delete("anna", list(trimmed.created) + [described.created[1]])
+        review.retime("anna", trimmed.ids[0], at("2026-11-17 09:15"), at("2026-11-17 10:30"))
+    gone = review.delete("anna", list(trimmed.ids) + [described.ids[1]])
     assert review.week(date(2026, 11, 17), "anna").entries == ()
     review.undo("anna", gone)
     assert len(review.week(date(2026, 11, 17), "anna").entries) == 2

@@ -123,7 +123,7 @@ async def test_select_merge_and_delete(week):
     app = new_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await start(app, pilot)
-        await pilot.press("space", "down", "space", "m")
+        await pilot.press("space", "down", "space", "m", "y")
         await settle(app, pilot)
         assert [(r[2], r[3], r[1]) for r in rows()][0] == (
             at("2026-11-17 09:00"),

@@ -182,19 +182,20 @@ def entry_split(entry_id, at):
     s = settings()
     s.open()
     change = review.split(s.actor, entry_id, parse.instant(at, "--at"))
-    click.echo(f"split entry {entry_id} into {', '.join(map(str, change.created))}")
+    click.echo(f"split entry {entry_id} into {', '.join(map(str, change.ids))}")
 
 
 @entry.command("merge")
 @click.argument("entry_ids", type=int, nargs=-1, required=True)
 def entry_merge(entry_ids):
-    """Join adjacent entries of one person into one (the first one's project wins)."""
+    """Join adjacent entries of one person, one project and one billable state into the
+    first of them; pauses between them may last at most 5 minutes."""
     from ..services import review
 
     s = settings()
     s.open()
     change = review.merge(s.actor, list(entry_ids))
-    click.echo(f"merged {len(entry_ids)} entries into entry {change.created[0]}")
+    click.echo(f"merged {len(entry_ids)} entries into entry {change.ids[0]}")
 
 
 @click.group()
