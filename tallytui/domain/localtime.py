@@ -20,6 +20,7 @@ _INSTANT = re.compile(
     re.ASCII,
 )
 _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$", re.ASCII)
+_END_CLOCK = re.compile(r"^(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)(?P<next>\+1)?$", re.ASCII)
 
 
 @cache
@@ -122,6 +123,24 @@ def parse_instant(text: str, tz: str | None, what: str = "date-time") -> int:
             raise InvalidInput(f"{what}: {text!r} has an offset no time zone uses ({offset})")
         seconds = (hours * 3600 + minutes * 60) * (1 if offset[0] == "+" else -1)
     return int(datetime(day.year, day.month, day.day, *clock, tzinfo=UTC).timestamp()) - seconds
+
+
+def parse_end(text: str, start: int, tz: str, what: str = "end") -> int:
+    """An entry's end: a date-time as ``parse_instant`` reads it, or a time of day on the
+    start's day, ``HH:MM+1`` on the day after. A time of day before the start is refused,
+    never taken for the next day: an overnight entry says so with its date or ``+1``."""
+    raw = (text or "").strip()
+    match = _END_CLOCK.match(raw)
+    if match is None:
+        return parse_instant(raw, tz, what)
+    day = local_date(start, tz) + timedelta(days=1 if match["next"] else 0)
+    end = local_to_utc(day, parse_clock(match["clock"], what), tz, what)
+    if end <= start and not match["next"]:
+        raise InvalidInput(
+            f"{what}: {raw} is not after the start ({local_datetime(start, tz):%Y-%m-%d %H:%M}); "
+            f"an entry past midnight needs its end date or +1, e.g. {raw}+1"
+        )
+    return end
 
 
 def local_date(epoch: int, tz: str) -> date:

@@ -350,11 +350,25 @@ def undo(actor: str, change: Change) -> Change:
     try:
         with write_transaction():
             acting = lookup.user(actor)
-            ids = [snap.id for snap in change.after]
-            rows = entries.hold(acting, ids, "undo") if ids else []
-            for row, snap in zip(rows, change.after, strict=True):
-                if _snapshot(row) != snap:
-                    raise Conflict(f"entry {row.id} has changed since")
-            return _apply(acting, rows, list(change.before), f"undid: {change.summary}")
+            left = {snap.id: snap for snap in change.after}
+            rows = entries.hold(acting, list(left), "undo") if left else []
+            current = {row.id: _snapshot(row) for row in rows}
+            found = {was.id for was in change.before}
+            for entry_id in set(left) - found:
+                if current[entry_id] != left[entry_id]:
+                    raise Conflict(f"entry {entry_id} has changed since")
+            wanted = [_undone(was, left.get(was.id), current.get(was.id)) for was in change.before]
+            return _apply(acting, rows, wanted, f"undid: {change.summary}")
     except TallyError as exc:
         raise type(exc)(f"cannot undo “{change.summary}”: {exc}") from exc
+
+
+def _undone(was: Snapshot, left: Snapshot | None, current: Snapshot | None) -> Snapshot:
+    """``was`` again. An entry the change kept gets back only the fields the change set, and
+    only while they are as it left them: a later edit of other fields stays."""
+    if left is None:
+        return was
+    touched = {name: value for name, value in was.__dict__.items() if getattr(left, name) != value}
+    if any(getattr(current, name) != getattr(left, name) for name in touched):
+        raise Conflict(f"entry {was.id} has changed since")
+    return _with(current, **touched)
