@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -296,3 +297,26 @@ def test_undo_gives_back_only_what_the_change_set(week_db):
     review.retime("anna", entry, at("2026-11-17 09:00"), at("2026-11-17 09:45"))  # kept
     review.undo("anna", described)
     assert (entries.get(entry).description, entries.get(entry).seconds) == ("design", 2700)
+
+
+def test_the_readme_states_the_merge_limit_in_force():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert readme.count(f"pauses of at most {MERGE_GAP_MINUTES} minutes") == 2
+
+
+def test_undo_brings_entries_back_under_their_ids_on_either_engine(engine, org):
+    handle = open_database(engine)
+    try:
+        first = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
+        second = add("Web", "2026-11-17 10:00", "2026-11-17 11:00")
+        merged = review.merge("anna", [first, second])
+        review.undo("anna", merged)
+        later = add("Web", "2026-11-17 12:00", "2026-11-17 13:00")
+        assert [e.id for e in review.week(date(2026, 11, 17), "anna").entries] == [
+            first,
+            second,
+            later,
+        ]
+        assert later not in (first, second)
+    finally:
+        handle.close()
