@@ -14,12 +14,20 @@ MERGE_GAP_MINUTES = 5  # the longest pause merged over: a coffee, not a lunch
 
 
 class Piece(Protocol):
-    id: int
-    user: str
-    project: str
-    billable: bool
-    start_utc: int
-    end_utc: int
+    """An entry as the review's snapshots and views both show it."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def billable(self) -> bool: ...
+    @property
+    def start_utc(self) -> int: ...
+    @property
+    def end_utc(self) -> int: ...
 
 
 def merged_span(pieces: Sequence[Piece]) -> tuple[int, int]:
