@@ -371,6 +371,7 @@ async def test_split_merge_and_undo_three_times_never_jams(week):
         await settle(app, pilot)
         await until(pilot, lambda: len(screen.week.entries) == 4, "the split shown")
         table = screen.query_one("DataTable")
+        await pilot.press("ctrl+home")
         await until(pilot, lambda: table.cursor_row == 0, "the cursor on the first half")
         await pilot.press("down", "space", "down", "space", "m")
         await pilot.pause()
