@@ -411,3 +411,79 @@ def test_split_and_merge_from_the_command_line(org):
     org.ok("entry", "merge", *(str(p["id"]) for p in parts))
     [whole] = entries(org)
     assert whole["seconds"] == 3 * 3600
+
+
+def test_an_end_before_the_start_is_refused_unless_it_says_next_day(org, env):
+    """An end before the start silently became an overnight entry before."""
+    result = add(org, "2026-11-18 23:00", "02:00")
+    assert result.exit_code == 1 and "needs its end date or +1, e.g. 02:00+1" in result.stderr
+    assert count_entries(env) == 0
+    add(org, "2026-11-18 23:00", "02:00+1")
+    add(org, "2026-11-17 23:00", "2026-11-18 01:30")
+    add(org, "2026-11-16 09:00", "11:15")
+    assert [(e["start"], e["end"]) for e in entries(org, "--from", "2026-11-16")] == [
+        ("2026-11-16T08:00:00Z", "2026-11-16T10:15:00Z"),
+        ("2026-11-17T22:00:00Z", "2026-11-18T00:30:00Z"),
+        ("2026-11-18T22:00:00Z", "2026-11-19T01:00:00Z"),
+    ]
+    org.ok("entry", "edit", "3", "--end", "12:00")  # on the day the entry starts
+    assert entries(org, "--from", "2026-11-16")[0]["end"] == "2026-11-16T11:00:00Z"
+    refused = org("entry", "edit", "3", "--end", "08:00")
+    assert refused.exit_code == 1 and "is not after the start" in refused.stderr
+    help_text = org.ok("entry", "add", "--help").stdout
+    assert "HH:MM+1" in help_text and "refused" in help_text
+
+
+def test_an_entry_ending_in_the_future_is_refused(org, env):
+    result = add(org, "2026-11-20 09:00", "2026-11-20 12:00")  # TALLY_NOW is 10:00 that day
+    assert result.exit_code == 1 and "2026-11-20 12:00 is in the future" in result.stderr
+    assert count_entries(env) == 0
+
+
+def test_merge_refusals_say_why(org):
+    from tallytui.domain.merging import MERGE_GAP_MINUTES
+
+    org.ok("project", "add", "Api", "--client", "Globex", "--rate", "120")
+    add(org, "2026-11-17 09:00", "2026-11-17 10:00")
+    org.ok("entry", "add", "--project", "Api", "--start", "2026-11-18 09:00", "--end", "10:00")
+    other = org("entry", "merge", "1", "2")
+    assert other.exit_code == 1 and "different projects (Web, Api)" in other.stderr
+    add(org, "2026-11-17 10:30", "2026-11-17 11:00")
+    gap = org("entry", "merge", "1", "3")
+    assert gap.exit_code == 1
+    assert (
+        f"gap of 30 minutes between entries 1 and 3 exceeds the limit of {MERGE_GAP_MINUTES}"
+        in (gap.stderr)
+    )
+    assert [e["seconds"] for e in entries(org, "--from", "2026-11-16")] == [3600, 1800, 3600]
+    assert f"at most {MERGE_GAP_MINUTES} minutes" in org.ok("entry", "merge", "--help").stdout
+
+
+def test_locking_past_today_takes_future(org):
+    """TALLY_NOW is Friday 2026-11-20: Saturday and Sunday have not happened yet."""
+    refused = org("timesheet", "lock", "--until", "2026-11-22")
+    assert refused.exit_code == 1
+    assert (
+        "the lock reaches 2 days that have not happened yet (2026-11-21 to 2026-11-22)"
+        in refused.stderr
+    )
+    assert "give --future" in refused.stderr
+    assert org.ok("timesheet", "status", "--json").json()[0]["locked_until"] is None
+    org.ok("timesheet", "lock", "--until", "2026-11-20")
+    org.ok("timesheet", "lock", "--until", "2026-11-22", "--future")
+    assert org.ok("timesheet", "status", "--json").json()[0]["locked_until"] == "2026-11-22"
+
+
+def test_a_payment_dated_in_the_future_is_refused(org):
+    add(org, "2026-11-17 09:00", "2026-11-17 10:00")
+    org.ok("timesheet", "lock", "--until", "2026-11-19")
+    number = org.ok(
+        "invoice", "create", "--project", "Web", "--period-start", "2026-11-01",
+        "--period-end", "2026-11-19", "--json",
+    ).json()["number"]  # fmt: skip
+    org.ok("invoice", "mark-sent", number)
+    result = org("invoice", "mark-paid", number, "--date", "2027-02-20")
+    assert result.exit_code == 1
+    assert "2027-02-20 is in the future (today is 2026-11-20)" in result.stderr
+    assert org.ok("invoice", "show", number, "--json").json()["status"] == "sent"
+    org.ok("invoice", "mark-paid", number, "--date", "2026-11-20")

@@ -47,7 +47,7 @@ def test_importing_the_same_file_twice_adds_nothing(org):
 def test_duplicates_are_skipped_even_in_a_locked_period(org):
     path = str(FIXTURES / "toggl.csv")
     org.ok("import", path, "--create-missing")
-    org.ok("timesheet", "lock", "--until", "2026-11-30")
+    org.ok("timesheet", "lock", "--until", "2026-11-30", "--future")
     again = org.ok("import", path, "--json").json()
     assert (again["imported"], again["skipped_duplicates"], again["errors"]) == (0, 4, [])
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tallytui.domain.errors import Conflict, InvalidInput
+from tallytui.domain.errors import Conflict, InvalidInput, NotFound
 from tallytui.domain.localtime import parse_instant
+from tallytui.domain.merging import MERGE_GAP_MINUTES
 from tallytui.services import entries, expenses, review, timesheets, users
 from tallytui.store.db import open_database
-from tallytui.store.models import db
+from tallytui.store.models import TimeEntry, db
 
 TZ = "Europe/Berlin"
 
@@ -67,10 +71,10 @@ def test_week_totals_per_day_project_and_client(week_db):
 def test_split_merge_and_undo(week_db):
     entry = add("Web", "2026-11-17 09:00", "2026-11-17 12:00", "design")
     change = review.split("anna", entry, at("2026-11-17 10:15"))
-    first, second = (entries.get(i) for i in change.created)
+    first, second = (entries.get(i) for i in change.ids)
     assert (first.end_utc, second.start_utc) == (at("2026-11-17 10:15"),) * 2
-    merged = review.merge("anna", list(change.created))
-    [whole] = [entries.get(i) for i in merged.created]
+    merged = review.merge("anna", list(change.ids))
+    [whole] = [entries.get(i) for i in merged.ids]
     assert (whole.start_utc, whole.end_utc, whole.description) == (
         at("2026-11-17 09:00"),
         at("2026-11-17 12:00"),
@@ -100,20 +104,18 @@ def test_retag_billable_describe_retime_delete_and_undo(week_db):
         add("Web", "2026-11-17 10:00", "2026-11-17 11:00"),
     ]
     moved = review.retag("anna", ids, "Internal")
-    assert {entries.get(i).project for i in moved.created} == {"Internal"}
-    assert not any(entries.get(i).billable for i in moved.created)
+    assert {entries.get(i).project for i in moved.ids} == {"Internal"}
+    assert not any(entries.get(i).billable for i in moved.ids)
     back = review.undo("anna", moved)
-    assert {(entries.get(i).project, entries.get(i).billable) for i in back.created} == {
-        ("Web", True)
-    }
-    described = review.describe("anna", list(back.created), "  Review  ")
-    assert {entries.get(i).description for i in described.created} == {"Review"}
-    first = described.created[0]
+    assert {(entries.get(i).project, entries.get(i).billable) for i in back.ids} == {("Web", True)}
+    described = review.describe("anna", list(back.ids), "  Review  ")
+    assert {entries.get(i).description for i in described.ids} == {"Review"}
+    first = described.ids[0]
     trimmed = review.retime("anna", first, at("2026-11-17 09:15"), at("2026-11-17 10:00"))
-    assert entries.get(trimmed.created[0]).seconds == 2700
+    assert entries.get(trimmed.ids[0]).seconds == 2700
     with pytest.raises(Conflict, match="overlaps"):
-        review.retime("anna", trimmed.created[0], at("2026-11-17 09:15"), at("2026-11-17 10:30"))
-    gone = review.delete("anna", list(trimmed.created) + [described.created[1]])
+        review.retime("anna", trimmed.ids[0], at("2026-11-17 09:15"), at("2026-11-17 10:30"))
+    gone = review.delete("anna", list(trimmed.ids) + [described.ids[1]])
     assert review.week(date(2026, 11, 17), "anna").entries == ()
     review.undo("anna", gone)
     assert len(review.week(date(2026, 11, 17), "anna").entries) == 2
@@ -141,3 +143,180 @@ def test_the_week_shows_only_the_persons_own_expenses(week_db):
         Decimal("12.50")
     ]
     assert [x.amount for x in review.week(date(2026, 11, 17), "ben").expenses] == [Decimal("80")]
+
+
+def test_edits_keep_the_ids_of_entries_they_keep(week_db):
+    """Retag gave a new id before: undo of any older change then found nothing to undo."""
+    first = add("Web", "2026-11-17 09:00", "2026-11-17 10:00", "design")
+    second = add("Web", "2026-11-17 10:00", "2026-11-17 11:00")
+    assert review.retag("anna", [first], "Api").ids == (first,)
+    assert review.set_billable("anna", [first], False).ids == (first,)
+    assert review.describe("anna", [first], "Design").ids == (first,)
+    moved = review.retime("anna", first, at("2026-11-17 08:30"), at("2026-11-17 09:45"))
+    assert moved.ids == (first,)
+    assert entries.get(first).project == "Api" and entries.get(first).description == "Design"
+    split = review.split("anna", second, at("2026-11-17 10:20"))
+    assert split.ids[0] == second and split.ids[1] not in (first, second)
+    assert entries.get(second).end_utc == at("2026-11-17 10:20")
+    merged = review.merge("anna", list(split.ids))
+    assert merged.ids == (second,) and entries.get(second).seconds == 3600
+    gone = review.delete("anna", [second])
+    review.undo("anna", gone)
+    assert entries.get(second).seconds == 3600  # back under its own id
+
+
+def test_split_merge_one_half_then_undo_twice(week_db):
+    """After split, merging one half and one undo, the second undo said "entry … does not
+    exist" for good."""
+    whole = add("Web", "2026-11-17 09:00", "2026-11-17 10:00", "design")
+    after = add("Web", "2026-11-17 10:00", "2026-11-17 11:00", "build")
+    split = review.split("anna", whole, at("2026-11-17 09:20"))
+    merged = review.merge("anna", [split.ids[1], after])
+    review.undo("anna", merged)
+    review.undo("anna", split)
+    assert [
+        (e.id, e.start_utc, e.end_utc, e.description)
+        for e in review.week(date(2026, 11, 17), "anna").entries
+    ] == [
+        (whole, at("2026-11-17 09:00"), at("2026-11-17 10:00"), "design"),
+        (after, at("2026-11-17 10:00"), at("2026-11-17 11:00"), "build"),
+    ]
+
+
+def test_an_undo_that_no_longer_applies_says_why_and_changes_nothing(week_db):
+    entry = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
+    split = review.split("anna", entry, at("2026-11-17 09:30"))
+    entries.delete("anna", split.ids[1])  # elsewhere, behind the review's back
+    with pytest.raises(NotFound, match=f"cannot undo “split entry {entry}”: entry .* not exist"):
+        review.undo("anna", split)
+    entries.edit("anna", entry, entries.EntryChanges(description="changed"))
+    described = review.describe("anna", [entry], "mine")
+    entries.edit("anna", entry, entries.EntryChanges(description="theirs"))
+    with pytest.raises(Conflict, match=f"entry {entry} has changed since"):
+        review.undo("anna", described)
+    assert entries.get(entry).description == "theirs"
+    assert entries.get(entry).end_utc == at("2026-11-17 09:30")
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (("Api", "2026-11-17 10:00", "2026-11-17 11:00"), r"different projects \(Web, Api\)"),
+        (("Web", "2026-11-17 10:06", "2026-11-17 11:00"), "gap of 6 minutes .* limit of 5"),
+        (("Web", "2026-11-18 09:00", "2026-11-18 10:00"), "gap of 1380 minutes"),
+    ],
+)
+def test_merge_refuses_other_projects_and_long_gaps(week_db, second, message):
+    """Two 1-hour entries of two projects a day apart became one 23-hour entry before."""
+    first = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
+    other = add(*second)
+    before = [entries.get(first), entries.get(other)]
+    with pytest.raises(InvalidInput, match=message):
+        review.merge("anna", [other, first])
+    assert [entries.get(first), entries.get(other)] == before
+
+
+def test_merge_refuses_entries_of_another_billable_state(week_db):
+    first = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
+    other = add("Web", "2026-11-17 10:00", "2026-11-17 11:00")
+    review.set_billable("anna", [other], False)
+    with pytest.raises(InvalidInput, match="differ in billable state"):
+        review.merge("anna", [first, other])
+
+
+def test_merge_joins_pauses_up_to_the_limit(week_db):
+    first = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
+    other = add("Web", f"2026-11-17 10:0{MERGE_GAP_MINUTES}", "2026-11-17 11:00")
+    assert review.merge("anna", [first, other]).ids == (first,)
+    assert entries.get(first).end_utc == at("2026-11-17 11:00")
+
+
+PIECES = st.lists(
+    st.tuples(
+        st.integers(0, 3 * 3600),  # pause before the piece, in seconds
+        st.integers(60, 2 * 3600),  # its length
+        st.sampled_from(["Web", "Api"]),
+        st.booleans(),  # billable
+    ),
+    min_size=2,
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pieces=PIECES)
+def test_merge_never_invents_time_nor_moves_it(week_db, pieces):
+    TimeEntry.delete().execute()
+    cursor, ids = at("2026-11-16 08:00"), []
+    for pause, length, project, billable in pieces:
+        cursor += pause
+        entry = entries.NewEntry(project, cursor, cursor + length, billable=billable)
+        ids.append(entries.add("anna", entry).id)
+        cursor += length
+    parts = [entries.get(i) for i in ids]
+    allowed = (len(parts) - 1) * MERGE_GAP_MINUTES * 60
+    mergeable = len({(p.project, p.billable) for p in parts}) == 1 and all(
+        pause <= MERGE_GAP_MINUTES * 60 for pause, *_ in pieces[1:]
+    )
+    try:
+        change = review.merge("anna", ids)
+    except InvalidInput:
+        assert not mergeable
+        assert [entries.get(i) for i in ids] == parts  # refused: nothing changed
+        return
+    assert mergeable
+    [merged] = [entries.get(i) for i in change.ids]
+    assert merged.seconds <= sum(p.seconds for p in parts) + allowed
+    assert (merged.project, merged.billable) == (parts[0].project, parts[0].billable)
+    assert (merged.start_utc, merged.end_utc) == (parts[0].start_utc, parts[-1].end_utc)
+
+
+def test_entries_may_not_end_in_the_future(week_db):
+    """TALLY_NOW is 2026-11-20 10:00: an entry that has not ended yet is not time worked."""
+    with pytest.raises(InvalidInput, match="2026-11-20 10:30 is in the future"):
+        add("Web", "2026-11-20 09:00", "2026-11-20 10:30")
+    entry = add("Web", "2026-11-20 09:00", "2026-11-20 10:00")  # ends now: fine
+    with pytest.raises(InvalidInput, match="in the future"):
+        entries.edit("anna", entry, entries.EntryChanges(end_utc=at("2026-11-20 11:00")))
+    with pytest.raises(InvalidInput, match="in the future"):
+        review.retime("anna", entry, at("2026-11-20 09:30"), at("2026-11-21 09:00"))
+    with pytest.raises(InvalidInput, match="in the future"):
+        review.add("anna", entries.NewEntry("Web", at("2026-11-21 09:00"), at("2026-11-21 10:00")))
+    assert [(e.start_utc, e.end_utc) for e in review.week(date(2026, 11, 20), "anna").entries] == [
+        (at("2026-11-20 09:00"), at("2026-11-20 10:00"))
+    ]
+
+
+def test_undo_gives_back_only_what_the_change_set(week_db):
+    entry = add("Web", "2026-11-17 09:00", "2026-11-17 10:00", "design")
+    described = review.describe("anna", [entry], "Kick-off")
+    review.retime("anna", entry, at("2026-11-17 09:00"), at("2026-11-17 09:45"))  # kept
+    review.undo("anna", described)
+    assert (entries.get(entry).description, entries.get(entry).seconds) == ("design", 2700)
+
+
+def test_the_readme_states_the_merge_limit_in_force():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert readme.count(f"pauses of at most {MERGE_GAP_MINUTES} minutes") == 2
+
+
+def test_undo_brings_entries_back_under_their_ids_on_either_engine(engine, org):
+    handle = open_database(engine)
+    try:
+        first = add("Web", "2026-11-17 09:00", "2026-11-17 10:00")
+        second = add("Web", "2026-11-17 10:00", "2026-11-17 11:00")
+        merged = review.merge("anna", [first, second])
+        review.undo("anna", merged)
+        later = add("Web", "2026-11-17 12:00", "2026-11-17 13:00")
+        assert [e.id for e in review.week(date(2026, 11, 17), "anna").entries] == [
+            first,
+            second,
+            later,
+        ]
+        assert later not in (first, second)
+    finally:
+        handle.close()

@@ -123,7 +123,7 @@ async def test_select_merge_and_delete(week):
     app = new_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await start(app, pilot)
-        await pilot.press("space", "down", "space", "m")
+        await pilot.press("space", "down", "space", "m", "y")
         await settle(app, pilot)
         assert [(r[2], r[3], r[1]) for r in rows()][0] == (
             at("2026-11-17 09:00"),
@@ -350,3 +350,98 @@ async def test_question_mark_lists_every_key_and_is_typed_in_a_text_field(week):
         await settle(app, pilot)
         assert app.screen.query_one(Input).value.endswith("?")
         assert not app.screen.query(HelpPanel)
+
+
+def shown_text(app) -> str:
+    """Every text of the screen on top (a dialog's question and detail)."""
+    from textual.widgets import Static
+
+    return " ".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
+async def test_split_merge_and_undo_three_times_never_jams(week):
+    """After split, merging one half and undo, every u answered "entry … does not exist"."""
+    app = new_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await start(app, pilot)
+        before = rows()
+        await pilot.press("e", "ctrl+a", "ctrl+k", *"Kick-off", "enter")
+        await settle(app, pilot)
+        await pilot.press("s", *"09:20", "enter")
+        await settle(app, pilot)
+        await until(pilot, lambda: len(screen.week.entries) == 4, "the split shown")
+        table = screen.query_one("DataTable")
+        await pilot.press("ctrl+home")
+        await until(pilot, lambda: table.cursor_row == 0, "the cursor on the first half")
+        await pilot.press("down", "space", "down", "space", "m")
+        await pilot.pause()
+        assert "Tue 2026-11-17 09:20 – 11:30, 2.17 h" in shown_text(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert (at("2026-11-17 09:20"), at("2026-11-17 11:30")) in [r[2:4] for r in rows()]
+        for _ in range(3):
+            await until(pilot, lambda: screen.check_action("undo", ()), "u available")
+            await pilot.press("u")
+            await settle(app, pilot)
+        assert rows() == before
+        assert screen.undo_stack == ()
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_an_undo_that_cannot_apply_says_why_and_the_next_one_works(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("e", "ctrl+a", "ctrl+k", *"Kick-off", "enter")
+        await settle(app, pilot)
+        await pilot.press("s", *"09:20", "enter")
+        await settle(app, pilot)
+        [second_half] = [e.id for e in TimeEntry.select() if e.start_utc == at("2026-11-17 09:20")]
+        entries.delete("anna", second_half)  # elsewhere, behind the screen's back
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert any(
+            f"cannot undo “split entry 1”: entry {second_half} does not exist" in n.message
+            for n in app._notifications
+        )
+        assert len(screen.undo_stack) == 1
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert rows()[0][1] == "design" and screen.undo_stack == ()
+
+
+async def test_merge_says_why_it_refuses_and_asks_nothing(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await start(app, pilot)
+        before = rows()
+        await pilot.press("down", "space", "down", "space", "m")
+        await pilot.pause()
+        assert app.screen is screen  # no confirmation of a merge that cannot be
+        assert any(
+            "the gap of 90 minutes between entries 2 and 3 exceeds the limit of 5 minutes"
+            in n.message
+            for n in app._notifications
+        )
+        assert rows() == before
+
+
+async def test_locking_days_ahead_says_so_first(week):
+    """TALLY_NOW is Friday 2026-11-20: locking the week reaches Saturday and Sunday."""
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        assert "2 days that have not happened yet (2026-11-21 to 2026-11-22)" in shown_text(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert timesheets.locked_until("anna") is None
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        assert "not happened yet" not in shown_text(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert screen.week.locked_until == date(2026, 11, 15)

@@ -6,6 +6,11 @@ import click
 
 from .app import emit_json, settings, table
 
+END_HELP = (
+    "YYYY-MM-DD HH:MM, or HH:MM on the start's day; past midnight give the date or HH:MM+1 "
+    "(an end before the start is refused)."
+)
+
 
 @click.group()
 def entry():
@@ -17,9 +22,7 @@ def entry():
 @click.option(
     "--start", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset."
 )
-@click.option(
-    "--end", required=True, metavar="DT", help="YYYY-MM-DD HH:MM, local unless it has an offset."
-)
+@click.option("--end", required=True, metavar="DT", help=END_HELP)
 @click.option("--description", default="", help="What was done.")
 @click.option("--user", "owner", default=None, help="Whose time it is (default: you).")
 @click.option("--billable/--non-billable", default=None, help="Default: the project's setting.")
@@ -32,12 +35,13 @@ def entry_add(project, start, end, description, owner, billable, as_json):
 
     s = settings()
     s.open()
+    start_utc = parse.instant(start, "--start")
     view = entries.add(
         s.actor,
         entries.NewEntry(
             project=project,
-            start_utc=parse.instant(start, "--start"),
-            end_utc=parse.instant(end, "--end"),
+            start_utc=start_utc,
+            end_utc=parse.end(end, start_utc, "--end"),
             description=description,
             billable=billable,
         ),
@@ -130,7 +134,7 @@ def _entry_table(views, tz, first_day, last_day) -> str:
 @click.argument("entry_id", type=int)
 @click.option("--project", default=None, help="Move it to another project.")
 @click.option("--start", default=None, metavar="DT", help="New start.")
-@click.option("--end", default=None, metavar="DT", help="New end.")
+@click.option("--end", default=None, metavar="DT", help="New end: " + END_HELP)
 @click.option("--description", default=None, help="New description.")
 @click.option("--billable/--non-billable", default=None, help="Bill it or not.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -142,13 +146,15 @@ def entry_edit(entry_id, project, start, end, description, billable, as_json):
 
     s = settings()
     s.open()
+    start_utc = parse.instant(start, "--start")
+    base = entries.get(entry_id).start_utc if start_utc is None and end is not None else start_utc
     view = entries.edit(
         s.actor,
         entry_id,
         entries.EntryChanges(
             project=project,
-            start_utc=parse.instant(start, "--start"),
-            end_utc=parse.instant(end, "--end"),
+            start_utc=start_utc,
+            end_utc=parse.end(end, base, "--end"),
             description=description,
             billable=billable,
         ),
@@ -182,19 +188,20 @@ def entry_split(entry_id, at):
     s = settings()
     s.open()
     change = review.split(s.actor, entry_id, parse.instant(at, "--at"))
-    click.echo(f"split entry {entry_id} into {', '.join(map(str, change.created))}")
+    click.echo(f"split entry {entry_id} into {', '.join(map(str, change.ids))}")
 
 
 @entry.command("merge")
 @click.argument("entry_ids", type=int, nargs=-1, required=True)
 def entry_merge(entry_ids):
-    """Join adjacent entries of one person into one (the first one's project wins)."""
+    """Join adjacent entries of one person, one project and one billable state into the
+    first of them; pauses between them may last at most 5 minutes."""
     from ..services import review
 
     s = settings()
     s.open()
     change = review.merge(s.actor, list(entry_ids))
-    click.echo(f"merged {len(entry_ids)} entries into entry {change.created[0]}")
+    click.echo(f"merged {len(entry_ids)} entries into entry {change.ids[0]}")
 
 
 @click.group()

@@ -269,7 +269,13 @@ def invoice_mark_sent(number):
 
 @invoice.command("mark-paid")
 @click.argument("number")
-@click.option("--date", "day", default=None, metavar="DATE", help="Day paid (default: today).")
+@click.option(
+    "--date",
+    "day",
+    default=None,
+    metavar="DATE",
+    help="Day paid, today or earlier (default: today).",
+)
 def invoice_mark_paid(number, day):
     """Record the payment of a sent invoice."""
     from ..services import invoice_lifecycle

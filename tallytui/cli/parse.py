@@ -32,3 +32,14 @@ def instant(text: str | None, option: str) -> int | None:
     from ..services.org import current
 
     return parse_instant(text, current().timezone, option)
+
+
+def end(text: str | None, start: int, option: str) -> int | None:
+    """An end as a date-time, or a time of day on the day of ``start`` (``HH:MM+1``: the
+    day after)."""
+    if text is None:
+        return None
+    from ..domain.localtime import parse_end
+    from ..services.org import current
+
+    return parse_end(text, start, current().timezone, option)

@@ -15,14 +15,24 @@ def timesheet():
 @timesheet.command("lock")
 @click.option("--until", required=True, metavar="DATE", help="Last day to lock, inclusive.")
 @click.option("--user", "owner", default=None, help="Whose timesheet (default: yours).")
-def timesheet_lock(until, owner):
-    """Lock time up to and including a day: it can be billed and no longer changes."""
-    from ..services import timesheets
+@click.option("--future", is_flag=True, help="Lock days after today too (refused without it).")
+def timesheet_lock(until, owner, future):
+    """Lock time up to and including a day: it can be billed and no longer changes.
+
+    A lock reaching past today takes --future: days that have not happened yet take no
+    time once locked."""
+    from ..domain.errors import InvalidInput
+    from ..domain.timesheet import days_ahead
+    from ..services import org, timesheets
     from . import parse
 
     s = settings()
     s.open()
-    view = timesheets.lock(s.actor, parse.day(until, "--until"), owner)
+    last = parse.day(until, "--until")
+    ahead = days_ahead(last, org.today())
+    if ahead and not future:
+        raise InvalidInput(f"--until: {ahead}; give --future to lock them anyway")
+    view = timesheets.lock(s.actor, last, owner)
     click.echo(f"{view.name}'s timesheet is locked until {view.locked_until}")
 
 

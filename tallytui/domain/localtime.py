@@ -20,6 +20,7 @@ _INSTANT = re.compile(
     re.ASCII,
 )
 _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$", re.ASCII)
+_END_CLOCK = re.compile(r"^(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)(?P<next>\+1)?$", re.ASCII)
 
 
 @cache
@@ -122,6 +123,35 @@ def parse_instant(text: str, tz: str | None, what: str = "date-time") -> int:
             raise InvalidInput(f"{what}: {text!r} has an offset no time zone uses ({offset})")
         seconds = (hours * 3600 + minutes * 60) * (1 if offset[0] == "+" else -1)
     return int(datetime(day.year, day.month, day.day, *clock, tzinfo=UTC).timestamp()) - seconds
+
+
+def parse_end_clock(text: str, what: str = "end") -> tuple[tuple[int, int, int], bool] | None:
+    """A time of day an entry ends at, ``HH:MM`` or ``HH:MM+1`` (on the day after its start),
+    as (hour, minute, second) and whether it is the next day; None if ``text`` is no time
+    of day. An end is never moved to the next day without the ``+1``."""
+    match = _END_CLOCK.match((text or "").strip())
+    if match is None:
+        return None
+    return parse_clock(match["clock"], what), match["next"] is not None
+
+
+def parse_end(text: str, start: int, tz: str, what: str = "end") -> int:
+    """An entry's end: a date-time as ``parse_instant`` reads it, or a time of day as
+    ``parse_end_clock`` reads it, on the start's day. A time of day before the start is
+    refused, never taken for the next day: an overnight entry says so with its date or +1."""
+    raw = (text or "").strip()
+    read = parse_end_clock(raw, what)
+    if read is None:
+        return parse_instant(raw, tz, what)
+    clock, next_day = read
+    day = local_date(start, tz) + timedelta(days=1 if next_day else 0)
+    end = local_to_utc(day, clock, tz, what)
+    if end <= start and not next_day:
+        raise InvalidInput(
+            f"{what}: {raw} is not after the start ({local_datetime(start, tz):%Y-%m-%d %H:%M}); "
+            f"an entry past midnight needs its end date or +1, e.g. {raw}+1"
+        )
+    return end
 
 
 def local_date(epoch: int, tz: str) -> date:

@@ -3,7 +3,7 @@ locked-until date) or approved."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 OPEN, LOCKED, APPROVED = "open", "locked", "approved"
 
@@ -15,6 +15,21 @@ def is_locked(day: date, locked_until: date | None) -> bool:
 def lock_state(locked_until: date | None) -> str:
     """How far a person has locked, as every list and message says it."""
     return f"locked until {locked_until}" if locked_until else "never locked"
+
+
+def days_ahead(until: date, today: date) -> str:
+    """What a lock up to ``until`` reaches beyond ``today``, said the same way by every
+    confirmation and refusal; empty when it reaches no day that has not happened yet."""
+    ahead = (until - today).days
+    if ahead <= 0:
+        return ""
+    first = today + timedelta(days=1)
+    days = f"{first}" if ahead == 1 else f"{first} to {until}"
+    plural = "s that have" if ahead > 1 else " that has"
+    return (
+        f"the lock reaches {ahead} day{plural} not happened yet ({days}): "
+        "no time can be added to them until an admin unlocks them"
+    )
 
 
 def entry_state(day: date, locked_until: date | None, approved: bool) -> str:

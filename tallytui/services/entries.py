@@ -100,6 +100,16 @@ def check_times(start: int, end: int) -> None:
         raise InvalidInput(f"end: {format_utc(end)} is before start {format_utc(start)}")
 
 
+def check_ended(end: int, now: int, tz: str) -> None:
+    """An entry records time already worked; work in progress is capture's (or a timer's)."""
+    if end > now:
+        raise InvalidInput(
+            f"end: {local_datetime(end, tz):%Y-%m-%d %H:%M} is in the future "
+            f"(now {local_datetime(now, tz):%Y-%m-%d %H:%M}); an entry records time already "
+            "worked, so add it once it has ended"
+        )
+
+
 def check_unlocked(owner: User, start: int, tz: str, verb: str) -> None:
     day = local_date(start, tz)
     if is_locked(day, owner.locked_until):
@@ -153,9 +163,10 @@ def add(actor: str, entry: NewEntry, user: str | None = None) -> EntryView:
         project = lookup.project(entry.project)
         if project.archived:
             raise Conflict(f"project {project.name!r} is archived")
+        now = now_utc()
+        check_ended(entry.end_utc, now, org.timezone)
         check_unlocked(owner, entry.start_utc, org.timezone, "add")
         check_no_overlap(owner, entry.start_utc, entry.end_utc, org.timezone)
-        now = now_utc()
         row = TimeEntry.create(
             user=owner,
             project=project,
@@ -257,6 +268,8 @@ def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
         start = row.start_utc if changes.start_utc is None else changes.start_utc
         end = row.end_utc if changes.end_utc is None else changes.end_utc
         check_times(start, end)
+        if end != row.end_utc:
+            check_ended(end, now_utc(), org.timezone)
         if start != row.start_utc or end != row.end_utc:
             check_unlocked(row.user, start, org.timezone, "move")
             check_no_overlap(row.user, start, end, org.timezone, ignore=row.id)

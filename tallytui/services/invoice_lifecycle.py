@@ -123,7 +123,12 @@ def mark_paid(actor: str, number: str, paid_on: date | None = None) -> InvoiceVi
             raise Conflict(f"{number} is paid already (on {invoice.paid_on})")
         if invoice.status == "ready":
             raise Conflict(f"{number} has not been sent; mark it sent first")
-        day = paid_on or local_today(org)
+        today = local_today(org)
+        day = paid_on or today
+        if day > today:
+            raise InvalidInput(
+                f"date: {day} is in the future (today is {today}); record a payment once it is made"
+            )
         if day < invoice.issue_date:
             raise InvalidInput(f"date: {day} is before the issue date {invoice.issue_date}")
         invoice.status, invoice.paid_on = "paid", day

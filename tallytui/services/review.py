@@ -1,8 +1,9 @@
 """The weekly review: one person's week with its totals, and the edits a review makes.
 
 Every edit takes entry ids, checks each entry may change (not locked, approved or
-invoiced) and runs in one transaction. Each returns a ``Change`` that says which entries
-it removed (as they were) and which it created, so the caller can undo it exactly.
+invoiced) and runs in one transaction. Entries that survive an edit keep their ids. Each
+edit returns a ``Change`` with the entries it touched as they were and as it left them, so
+the caller can undo it exactly, or learn why it no longer can.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..domain.errors import Conflict, InvalidInput
+from ..domain.errors import Conflict, InvalidInput, TallyError
 from ..domain.localtime import iso_week
+from ..domain.merging import merged_span
 from ..domain.money import round_money
 from ..domain.rates import Rate, rate_on
 from ..store.db import write_transaction
@@ -74,8 +76,9 @@ class Week:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """An entry as it was, enough to put it back."""
+    """An entry as it was or is: enough to put it back under its own id."""
 
+    id: int | None  # None: a new entry, not stored yet
     user: str
     project: str
     start_utc: int
@@ -87,9 +90,17 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Change:
-    removed: tuple[Snapshot, ...]
-    created: tuple[int, ...]
+    """What one edit did: the entries it touched as they were, and those it left as they are
+    (an entry changed in place keeps its id). Undo turns ``after`` back into ``before``."""
+
+    before: tuple[Snapshot, ...]
+    after: tuple[Snapshot, ...]
     summary: str
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        """The entries the change left, in the order it made them."""
+        return tuple(snap.id for snap in self.after)
 
 
 def week(day: date, user: str) -> Week:
@@ -153,6 +164,7 @@ def _clients(projects: Sequence[ProjectTotal]) -> tuple[ClientTotal, ...]:
 
 def _snapshot(row: TimeEntry) -> Snapshot:
     return Snapshot(
+        row.id,
         row.user.name,
         row.project.name,
         row.start_utc,
@@ -171,52 +183,85 @@ def _editable(actor: str, ids: Sequence[int], verb: str) -> tuple[User, list[Tim
     return acting, entries.hold(acting, ids, verb)
 
 
-def _create(snapshot: Snapshot, owner: User, project: Project) -> int:
-    now = now_utc()
-    return TimeEntry.create(
-        user=owner,
-        project=project,
-        start_utc=snapshot.start_utc,
-        end_utc=snapshot.end_utc,
-        description=snapshot.description,
-        billable=snapshot.billable,
-        source=snapshot.source,
-        created_at=now,
-        updated_at=now,
-    ).id
+def _write(snap: Snapshot, row: TimeEntry | None, owner: User, project: Project, now: int) -> int:
+    """Store ``snap``: over ``row`` in place, else as a new row under the snapshot's own id
+    while that id is free (so an undone delete brings the entry back as it was)."""
+    fields = {
+        "user": owner,
+        "project": project,
+        "start_utc": snap.start_utc,
+        "end_utc": snap.end_utc,
+        "description": snap.description,
+        "billable": snap.billable,
+        "source": snap.source,
+        "updated_at": now,
+    }
+    if row is not None:
+        TimeEntry.update(**fields).where(TimeEntry.id == row.id).execute()
+        return row.id
+    if snap.id is not None and not TimeEntry.select().where(TimeEntry.id == snap.id).exists():
+        fields["id"] = snap.id
+    return TimeEntry.insert(created_at=now, **fields).execute()
 
 
-def _replace(
-    acting: User, removed: list[TimeEntry], created: list[Snapshot], summary: str
-) -> Change:
-    """Delete ``removed`` and insert ``created`` after checking that ``acting`` may write
-    each one's time and nothing else overlaps."""
+def _apply(acting: User, rows: list[TimeEntry], wanted: list[Snapshot], summary: str) -> Change:
+    """Turn ``rows`` into ``wanted``: a snapshot with a row's id changes that row in place,
+    any other is inserted, and rows no snapshot names are deleted. Checks that ``acting``
+    may write each one's time, that no end moves into the future and that nothing overlaps."""
     tz = lookup.organisation().timezone
-    before = tuple(_snapshot(row) for row in removed)
-    TimeEntry.delete().where(TimeEntry.id.in_([row.id for row in removed])).execute()
-    ids = []
+    now = now_utc()
+    before = tuple(_snapshot(row) for row in rows)
+    by_id = {row.id: row for row in rows}
+    kept = {snap.id for snap in wanted}
+    gone = [row.id for row in rows if row.id not in kept]
+    if gone:
+        TimeEntry.delete().where(TimeEntry.id.in_(gone)).execute()
     owners: dict[str, User] = {}  # looked up (and held) once per person, not per entry
     targets: dict[str, Project] = {}
-    for snap in created:
+    after = []
+    for snap in wanted:
         if snap.user not in owners:
             owners[snap.user] = lookup.user(snap.user, hold="share")
             permissions.require(acting, "entry.write", owner=owners[snap.user])
         if snap.project not in targets:
             targets[snap.project] = lookup.project(snap.project)
-        owner = owners[snap.user]
+        owner, row = owners[snap.user], by_id.get(snap.id)
         entries.check_times(snap.start_utc, snap.end_utc)
+        new_end = snap.id is None if row is None else snap.end_utc != row.end_utc
+        if new_end:  # a restored entry comes back as it was
+            entries.check_ended(snap.end_utc, now, tz)
         entries.check_unlocked(owner, snap.start_utc, tz, "add")
-        entries.check_no_overlap(owner, snap.start_utc, snap.end_utc, tz)
-        ids.append(_create(snap, owner, targets[snap.project]))
-    return Change(before, tuple(ids), summary)
+        written = _write(snap, row, owner, targets[snap.project], now)
+        after.append(_with(snap, id=written))
+    for snap in after:
+        entries.check_no_overlap(
+            owners[snap.user], snap.start_utc, snap.end_utc, tz, ignore=snap.id
+        )
+    return Change(before, tuple(after), summary)
 
 
 def _modified(acting: User, rows: list[TimeEntry], summary: str, **fields) -> Change:
-    return _replace(acting, rows, [_with(_snapshot(row), **fields) for row in rows], summary)
+    return _apply(acting, rows, [_with(_snapshot(row), **fields) for row in rows], summary)
 
 
 def _with(snap: Snapshot, **fields) -> Snapshot:
     return Snapshot(**{**snap.__dict__, **fields})
+
+
+def add(actor: str, entry: entries.NewEntry) -> Change:
+    """Add one entry of the acting user, as an edit the review can undo."""
+    view = entries.add(actor, entry)
+    snap = Snapshot(
+        view.id,
+        view.user,
+        view.project,
+        view.start_utc,
+        view.end_utc,
+        view.description,
+        view.billable,
+        view.source,
+    )
+    return Change((), (snap,), f"added {view.project} on {view.day}")
 
 
 def retag(actor: str, ids: Sequence[int], project: str) -> Change:
@@ -258,58 +303,72 @@ def retime(actor: str, entry_id: int, start_utc: int, end_utc: int) -> Change:
 
 
 def split(actor: str, entry_id: int, at_utc: int) -> Change:
+    """Cut one entry in two; the first part keeps the entry's id."""
     with write_transaction():
         acting, [row] = _editable(actor, [entry_id], "split")
         if not row.start_utc < at_utc < row.end_utc:
             raise InvalidInput("split: the time must fall inside the entry")
         snap = _snapshot(row)
-        return _replace(
+        return _apply(
             acting,
             [row],
-            [_with(snap, end_utc=at_utc), _with(snap, start_utc=at_utc)],
+            [_with(snap, end_utc=at_utc), _with(snap, id=None, start_utc=at_utc)],
             f"split entry {entry_id}",
         )
 
 
 def merge(actor: str, ids: Sequence[int]) -> Change:
-    """Join one person's entries into one, from the first start to the last end; the first
-    entry's project and billable flag win, descriptions are joined."""
+    """Join one person's entries of one project and billable state, with pauses of at most
+    ``MERGE_GAP_MINUTES`` between them, into the first of them; descriptions are joined."""
     with write_transaction():
-        acting, chosen_rows = _editable(actor, ids, "merge")
-        rows = sorted(chosen_rows, key=lambda row: row.start_utc)
-        if len(rows) < 2:
-            raise InvalidInput("merge: choose two or more adjacent entries")
-        if len({row.user_id for row in rows}) > 1:
-            raise InvalidInput("merge: the entries belong to different people")
-        chosen = {row.id for row in rows}
+        acting, chosen = _editable(actor, ids, "merge")
+        rows = sorted(chosen, key=lambda row: row.start_utc)
         between = TimeEntry.select().where(
             (TimeEntry.user == rows[0].user_id)
-            & TimeEntry.id.not_in(list(chosen))
-            & (TimeEntry.start_utc < rows[-1].end_utc)
+            & TimeEntry.id.not_in([row.id for row in rows])
+            & (TimeEntry.start_utc < max(row.end_utc for row in rows))
             & (TimeEntry.end_utc > rows[0].start_utc)
         )
         if between.exists():
             raise Conflict("merge: other entries lie between these; choose adjacent entries")
-        texts = list(dict.fromkeys(row.description for row in rows if row.description))
-        merged = _with(
-            _snapshot(rows[0]),
-            end_utc=max(row.end_utc for row in rows),
-            description="; ".join(texts),
-        )
-        return _replace(acting, rows, [merged], f"merged {len(rows)} entries")
+        parts = [_snapshot(row) for row in rows]
+        end = merged_span(parts)[1]
+        texts = list(dict.fromkeys(part.description for part in parts if part.description))
+        merged = _with(parts[0], end_utc=end, description="; ".join(texts))
+        return _apply(acting, rows, [merged], f"merged {len(rows)} entries into entry {rows[0].id}")
 
 
 def delete(actor: str, ids: Sequence[int]) -> Change:
     with write_transaction():
         acting, rows = _editable(actor, ids, "delete")
-        return _replace(acting, rows, [], f"deleted {len(rows)}")
+        return _apply(acting, rows, [], f"deleted {len(rows)}")
 
 
 def undo(actor: str, change: Change) -> Change:
-    """Put back what ``change`` removed and remove what it created."""
-    with write_transaction():
-        if change.created:
-            acting, rows = _editable(actor, list(change.created), "undo")
-        else:
-            acting, rows = lookup.user(actor), []
-        return _replace(acting, rows, list(change.removed), f"undid: {change.summary}")
+    """Turn what ``change`` left back into what it found, or say why that no longer can be:
+    an entry it left has gone, changed since, or is locked, approved or invoiced now."""
+    try:
+        with write_transaction():
+            acting = lookup.user(actor)
+            left = {snap.id: snap for snap in change.after}
+            rows = entries.hold(acting, list(left), "undo") if left else []
+            current = {row.id: _snapshot(row) for row in rows}
+            found = {was.id for was in change.before}
+            for entry_id in set(left) - found:
+                if current[entry_id] != left[entry_id]:
+                    raise Conflict(f"entry {entry_id} has changed since")
+            wanted = [_undone(was, left.get(was.id), current.get(was.id)) for was in change.before]
+            return _apply(acting, rows, wanted, f"undid: {change.summary}")
+    except TallyError as exc:
+        raise type(exc)(f"cannot undo “{change.summary}”: {exc}") from exc
+
+
+def _undone(was: Snapshot, left: Snapshot | None, current: Snapshot | None) -> Snapshot:
+    """``was`` again. An entry the change kept gets back only the fields the change set, and
+    only while they are as it left them: a later edit of other fields stays."""
+    if left is None:
+        return was
+    touched = {name: value for name, value in was.__dict__.items() if getattr(left, name) != value}
+    if any(getattr(current, name) != getattr(left, name) for name in touched):
+        raise Conflict(f"entry {was.id} has changed since")
+    return _with(current, **touched)

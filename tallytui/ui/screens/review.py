@@ -282,9 +282,7 @@ class ReviewScreen(AreaScreen):
 
     @on(Applied)
     def applied(self, event: Applied) -> None:
-        if event.undoing:
-            self.undo_stack = self.undo_stack[:-1]
-        else:
+        if not event.undoing:  # an undo left the stack when it started
             self.undo_stack = (*self.undo_stack, event.change)[-50:]
         self.selected = frozenset()
         self.refresh_bindings()
@@ -352,8 +350,25 @@ class ReviewScreen(AreaScreen):
         self.ask(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span, retime)
 
     def action_merge(self) -> None:
-        ids = self._ids()
-        self.apply(lambda review: review.merge(self.app.session.actor, ids))
+        from ...domain.merging import merged_span
+
+        chosen = self.targets()
+        try:
+            start, end = merged_span(chosen)
+        except InvalidInput as exc:
+            self.notify(str(exc), title="Not merged", severity="warning", timeout=8)
+            return
+        ids = [e.id for e in chosen]
+        first, last = (local_datetime(moment, self.week.timezone) for moment in (start, end))
+        until = last.strftime("%H:%M" if last.date() == first.date() else "%a %H:%M")
+        pauses = end - start - sum(e.seconds for e in chosen)
+        self.confirm(
+            f"Merge {len(ids)} entries of {chosen[0].project} into one?",
+            f"{first:%a %Y-%m-%d %H:%M} – {until}, {hours(end - start)} h"
+            + (f" ({-(-pauses // 60)} min of pauses joined)" if pauses else "")
+            + ". u undoes it afterwards.",
+            lambda: self.apply(lambda review: review.merge(self.app.session.actor, ids)),
+        )
 
     def action_toggle_billable(self) -> None:
         chosen = self.targets()
@@ -370,7 +385,11 @@ class ReviewScreen(AreaScreen):
         )
 
     def action_undo(self) -> None:
+        """Take the change off the stack first: one that cannot be undone says why and is
+        gone, so the next ``u`` reaches the change before it."""
         change = self.undo_stack[-1]
+        self.undo_stack = self.undo_stack[:-1]
+        self.refresh_bindings()
         self.apply(lambda review: review.undo(self.app.session.actor, change), undoing=True)
 
     def action_add(self) -> None:
@@ -394,7 +413,6 @@ class ReviewScreen(AreaScreen):
 
     def save_entry(self, draft: EntryDraft | None) -> None:
         from ...services import entries
-        from ...services.review import Change
 
         if draft is None:
             return
@@ -405,19 +423,18 @@ class ReviewScreen(AreaScreen):
             end = local_to_utc(draft.day + timedelta(days=1), draft.end, tz)
         new = entries.NewEntry(draft.project, start, end, draft.description, draft.billable)
 
-        def add(_: ModuleType) -> Change:
-            created = entries.add(self.app.session.actor, new)
-            return Change((), (created.id,), f"added {created.project} on {created.day}")
-
-        self.apply(add)
+        self.apply(lambda review: review.add(self.app.session.actor, new))
 
     def action_lock(self) -> None:
+        from ...domain.timesheet import days_ahead
         from ...services import timesheets
 
         last = self.week.last
+        ahead = days_ahead(last, self.app.today)
         self.confirm(
             f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
-            "Locked time can be invoiced; it can no longer be edited.",
+            "Locked time can be invoiced; it can no longer be edited."
+            + (f" Note: {ahead}." if ahead else ""),
             lambda: self.change(
                 lambda: timesheets.lock(self.app.session.actor, last),
                 f"timesheet locked until {last}",
