@@ -532,3 +532,11 @@ def test_crediting_an_invoice_line_by_line_gives_back_exactly_its_total(org):
     ]
     shown = org.ok("invoice", "show", notes[1]["number"]).stdout
     assert "Tax 19.00% -0.28 EUR" in shown and "Total -1.78 EUR" in shown
+
+
+def test_create_help_says_what_detailed_lines_print_of_captured_time(tally):
+    shown = " ".join(tally.ok("invoice", "create", "--help").stdout.split())
+    assert (
+        "With detailed (one line per entry), captured sessions without a written "
+        "description show as project and date." in shown
+    )

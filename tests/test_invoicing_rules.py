@@ -13,6 +13,7 @@ from tallytui.domain.invoicing import (
     BillableTime,
     Totals,
     check_grouping,
+    client_description,
     credit_totals,
     expense_lines,
     hours,
@@ -195,3 +196,18 @@ def test_a_credit_of_more_net_than_is_left_is_refused():
     taken = Totals(D("6.00"), D("1.14"), D("7.14"))
     with pytest.raises(Conflict, match="more than the 4.00 net left"):
         credit_totals(invoiced, taken, D("4.01"), D(19), "EUR")
+
+
+@pytest.mark.parametrize(
+    ("source", "edited", "shown"),
+    [
+        ("capture", False, "2026-11-03 Web"),
+        ("capture", True, "2026-11-03 Web: src/app.py, github.com/acme-co/web"),
+        ("manual", False, "2026-11-03 Web: src/app.py, github.com/acme-co/web"),
+        ("import", False, "2026-11-03 Web: src/app.py, github.com/acme-co/web"),
+    ],
+)
+def test_a_detailed_line_prints_captured_text_only_once_a_person_edited_it(source, edited, shown):
+    text = client_description("src/app.py, github.com/acme-co/web", source, edited)
+    [line] = time_lines([item(1, 3600, description=text)], "detailed", "EUR")
+    assert line.description == shown

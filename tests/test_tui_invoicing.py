@@ -20,6 +20,7 @@ from tallytui.ui.modals.confirm import Confirm
 from tallytui.ui.modals.credit_form import CreditForm
 from tallytui.ui.modals.entry_listing import EntryListing
 from tallytui.ui.modals.freeform_form import FreeformForm
+from tallytui.ui.modals.invoice_create import CreateInvoiceForm
 from tallytui.ui.modals.invoice_detail import InvoiceDetail
 from tallytui.ui.screens.invoicing import InvoicingScreen
 
@@ -344,3 +345,22 @@ async def test_credit_dialog_marks_credited_lines_and_shows_the_running_total(or
         )
     db.close()
 
+
+async def test_create_form_says_what_one_line_per_entry_prints_of_captured_time(seeded):
+    seeded.ok("timesheet", "lock", "--until", "2026-10-31")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "3", "c")
+        form = app.screen
+        assert isinstance(form, CreateInvoiceForm)
+        note = form.query_one("#grouping-note", Label)
+        assert not note.display
+        await press(app, pilot, "enter", "down", "down", "enter")
+        assert form.query_one("#grouping", Select).value == "detailed"
+        assert note.display
+        assert str(note.content) == (
+            "captured sessions without a written description show as project and date"
+        )
+        await press(app, pilot, "enter", "up", "enter")
+        assert not note.display

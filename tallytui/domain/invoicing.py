@@ -91,6 +91,13 @@ def _span(days: Iterable[date]) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
 
 
+def client_description(description: str, source: str, edited: bool) -> str:
+    """What a line of one entry may print of its description. Capture's own text (file
+    paths, URLs) is for the person reviewing their week, not for the client: until a person
+    edits it the line says only the date and project."""
+    return "" if source == "capture" and not edited else description
+
+
 def _key(item: BillableTime, grouping: str) -> tuple:
     if grouping == "project":
         return (item.project, item.unit_price)
