@@ -326,11 +326,12 @@ async def test_credit_dialog_marks_credited_lines_and_shows_the_running_total(or
             ("[x] Build · 1.00 × 1.50 = 1.50 EUR", False),
         ]
         assert total() == (
-            "Credit: net -1.50 · tax 19.00% -0.28 · total -1.78 EUR (credited before: 1.79)"
+            "This credit note: net -1.50 · tax 19.00% -0.28 · total -1.78 EUR\n"
+            "Credited before: total 1.79 EUR"
         )
         await press(app, pilot, "space")
         assert shown()[1] == ("[ ] Build · 1.00 × 1.50 = 1.50 EUR", False)
-        assert total() == "Credit: no line ticked"
+        assert total() == "This credit note: no line ticked"
         await press(app, pilot, "ctrl+s")
         assert "tick at least one line" in str(form.query_one("#form-error", Label).content)
         await press(app, pilot, "up", "space")  # the credited line is skipped: Build again

@@ -59,8 +59,7 @@ class CreditForm(ModalScreen[CreditRequest | None]):
                 f"Credit note for {v.number} ({v.client})", classes="dialog-title", markup=False
             )
             yield Label(
-                "Lines to credit (space ticks [x] or unticks [ ]); credited time can be "
-                "invoiced again",
+                "space ticks [x] or unticks [ ] a line; credited time can be invoiced again",
                 classes="dialog-detail",
                 markup=False,
             )
@@ -117,7 +116,7 @@ class CreditForm(ModalScreen[CreditRequest | None]):
         label = self.query_one("#credit-total", Label)
         if not self.ticked:
             left = "every line is credited already" if not self._open() else "no line ticked"
-            label.update(f"Credit: {left}")
+            label.update(f"This credit note: {left}")
             return
         net = sum((ln.amount for ln in v.lines if ln.id in self.ticked), Decimal(0))
         try:
@@ -125,12 +124,12 @@ class CreditForm(ModalScreen[CreditRequest | None]):
                 Totals(v.subtotal, v.tax, v.total), self.credited, net, v.tax_rate, v.currency
             )
         except TallyError as exc:
-            label.update(f"Credit: {exc}")
+            label.update(f"This credit note: {exc}")
             return
-        before = f" (credited before: {self.credited.total})" if self.credited.total else ""
+        before = f"\nCredited before: total {self.credited.total} {v.currency}"
         label.update(
-            f"Credit: net {note.subtotal} · tax {v.tax_rate}% {note.tax} · "
-            f"total {note.total} {v.currency}{before}"
+            f"This credit note: net {note.subtotal} · tax {v.tax_rate}% {note.tax} · "
+            f"total {note.total} {v.currency}" + (before if self.credited.total else "")
         )
 
     def _open(self) -> list[int]:
