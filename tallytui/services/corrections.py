@@ -194,6 +194,7 @@ class CreditState:
 
 
 def credit_state(actor: str, number: str) -> CreditState:
+    """What the credit dialog needs to grey out credited lines and total the next note."""
     with db.atomic():
         permissions.require(lookup.user(actor), "invoice.read")
         original = load(number)

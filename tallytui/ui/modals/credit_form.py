@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,9 @@ from ...domain.errors import TallyError
 from ...domain.invoicing import Totals, credit_totals
 from ...domain.money import format_plain
 from ...services.invoice_views import InvoiceView, LineView
+
+if TYPE_CHECKING:
+    from ...services.corrections import CreditState
 
 TICKED, UNTICKED, CREDITED = "[x]", "[ ]", "[credited]"
 
@@ -81,7 +85,7 @@ class CreditForm(ModalScreen[CreditRequest | None]):
             state = corrections.credit_state(self.app.session.actor, self.invoice.number)
         self.app.call_from_thread(self._show_state, state)
 
-    def _show_state(self, state) -> None:
+    def _show_state(self, state: CreditState) -> None:
         self.credited = state.credited
         self.done = set(state.lines)
         self.ticked = {line.id for line in self.invoice.lines if line.id not in self.done}
