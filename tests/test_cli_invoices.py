@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 
 from tallytui.store.db import open_database
 from tallytui.store.models import NumberCounter, db
@@ -502,3 +503,45 @@ def test_timesheet_lock_unlock_status(org):
     org.ok("timesheet", "unlock", "--until", "2026-11-15")
     assert org.ok("timesheet", "status", "--json").json()[0]["locked_until"] == "2026-11-15"
     org.ok("entry", "edit", "1", "--description", "open again")
+
+
+def test_crediting_an_invoice_line_by_line_gives_back_exactly_its_total(org, tmp_path):
+    """Two 1.50 lines at 19 % (tax 0.57, total 3.57): each half rounds its tax to 0.29, so
+    two credit notes used to take back 3.58. The one that completes the invoice takes what
+    is left."""
+    invoice = org.ok(
+        "invoice",
+        "freeform",
+        "--client",
+        "Globex",
+        "--line",
+        "Design|1|1.50",
+        "--line",
+        "Build|1|1.50",
+        "--json",
+    ).json()
+    assert (invoice["subtotal"], invoice["tax"], invoice["total"]) == ("3.00", "0.57", "3.57")
+    org.ok("invoice", "mark-sent", invoice["number"])
+    first, second = (line["id"] for line in invoice["lines"])
+    notes = [
+        org.ok("invoice", "credit", invoice["number"], "--line", str(line), "--json").json()
+        for line in (first, second)
+    ]
+    assert [(n["subtotal"], n["tax"], n["total"]) for n in notes] == [
+        ("-1.50", "-0.29", "-1.79"),
+        ("-1.50", "-0.28", "-1.78"),
+    ]
+    shown = org.ok("invoice", "show", notes[1]["number"]).stdout
+    assert "Tax 19.00% -0.28 EUR" in shown and "Total -1.78 EUR" in shown
+    target = tmp_path / "note.pdf"
+    org.ok("invoice", "pdf", notes[1]["number"], "-o", str(target))
+    printed = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "0.28" in printed and "1.78" in printed and "0.29" not in printed
+
+
+def test_create_help_says_what_detailed_lines_print_of_captured_time(tally):
+    shown = " ".join(tally.ok("invoice", "create", "--help").stdout.split())
+    assert (
+        "With detailed (one line per entry), captured sessions without a written "
+        "description show as project and date." in shown
+    )

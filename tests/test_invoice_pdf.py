@@ -368,3 +368,62 @@ def test_figures_come_from_the_stored_document(org, tmp_path):
     org.ok("invoice", "pdf", invoice["number"], "-o", str(target))
     [page] = text_of(target.read_bytes())
     assert "€777.77" in page and "€1,234.56" in page
+
+
+def test_captured_text_reaches_the_pdf_only_once_a_person_wrote_it(org, tmp_path):
+    """One line per entry: a captured session still carrying capture's own text (file
+    paths, URLs) prints as its date and project; once a person describes it (tally entry
+    edit, or the review's describe), their words print."""
+    import os
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tallytui.services import capture, review
+    from tallytui.store.db import open_database
+    from tallytui.store.models import Project, TimeEntry, db
+
+    def at(day: int, hour: int, minute: int = 0) -> int:
+        local = datetime(2026, 11, day, hour, minute, tzinfo=ZoneInfo("Europe/Berlin"))
+        return int(local.timestamp())
+
+    open_database(os.environ["TALLY_DB"])
+    web = Project.get(Project.name == "Web").id
+    for day in (3, 4, 5):
+        capture.record(
+            "anna",
+            [
+                capture.RawBeat(at(day, 9), "file", "/home/anna/acme/secret-plan/notes.md", web),
+                capture.RawBeat(
+                    at(day, 9, 5), "url", "https://github.com/acme-co/private/pull/7", web
+                ),
+            ],
+        )
+    [first, second, third] = TimeEntry.select().order_by(TimeEntry.start_utc)
+    assert "secret-plan/notes.md" in first.description
+    review.describe("anna", [third.id], "Code review of the checkout")
+    db.close()
+    org.ok("entry", "edit", str(second.id), "--description", "Checkout redesign")
+    invoice = org.ok(
+        "invoice",
+        "create",
+        "--project",
+        "Web",
+        "--period-start",
+        "2026-11-01",
+        "--period-end",
+        "2026-11-19",
+        "--include-unlocked",
+        "--group",
+        "detailed",
+        "--json",
+    ).json()
+    assert [line["description"] for line in invoice["lines"]] == [
+        "2026-11-03 Web",
+        "2026-11-04 Web: Checkout redesign",
+        "2026-11-05 Web: Code review of the checkout",
+    ]
+    target = tmp_path / "invoice.pdf"
+    org.ok("invoice", "pdf", invoice["number"], "-o", str(target))
+    text = "".join(text_of(target.read_bytes()))
+    assert "2026-11-03 Web" in text and "Checkout redesign" in text
+    assert "notes.md" not in text and "github.com" not in text and "secret-plan" not in text

@@ -37,6 +37,7 @@ from hypothesis.control import currently_in_test_context
 
 from tallytui.cli.output import invoice_json
 from tallytui.domain.errors import Conflict
+from tallytui.domain.invoicing import Totals, credit_totals, totals
 from tallytui.services import (
     clients,
     corrections,
@@ -503,8 +504,32 @@ def check_arithmetic(view) -> None:
         assert line.quantity == line.quantity.quantize(CENT)
         subtotal += line.amount
     assert view.subtotal == subtotal
-    assert view.tax == half_up(view.subtotal * view.tax_rate / 100)
+    if view.credits is None:
+        assert view.tax == half_up(view.subtotal * view.tax_rate / 100)
+    else:
+        assert view.tax == -credit_tax_left(view)
     assert view.total == view.subtotal + view.tax
+
+
+def credit_tax_left(note) -> Decimal:
+    """The model of a credit note's tax: its own net's tax, but never more than the
+    invoice has left; the note that takes the last of the net takes the last of the tax."""
+    original = invoices.show(USERS[0], note.credits)
+    others = [
+        invoices.show(USERS[0], number)
+        for (number,) in Invoice.select(Invoice.number)
+        .where(
+            (Invoice.credits == Invoice.get(Invoice.number == note.credits).id)
+            & (Invoice.status != "void")
+            & (Invoice.number != note.number)
+        )
+        .tuples()
+    ]
+    net_left = original.subtotal + sum(o.subtotal for o in others)
+    tax_left = original.tax + sum(o.tax for o in others)
+    if -note.subtotal == net_left:
+        return tax_left
+    return min(half_up(-note.subtotal * note.tax_rate / 100), tax_left)
 
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
@@ -1142,3 +1167,105 @@ def test_ten_thousand_entries_are_each_billed_exactly_once(tmp_path):
         assert BilledEntry.select().count() == 20_000
     finally:
         handle.close()
+
+
+# --------------------------------------------------------------------------------------
+# Partial credit notes
+# --------------------------------------------------------------------------------------
+
+line_amounts = st.lists(
+    st.one_of(
+        st.integers(0, 2_000).map(lambda c: Decimal(c) / 100),
+        st.sampled_from(["0.01", "0.03", "1.50", "0.05", "2.50"]).map(Decimal),
+    ),
+    min_size=1,
+    max_size=12,
+)
+tax_rates = st.one_of(
+    st.sampled_from(["0", "7", "7.7", "19", "20", "19.25", "50"]).map(Decimal),
+    st.integers(0, 10_000).map(lambda bp: Decimal(bp) / 100),
+)
+
+
+def _partition(draw, n: int) -> list[list[int]]:
+    """Indexes 0..n-1 shuffled and cut into consecutive groups: the credit notes."""
+    order = draw(st.permutations(range(n)))
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, n - 1)), max_size=n - 1)) if n > 1 else [])
+    bounds = [0, *cuts, n]
+    return [list(order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+
+
+@settings(max_examples=500, deadline=None)
+@given(amounts=line_amounts, rate=tax_rates, data=st.data())
+def test_partial_credits_in_any_steps_never_exceed_the_invoice_and_end_at_zero(amounts, rate, data):
+    """The rule alone, for any invoice and any cut of its lines into credit notes: the
+    credited net, tax and total never exceed the invoice's, and the last note brings all
+    three to zero exactly."""
+    invoiced = totals(amounts, rate, "EUR")
+    credited = Totals(Decimal(0), Decimal(0), Decimal(0))
+    for group in _partition(data.draw, len(amounts)):
+        note = credit_totals(invoiced, credited, sum(amounts[i] for i in group), rate, "EUR")
+        assert note.total == note.subtotal + note.tax
+        assert note.tax <= 0 and note.subtotal <= 0
+        credited = Totals(
+            credited.subtotal - note.subtotal,
+            credited.tax - note.tax,
+            credited.total - note.total,
+        )
+        assert credited.subtotal <= invoiced.subtotal
+        assert credited.tax <= invoiced.tax
+        assert credited.total <= invoiced.total
+    assert credited == invoiced
+
+
+free_lines = st.lists(
+    st.tuples(
+        st.integers(1, 1_000).map(lambda h: Decimal(h) / 100),
+        st.one_of(
+            st.integers(0, 20_000).map(lambda c: Decimal(c) / 100),
+            st.sampled_from(["1.50", "0.50", "0.01", "12.50"]).map(Decimal),
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@PROPERTY_SETTINGS
+@given(lines=free_lines, rate=tax_rates, data=st.data())
+def test_credit_notes_of_chosen_lines_never_take_back_more_than_the_invoice(lines, rate, data):
+    """Through the service, on a sent invoice of random lines at a random rate: credit notes
+    of chosen lines in any order (some deleted again while ready) never take back more net,
+    tax or total than the invoice holds, and crediting every line nets to zero exactly."""
+    with fresh_database():
+        org.init(org.OrgSettings(name="Acme Consulting", code=CODE, tax_rate=rate), USERS[0])
+        clients.add(USERS[0], clients.ClientChanges(name=CLIENTS[0]))
+        invoice = corrections.freeform(
+            USERS[0],
+            CLIENTS[0],
+            [corrections.FreeLine(f"line {n}", q, p) for n, (q, p) in enumerate(lines)],
+        )
+        invoice_lifecycle.mark_sent(USERS[0], invoice.number)
+        ids = [line.id for line in invoice.lines]
+
+        def credited() -> tuple[Decimal, Decimal, Decimal]:
+            notes = [
+                invoices.show(USERS[0], n)
+                for n in _numbers("credit_note", statuses=("ready", "sent", "paid"))
+            ]
+            return (
+                -sum((n.subtotal for n in notes), Decimal(0)),
+                -sum((n.tax for n in notes), Decimal(0)),
+                -sum((n.total for n in notes), Decimal(0)),
+            )
+
+        for group in _partition(data.draw, len(ids)):
+            note = corrections.credit(USERS[0], invoice.number, [ids[i] for i in group])
+            check_arithmetic(note)
+            net, tax, total = credited()
+            assert net <= invoice.subtotal and tax <= invoice.tax and total <= invoice.total
+            if data.draw(st.integers(0, 3)) == 0 and group != list(range(len(ids))):
+                count("credit note deleted while ready")
+                invoice_lifecycle.delete(USERS[0], note.number)
+                corrections.credit(USERS[0], invoice.number, [ids[i] for i in group])
+        assert credited() == (invoice.subtotal, invoice.tax, invoice.total)

@@ -11,7 +11,10 @@ from tallytui.domain.errors import Conflict, InvalidInput
 from tallytui.domain.invoicing import (
     BillableExpense,
     BillableTime,
+    Totals,
     check_grouping,
+    client_description,
+    credit_totals,
     expense_lines,
     hours,
     time_lines,
@@ -164,3 +167,47 @@ def test_number_format_and_register():
     assert next_sequence(9998, "202601") == 9999
     with pytest.raises(Conflict, match="full: 9999 documents"):
         next_sequence(9999, "202601")
+
+
+def test_a_partial_credit_rounds_its_own_tax_and_the_last_takes_what_is_left():
+    invoiced = totals([D("1.50"), D("1.50")], D(19), "EUR")
+    assert invoiced == Totals(D("3.00"), D("0.57"), D("3.57"))
+    none = Totals(D(0), D(0), D(0))
+    first = credit_totals(invoiced, none, D("1.50"), D(19), "EUR")
+    assert first == Totals(D("-1.50"), D("-0.29"), D("-1.79"))
+    taken = Totals(D("1.50"), D("0.29"), D("1.79"))
+    assert credit_totals(invoiced, taken, D("1.50"), D(19), "EUR") == Totals(
+        D("-1.50"), D("-0.28"), D("-1.78")
+    )
+
+
+def test_a_partial_credit_never_takes_more_tax_than_is_left():
+    # Four lines of 0.01 at 50 %: tax 0.02 on the whole, but 0.01 on each line alone.
+    invoiced = totals([D("0.01")] * 4, D(50), "EUR")
+    assert invoiced.tax == D("0.02")
+    taken = Totals(D("0.02"), D("0.02"), D("0.04"))  # two lines, 0.01 tax each
+    third = credit_totals(invoiced, taken, D("0.01"), D(50), "EUR")
+    assert third == Totals(D("-0.01"), D("0.00"), D("-0.01"))
+    assert str(third.tax) == "0.00"
+
+
+def test_a_credit_of_more_net_than_is_left_is_refused():
+    invoiced = totals([D("10.00")], D(19), "EUR")
+    taken = Totals(D("6.00"), D("1.14"), D("7.14"))
+    with pytest.raises(Conflict, match="more than the 4.00 net left"):
+        credit_totals(invoiced, taken, D("4.01"), D(19), "EUR")
+
+
+@pytest.mark.parametrize(
+    ("source", "edited", "shown"),
+    [
+        ("capture", False, "2026-11-03 Web"),
+        ("capture", True, "2026-11-03 Web: src/app.py, github.com/acme-co/web"),
+        ("manual", False, "2026-11-03 Web: src/app.py, github.com/acme-co/web"),
+        ("import", False, "2026-11-03 Web: src/app.py, github.com/acme-co/web"),
+    ],
+)
+def test_a_detailed_line_prints_captured_text_only_once_a_person_edited_it(source, edited, shown):
+    text = client_description("src/app.py, github.com/acme-co/web", source, edited)
+    [line] = time_lines([item(1, 3600, description=text)], "detailed", "EUR")
+    assert line.description == shown

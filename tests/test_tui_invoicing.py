@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from textual.widgets import Label, Select
+from textual.widgets import Label, OptionList, Select
 from tui_waiting import settle, until
 
 from tallytui.store.db import open_database
@@ -17,8 +17,10 @@ from tallytui.store.models import Client, Invoice, InvoiceLine, Project, TimeEnt
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
 from tallytui.ui.modals.confirm import Confirm
+from tallytui.ui.modals.credit_form import CreditForm
 from tallytui.ui.modals.entry_listing import EntryListing
 from tallytui.ui.modals.freeform_form import FreeformForm
+from tallytui.ui.modals.invoice_create import CreateInvoiceForm
 from tallytui.ui.modals.invoice_detail import InvoiceDetail
 from tallytui.ui.screens.invoicing import InvoicingScreen
 
@@ -281,3 +283,85 @@ async def test_the_other_screens_are_filled_once_the_first_has_painted(seeded):
         assert screen.tab == "missing"
         await until(pilot, lambda: not screen.stale, "the other screens filled")
         assert screen._table("ready").row_count == 1  # Web's October, not shown yet
+
+
+async def test_credit_dialog_marks_credited_lines_and_shows_the_running_total(org):
+    """An invoice of two 1.50 lines at 19 %, its first line credited already (1.79): the
+    dialog lists that line as credited and will not tick it, marks ticks as text, and its
+    total is the one the credit note gets (the rest of the tax: 0.28, not 0.29)."""
+    invoice = org.ok(
+        "invoice",
+        "freeform",
+        "--client",
+        "Globex",
+        "--line",
+        "Design|1|1.50",
+        "--line",
+        "Build|1|1.50",
+        "--json",
+    ).json()
+    org.ok("invoice", "mark-sent", invoice["number"])
+    first = str(invoice["lines"][0]["id"])
+    org.ok("invoice", "credit", invoice["number"], "--line", first)
+    open_database(os.environ["TALLY_DB"])
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "5", "k")
+        form = app.screen
+        assert isinstance(form, CreditForm)
+        lines = form.query_one("#credit-lines", OptionList)
+
+        def shown() -> list[tuple[str, bool]]:
+            return [
+                (str(lines.get_option_at_index(i).prompt), lines.get_option_at_index(i).disabled)
+                for i in range(lines.option_count)
+            ]
+
+        def total() -> str:
+            return str(form.query_one("#credit-total", Label).content)
+
+        assert shown() == [
+            ("[credited] Design · 1.00 × 1.50 = 1.50 EUR", True),
+            ("[x] Build · 1.00 × 1.50 = 1.50 EUR", False),
+        ]
+        assert total() == (
+            "This credit note: net -1.50 · tax 19.00% -0.28 · total -1.78 EUR\n"
+            "Credited before: total 1.79 EUR"
+        )
+        await press(app, pilot, "space")
+        assert shown()[1] == ("[ ] Build · 1.00 × 1.50 = 1.50 EUR", False)
+        assert total() == "This credit note: no line ticked"
+        await press(app, pilot, "ctrl+s")
+        assert "tick at least one line" in str(form.query_one("#form-error", Label).content)
+        await press(app, pilot, "up", "space")  # the credited line is skipped: Build again
+        assert [mark.split()[0] for mark, _ in shown()] == ["[credited]", "[x]"]
+        await press(app, pilot, "ctrl+s")
+        note = Invoice.select().order_by(Invoice.id.desc()).get()
+        assert (note.kind, note.subtotal_minor, note.tax_minor, note.total_minor) == (
+            "credit_note",
+            -150,
+            -28,
+            -178,
+        )
+    db.close()
+
+
+async def test_create_form_says_what_one_line_per_entry_prints_of_captured_time(seeded):
+    seeded.ok("timesheet", "lock", "--until", "2026-10-31")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "3", "c")
+        form = app.screen
+        assert isinstance(form, CreateInvoiceForm)
+        note = form.query_one("#grouping-note", Label)
+        assert not note.display
+        await press(app, pilot, "enter", "down", "down", "enter")
+        assert form.query_one("#grouping", Select).value == "detailed"
+        assert note.display
+        assert str(note.content) == (
+            "captured sessions without a written description show as project and date"
+        )
+        await press(app, pilot, "enter", "up", "enter")
+        assert not note.display

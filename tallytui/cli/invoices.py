@@ -64,7 +64,8 @@ def invoice():
     "grouping",
     default=None,
     type=click.Choice(["project", "single", "detailed", "user", "date"]),
-    help="How time becomes lines (default: project).",
+    help="How time becomes lines (default: project). With detailed (one line per entry), "
+    "captured sessions without a written description show as project and date.",
 )
 @click.option(
     "--round",

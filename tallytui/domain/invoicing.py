@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .errors import InvalidInput
+from .errors import Conflict, InvalidInput
 from .money import CENT, round_money
 from .rounding import Rounding
 
@@ -89,6 +89,13 @@ def _span(days: Iterable[date]) -> str:
     ordered = sorted(set(days))
     first, last = ordered[0], ordered[-1]
     return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+
+
+def client_description(description: str, source: str, edited: bool) -> str:
+    """What a line of one entry may print of its description. Capture's own text (file
+    paths, URLs) is for the person reviewing their week, not for the client: until a person
+    edits it the line says only the date and project."""
+    return "" if source == "capture" and not edited else description
 
 
 def _key(item: BillableTime, grouping: str) -> tuple:
@@ -175,3 +182,28 @@ def totals(amounts: Iterable[Decimal], tax_rate: Decimal, currency: str) -> Tota
     subtotal = sum(amounts, Decimal(0))
     tax = round_money(subtotal * tax_rate / 100, currency)
     return Totals(subtotal=subtotal, tax=tax, total=subtotal + tax)
+
+
+def credit_totals(
+    invoiced: Totals, credited: Totals, net: Decimal, tax_rate: Decimal, currency: str
+) -> Totals:
+    """The totals of a credit note that takes back ``net`` of an invoice's ``invoiced``
+    totals, of which live credit notes took back ``credited`` already (all three as
+    positive amounts); returned negated, as the credit note stores them.
+
+    Tax rounded once per credit note could add up to more than the invoice's own tax (two
+    halves of 0.57 round to 0.29 each). So a partial credit never takes more tax than is
+    left, and the credit that takes the last of the net takes exactly the tax that is left:
+    crediting everything, in any steps, gives back the invoice's net, tax and total to the
+    cent. One rate per call: an invoice carries one rate.
+    """
+    left_net = invoiced.subtotal - credited.subtotal
+    left_tax = invoiced.tax - credited.tax
+    if net > left_net:
+        raise Conflict(f"a credit of {net} is more than the {left_net} net left to credit")
+    if net == left_net:
+        tax = left_tax
+    else:
+        tax = min(round_money(net * tax_rate / 100, currency), left_tax)
+    zero = Decimal(0)  # subtracted from, not negated: no amount prints as -0.00
+    return Totals(subtotal=zero - net, tax=zero - tax, total=zero - net - tax)

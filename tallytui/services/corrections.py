@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
-from ..domain.invoicing import DraftLine, line_amount
+from ..domain.invoicing import DraftLine, Totals, line_amount
 from ..domain.money import from_minor, to_minor
 from ..domain.names import check_name
 from ..store.db import write_transaction
-from ..store.models import BilledEntry, BilledExpense, Invoice, InvoiceLine, Project
+from ..store.models import BilledEntry, BilledExpense, Invoice, InvoiceLine, Project, db
 from . import lookup, permissions
-from .documents import new_document, refresh_totals, release, write_lines
+from .documents import credited_totals, new_document, refresh_totals, release, write_lines
 from .invoice_views import InvoiceView, load, view
 from .org import local_today
 
@@ -182,6 +182,23 @@ def _negated(line: InvoiceLine, currency: str, project: str | None) -> DraftLine
             .tuples()
         ),
     )
+
+
+@dataclass(frozen=True)
+class CreditState:
+    """How much of an invoice live credit notes have taken back: the lines, and the net,
+    tax and total (positive) that the next credit note's figures start from."""
+
+    lines: frozenset[int]
+    credited: Totals
+
+
+def credit_state(actor: str, number: str) -> CreditState:
+    """What the credit dialog needs to grey out credited lines and total the next note."""
+    with db.atomic():
+        permissions.require(lookup.user(actor), "invoice.read")
+        original = load(number)
+        return CreditState(frozenset(credited_lines(original)), credited_totals(original))
 
 
 def credited_lines(invoice: Invoice) -> set[int]:

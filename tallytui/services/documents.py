@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
+
+from peewee import fn
 
 from ..domain.errors import Conflict
-from ..domain.invoicing import DraftLine, totals
+from ..domain.invoicing import DraftLine, Totals, credit_totals, totals
 from ..domain.money import basis_points_to_percent, from_minor, to_minor
 from ..store.bulk import insert_rows
 from ..store.models import (
@@ -204,19 +207,52 @@ def write_lines(
 
 
 def refresh_totals(invoice: Invoice) -> None:
-    """Totals from the stored line amounts: tax once on the net, total = net + tax."""
+    """Totals from the stored line amounts: tax once on the net, total = net + tax; a
+    credit note of an invoice never takes back more tax than the invoice has left."""
     currency = invoice.currency
-    amounts = [
-        from_minor(m, currency)
-        for (m,) in InvoiceLine.select(InvoiceLine.amount_minor)
-        .where(InvoiceLine.invoice == invoice)
-        .tuples()
-    ]
-    result = totals(amounts, basis_points_to_percent(invoice.tax_rate_bp), currency)
+    net = sum(
+        (
+            from_minor(m, currency)
+            for (m,) in InvoiceLine.select(InvoiceLine.amount_minor)
+            .where(InvoiceLine.invoice == invoice)
+            .tuples()
+        ),
+        Decimal(0),
+    )
+    rate = basis_points_to_percent(invoice.tax_rate_bp)
+    if invoice.credits_id is None:
+        result = totals([net], rate, currency)
+    else:
+        original = Invoice.get_by_id(invoice.credits_id)
+        result = credit_totals(
+            stored_totals(original), credited_totals(original, invoice), -net, rate, currency
+        )
     invoice.subtotal_minor = to_minor(result.subtotal, currency)
     invoice.tax_minor = to_minor(result.tax, currency)
     invoice.total_minor = to_minor(result.total, currency)
     invoice.save()
+
+
+def stored_totals(invoice: Invoice) -> Totals:
+    currency = invoice.currency
+    return Totals(
+        subtotal=from_minor(invoice.subtotal_minor, currency),
+        tax=from_minor(invoice.tax_minor, currency),
+        total=from_minor(invoice.total_minor, currency),
+    )
+
+
+def credited_totals(invoice: Invoice, leaving_out: Invoice | None = None) -> Totals:
+    """What the live (not void) credit notes of ``invoice`` take back, as positive amounts;
+    ``leaving_out`` is the credit note being totalled itself."""
+    query = Invoice.select(
+        fn.COALESCE(fn.SUM(Invoice.subtotal_minor), 0),
+        fn.COALESCE(fn.SUM(Invoice.tax_minor), 0),
+    ).where((Invoice.credits == invoice) & (Invoice.status != "void"))
+    if leaving_out is not None:
+        query = query.where(Invoice.id != leaving_out.id)
+    net, tax = (from_minor(-int(m), invoice.currency) for m in query.tuples().get())
+    return Totals(subtotal=net, tax=tax, total=net + tax)
 
 
 def release(line_ids: Sequence[int]) -> None:

@@ -275,7 +275,7 @@ def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
             check_no_overlap(row.user, start, end, org.timezone, ignore=row.id)
         row.start_utc, row.end_utc = start, end
         if changes.description is not None:
-            row.description = changes.description.strip()
+            row.description, row.description_edited = changes.description.strip(), True
         if changes.billable is not None:
             row.billable = changes.billable
         row.updated_at = now_utc()
@@ -285,6 +285,7 @@ def edit(actor: str, entry_id: int, changes: EntryChanges) -> EntryView:
                 TimeEntry.start_utc,
                 TimeEntry.end_utc,
                 TimeEntry.description,
+                TimeEntry.description_edited,
                 TimeEntry.billable,
                 TimeEntry.updated_at,
             ]

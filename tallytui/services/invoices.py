@@ -13,6 +13,7 @@ from ..domain.invoicing import (
     BillableExpense,
     BillableTime,
     check_grouping,
+    client_description,
     expense_lines,
     time_lines,
 )
@@ -136,6 +137,8 @@ def _billable_time(
             TimeEntry.start_utc,
             TimeEntry.end_utc,
             TimeEntry.description,
+            TimeEntry.source,
+            TimeEntry.description_edited,
             TimeEntry.approved_at,
             User.name,
             User.locked_until,
@@ -161,7 +164,18 @@ def _billable_time(
     # The rows are held (PostgreSQL) in one order for every writer, so an entry cannot be
     # edited, approved or billed by someone else between this read and the marking.
     held = locking(query.order_by(TimeEntry.start_utc, TimeEntry.id), of=TimeEntry)
-    for entry_id, pid, start_utc, end_utc, text, approved_at, user, locked_until in held.tuples():
+    for (
+        entry_id,
+        pid,
+        start_utc,
+        end_utc,
+        text,
+        source,
+        edited,
+        approved_at,
+        user,
+        locked_until,
+    ) in held.tuples():
         project = projects[pid]
         day = local_date(start_utc, tz)
         locked = is_locked(day, locked_until)
@@ -182,7 +196,7 @@ def _billable_time(
                 user,
                 day,
                 end_utc - start_utc,
-                text,
+                client_description(text, source, edited),
                 rate.amount,
                 rules[pid],
             )

@@ -289,7 +289,9 @@ def set_billable(actor: str, ids: Sequence[int], billable: bool) -> Change:
 def describe(actor: str, ids: Sequence[int], description: str) -> Change:
     with write_transaction():
         acting, rows = _editable(actor, ids, "edit")
-        return _modified(acting, rows, f"described {len(rows)}", description=description.strip())
+        change = _modified(acting, rows, f"described {len(rows)}", description=description.strip())
+        TimeEntry.update(description_edited=True).where(TimeEntry.id.in_(change.created)).execute()
+        return change
 
 
 def retime(actor: str, entry_id: int, start_utc: int, end_utc: int) -> Change:

@@ -139,6 +139,9 @@ class TimeEntry(BaseModel):
     start_utc = BigIntegerField()
     end_utc = BigIntegerField()
     description = TextField(default="")
+    # A person wrote or changed the description after the entry was recorded (capture's
+    # own text, file paths and URLs, is never printed on an invoice until then).
+    description_edited = BooleanField(default=False)
     billable = BooleanField(default=True)
     source = TextField()
     approved_by = ForeignKeyField(User, null=True, on_delete="SET NULL")

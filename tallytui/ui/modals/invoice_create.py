@@ -24,6 +24,9 @@ GROUPING_LABELS = {
     "date": "one line per day",
 }
 
+# One line per entry prints each entry's description: say what becomes of captured text.
+DETAILED_NOTE = "captured sessions without a written description show as project and date"
+
 
 class CreateInvoiceForm(ModalScreen[InvoiceRequest | None]):
     """The project's own defaults come preselected, so enter alone bills as usual."""
@@ -58,8 +61,15 @@ class CreateInvoiceForm(ModalScreen[InvoiceRequest | None]):
                 yield Input(p.rounding or "", placeholder="none, or 15:up", id="rounding")
                 yield Label("Expenses")
                 yield Checkbox("bill the period's expenses too", True, id="expenses")
+            note = Label(DETAILED_NOTE, id="grouping-note", classes="dialog-detail", markup=False)
+            note.display = p.grouping == "detailed"
+            yield note
             yield Label("", id="form-error", classes="dialog-error", markup=False)
             yield Label("[b]ctrl+s[/b] create   [b]esc[/b] cancel", classes="dialog-keys")
+
+    @on(Select.Changed, "#grouping")
+    def _grouping_changed(self, event: Select.Changed) -> None:
+        self.query_one("#grouping-note", Label).display = event.value == "detailed"
 
     def request(self) -> InvoiceRequest:
         rounding = parse_rounding(self.query_one("#rounding", Input).value)
