@@ -320,3 +320,32 @@ def test_undo_brings_entries_back_under_their_ids_on_either_engine(engine, org):
         assert later not in (first, second)
     finally:
         handle.close()
+
+
+def test_a_written_description_stays_written_through_split_merge_and_undo(week_db):
+    """Whether a person wrote a captured session's text decides whether the invoice prints
+    it: splitting, merging or undoing must not forget it, nor invent it."""
+    written = entries.add(
+        "anna",
+        entries.NewEntry("Web", at("2026-11-17 09:00"), at("2026-11-17 10:00"), source="capture"),
+    ).id
+    captured = entries.add(
+        "anna",
+        entries.NewEntry(
+            "Web", at("2026-11-17 10:02"), at("2026-11-17 11:00"), "~/src/web/a.py", "capture"
+        ),
+    ).id
+
+    def edited(entry_id: int) -> bool:
+        return TimeEntry.get_by_id(entry_id).description_edited
+
+    described = review.describe("anna", [written], "Checkout design")
+    halves = review.split("anna", written, at("2026-11-17 09:30")).ids
+    assert [edited(i) for i in halves] == [True, True]
+    joined = review.merge("anna", list(halves))
+    assert edited(written) and entries.get(written).description == "Checkout design"
+    review.undo("anna", joined)
+    assert [edited(i) for i in halves] == [True, True]
+    assert not edited(review.merge("anna", [halves[1], captured]).ids[0])
+    review.undo("anna", described)
+    assert not edited(written)

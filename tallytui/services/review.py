@@ -86,6 +86,7 @@ class Snapshot:
     description: str
     billable: bool
     source: str
+    description_edited: bool = False  # a person wrote the description (see client_description)
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def _snapshot(row: TimeEntry) -> Snapshot:
         row.description,
         row.billable,
         row.source,
+        row.description_edited,
     )
 
 
@@ -194,6 +196,7 @@ def _write(snap: Snapshot, row: TimeEntry | None, owner: User, project: Project,
         "description": snap.description,
         "billable": snap.billable,
         "source": snap.source,
+        "description_edited": snap.description_edited,
         "updated_at": now,
     }
     if row is not None:
@@ -289,9 +292,13 @@ def set_billable(actor: str, ids: Sequence[int], billable: bool) -> Change:
 def describe(actor: str, ids: Sequence[int], description: str) -> Change:
     with write_transaction():
         acting, rows = _editable(actor, ids, "edit")
-        change = _modified(acting, rows, f"described {len(rows)}", description=description.strip())
-        TimeEntry.update(description_edited=True).where(TimeEntry.id.in_(change.created)).execute()
-        return change
+        return _modified(
+            acting,
+            rows,
+            f"described {len(rows)}",
+            description=description.strip(),
+            description_edited=True,
+        )
 
 
 def retime(actor: str, entry_id: int, start_utc: int, end_utc: int) -> Change:
@@ -335,8 +342,14 @@ def merge(actor: str, ids: Sequence[int]) -> Change:
             raise Conflict("merge: other entries lie between these; choose adjacent entries")
         parts = [_snapshot(row) for row in rows]
         end = merged_span(parts)[1]
-        texts = list(dict.fromkeys(part.description for part in parts if part.description))
-        merged = _with(parts[0], end_utc=end, description="; ".join(texts))
+        written = [part for part in parts if part.description]
+        texts = list(dict.fromkeys(part.description for part in written))
+        merged = _with(
+            parts[0],
+            end_utc=end,
+            description="; ".join(texts),
+            description_edited=bool(written) and all(p.description_edited for p in written),
+        )
         return _apply(acting, rows, [merged], f"merged {len(rows)} entries into entry {rows[0].id}")
 
 
