@@ -121,6 +121,8 @@ async def test_a_consultant_is_told_they_approve_nothing(weeks):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_screen(app, pilot)
         assert screen.groups == ()
+        hint = str(screen.query_one("#approval-week", Label).content)
+        assert hint.startswith("Nothing waits for your approval: locked time of the projects")
         assert "may not approve time" in screen.query_one("StatusLine").note
         await pilot.press("a")
         await settle(app, pilot)

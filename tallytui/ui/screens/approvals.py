@@ -126,7 +126,10 @@ class ApprovalsScreen(AreaScreen):
         title = self.query_one("#approval-week", Label)
         group = self.current
         if group is None:
-            title.update("Nothing waits for your approval")
+            title.update(
+                "Nothing waits for your approval: locked time of the projects you approve "
+                "shows here, a week per person"
+            )
             return
         title.update(f"{group.user} · {group.first} – {group.last}")
         tz = self.app.timezone

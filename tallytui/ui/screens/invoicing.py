@@ -41,6 +41,7 @@ from ..modals.invoice_create import CreateInvoiceForm
 from ..modals.invoice_detail import InvoiceDetail
 from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
+from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
@@ -450,18 +451,35 @@ class InvoicingScreen(AreaScreen):
     def action_set_rate(self) -> None:
         item = self._missing()
         currency = next((c.currency for c in self.clients if c.name == item.client), "EUR")
-        self.ask(
-            f"Hourly rate of {item.project} ({currency})",
-            "",
-            "120.00",
-            lambda text: parse_amount(text, currency, "rate"),
-            lambda rate: self.change(
-                lambda: projects.update(
-                    self.app.session.actor, item.project, ProjectChanges(rate=rate)
-                ),
-                f"{item.project} bills {rate} {currency} an hour",
+        actor = self.app.session.actor
+        self.ask_and_do(
+            TextPrompt(
+                f"Hourly rate of {item.project} ({currency})",
+                "",
+                "120.00",
+                lambda text: parse_amount(text, currency, "rate"),
+                act=lambda rate: projects.update(actor, item.project, ProjectChanges(rate=rate)),
             ),
+            lambda project: f"{project.name} bills {project.rate} {currency} an hour",
         )
+
+    def ask_and_do(
+        self,
+        prompt: TextPrompt,
+        summary: Callable[[object], str],
+        then: Callable[[object], None] | None = None,
+    ) -> None:
+        """A prompt that does its change itself: a refusal stays in it next to the text as
+        typed; once done, say what was done and have the areas reload."""
+
+        def done(result) -> None:
+            if result is not None:
+                if then is not None:
+                    then(result)
+                self.notify(summary(result))
+                self.app.post_message(DataChanged(summary(result)))
+
+        self.app.push_screen(prompt, done)
 
     def action_client_address(self) -> None:
         from ..modals.client_form import edit_client
@@ -642,19 +660,9 @@ class InvoicingScreen(AreaScreen):
         )
 
     def action_mark_paid(self, number: str | None = None) -> None:
-        from ..modals.text_prompt import TextPrompt
-
         number = number or self._summary().number
         actor = self.app.session.actor
-
-        def paid(document) -> None:
-            """The prompt marked it paid (a refused date stays in the prompt, as typed)."""
-            if document is not None:
-                self._then_show("sent")(document)
-                self.notify(f"{number} is paid")
-                self.app.post_message(DataChanged(f"{number} is paid"))
-
-        self.app.push_screen(
+        self.ask_and_do(
             TextPrompt(
                 f"{number} was paid on",
                 str(self.app.today),
@@ -662,7 +670,8 @@ class InvoicingScreen(AreaScreen):
                 lambda text: parse_date(text, "paid on"),
                 act=lambda day: invoice_lifecycle.mark_paid(actor, number, day),
             ),
-            paid,
+            lambda _: f"{number} is paid",
+            self._then_show("sent"),
         )
 
     def action_credit(self, number: str | None = None) -> None:
