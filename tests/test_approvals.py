@@ -288,3 +288,51 @@ def test_approvals_are_grouped_by_person_and_week(team):
         ("cole", date(2026, 10, 12), ("Web",), 0, hours3),
         ("cole", date(2026, 10, 19), ("Web",), hours3, 0),
     ]
+
+
+def test_a_lock_move_names_the_date_every_project_and_its_hours(team):
+    """Locking is per person, not per project: the preview lists each project's hours."""
+    add("cole", "Ops", "2026-11-03", "09:00", "10:30")
+    add("cole", "Web", "2026-11-04", "09:00", "11:15")
+    add("cole", "Web", "2026-11-19")  # after the day: stays open
+    move = timesheets.lock_move("cole", date(2026, 11, 8))
+    assert move.projects == (("Ops", 5400), ("Web", 8100))
+    assert move.describe() == (
+        "cole: locked until 2026-10-31 → locked until 2026-11-08. Open time up to "
+        "2026-11-08 becomes final, on every project: Ops 1.50 h, Web 2.25 h (3.75 h in all)."
+    )
+    back = timesheets.lock_move("cole", date(2026, 10, 11))
+    assert back.projects == (("Web", 2 * 3 * 3600),)  # the 12th and the 19th; Ops is the 6th
+    assert "Locked time after 2026-10-11 opens again" in back.describe()
+    assert timesheets.locked_until("cole") == OCT_LAST  # only a preview
+
+
+def test_sending_back_previews_every_project_that_opens_again(team):
+    timesheets.unlock("ada", date(2026, 10, 12), "cole")
+    add("cole", "Ops", "2026-10-13")
+    timesheets.lock("cole", OCT_LAST)
+    approvals.approve("ava", web())
+    [move] = approvals.send_back_preview("ava", web(first=date(2026, 10, 12)))
+    assert (move.before, move.after) == (OCT_LAST, date(2026, 10, 11))
+    # Web's approved time goes back (approval cleared), and Ops opens with the lock.
+    assert move.projects == (("Ops", 3 * 3600), ("Web", 2 * 3 * 3600))
+    back = approvals.send_back("ava", web(first=date(2026, 10, 12)), "split it")
+    assert back.locks == (("cole", move.after),)
+    assert timesheets.lock_move("cole", OCT_LAST).projects == move.projects
+
+
+def test_the_commands_print_what_a_lock_move_changed(team, tally):
+    handle_user = {"TALLY_USER": "ada"}
+    add("cole", "Ops", "2026-11-03", "09:00", "10:30")
+    db.close()
+    tally.runner.env = handle_user
+    locked = tally.ok("timesheet", "lock", "--until", "2026-11-08", "--user", "cole")
+    assert "Ops 1.50 h" in locked.stdout and "locked until 2026-11-08" in locked.stdout
+    unlocked = tally.ok("timesheet", "unlock", "--until", "2026-10-11", "--user", "cole")
+    assert "opens again, on every project: Ops 1.50 h, Web 6.00 h" in unlocked.stdout
+    tally.ok("timesheet", "lock", "--until", "2026-10-31", "--user", "cole")
+    sent = tally.ok(
+        "timesheet", "send-back", "--user", "cole", "--until", "2026-10-31", "--comment", "fix"
+    )
+    assert "cole: locked until 2026-10-31 → locked until 2026-10-04" in sent.stdout
+    assert "Ops 3.00 h, Web 9.00 h (12.00 h in all)" in sent.stdout

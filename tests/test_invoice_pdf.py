@@ -427,3 +427,18 @@ def test_captured_text_reaches_the_pdf_only_once_a_person_wrote_it(org, tmp_path
     text = "".join(text_of(target.read_bytes()))
     assert "2026-11-03 Web" in text and "Checkout redesign" in text
     assert "notes.md" not in text and "github.com" not in text and "secret-plan" not in text
+
+
+def test_an_address_typed_with_backslash_n_prints_on_separate_lines():
+    """``--address "a\\nb"`` from a shell, or a document frozen with it, prints two lines."""
+    buyer = PartyView("Initech", "Initech Way 1\\n10115 Berlin <b>", "", "")
+    data = pdf.pdf_bytes(document([line(1, "Work")], buyer=buyer))
+    printed = PdfReader(io.BytesIO(data)).pages[0].extract_text().splitlines()
+    assert "Initech Way 1" in printed and "10115 Berlin <b>" in printed
+    assert not any("\\n" in text for text in printed)
+
+
+def test_the_client_command_stores_an_address_with_real_line_breaks(org):
+    org.ok("client", "set", "Globex", "--address", "1 Main St\\n  Springfield  ")
+    [client] = [c for c in org.ok("client", "list", "--json").json() if c["name"] == "Globex"]
+    assert client["address"] == "1 Main St\nSpringfield"

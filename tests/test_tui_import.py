@@ -92,3 +92,22 @@ async def test_preview_then_import_a_toggl_export(org):
     ]
     assert seen == ["imported 4 entries from toggl.csv"]
     db.close()
+
+
+async def test_problems_are_counted_and_told_in_the_dialogs_terms(org, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text(
+        "date,start,end,project,client,description\n2026-11-04,09:00,10:00,Nope,Globex,x\n"
+    )
+    open_database(os.environ["TALLY_DB"])
+    app = TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_dialog(app, pilot, path)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        summary = str(screen.query_one("#import-summary").content)
+        assert summary.endswith("1 row · would import 0 · 0 already imported · 1 problem")
+        [[_, _, message]] = cells(screen.query_one("#import-errors", DataTable))
+        assert message.endswith("add it first, or tick “Create missing clients and projects”")
+        assert "--" not in message
+    db.close()

@@ -22,7 +22,7 @@ from tallytui.ui.modals.entry_listing import EntryListing
 from tallytui.ui.modals.freeform_form import FreeformForm
 from tallytui.ui.modals.invoice_create import CreateInvoiceForm
 from tallytui.ui.modals.invoice_detail import InvoiceDetail
-from tallytui.ui.screens.invoicing import InvoicingScreen
+from tallytui.ui.screens.invoicing import EMPTY, TABS, InvoicingScreen
 
 TZ = "Europe/Berlin"
 
@@ -143,8 +143,11 @@ async def test_set_a_missing_rate_and_client_address(org):
         assert "more than 2 decimals" in str(app.screen.query_one("#prompt-error").content)
         await press(app, pilot, "ctrl+a", "ctrl+k", *"80", "enter")
         assert screen.cycle.missing_data[0].missing == ("client address",)
-        await press(app, pilot, "a", "tab", "tab", *"Initech Way 1", "ctrl+s")
-        assert Client.get(Client.name == "Initech").address == "Initech Way 1"
+        # The fix starts in the address (typing kept the name), which takes several lines.
+        await press(app, pilot, "a")
+        assert app.screen.query_one("#address").size.height >= 3
+        await press(app, pilot, *"Initech Way 1", "enter", *"10115 Berlin", "ctrl+s")
+        assert Client.get(Client.name == "Initech").address == "Initech Way 1\n10115 Berlin"
         assert screen.cycle.missing_data == ()
         assert [p.project for p in screen.cycle.pending] == ["Tps"]
     db.close()
@@ -365,3 +368,79 @@ async def test_create_form_says_what_one_line_per_entry_prints_of_captured_time(
         )
         await press(app, pilot, "enter", "up", "enter")
         assert not note.display
+
+
+async def test_locking_from_pending_names_every_project_it_makes_final(seeded):
+    """Pending shows one project, but the lock is anna's whole timesheet up to the day."""
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "2", "l")
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == "Lock anna's timesheet up to Sat 2026-10-31?"
+        assert "never locked → locked until 2026-10-31" in app.screen.detail
+        assert "Api 1.50 h, Web 2.00 h (3.50 h in all)" in app.screen.detail
+        await press(app, pilot, "y")
+        assert User.get(User.name == "anna").locked_until == date(2026, 10, 31)
+
+
+async def test_deleting_an_older_number_says_it_stays_as_void(seeded):
+    seeded.ok("timesheet", "lock", "--until", "2026-10-31")
+    seeded.ok("project", "set", "Api", "--schedule", "monthly")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        await press(app, pilot, "3", "c", "ctrl+s", "3", "c", "ctrl+s", "4")
+        first, _ = Invoice.select().order_by(Invoice.number)
+        table = screen.query_one("#to-send-table")
+        table.move_cursor(row=table.get_row_index(first.number))
+        await press(app, pilot, "d")
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == f"Delete {first.number}?"
+        assert "stays in the register as a void document" in app.screen.detail
+        assert app.screen.detail.endswith("Its time and expenses become uninvoiced again.")
+        await press(app, pilot, "y")
+        assert Invoice.get_by_id(first.id).status == "void"
+
+
+async def test_a_refused_payment_date_stays_in_its_dialog_as_typed(seeded):
+    seeded.ok("timesheet", "lock", "--until", "2026-10-31")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        await press(app, pilot, "3", "c", "ctrl+s", "4", "m", "y", "5", "M")
+        await press(app, pilot, "ctrl+a", "ctrl+k", *"2026-11-01", "enter")
+        prompt = app.screen
+        assert str(prompt.query_one("#prompt-error").content).startswith(
+            "date: 2026-11-01 is before the issue date"
+        )
+        assert prompt.query_one("#prompt-input").value == "2026-11-01"
+        assert Invoice.get().status == "sent"
+        await press(app, pilot, "ctrl+a", "ctrl+k", *"2026-11-20", "enter")
+        assert app.screen is screen
+        assert (Invoice.get().status, Invoice.get().paid_on) == ("paid", date(2026, 11, 20))
+
+
+async def test_each_empty_screen_says_what_fills_it(org):
+    open_database(os.environ["TALLY_DB"])
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        for tab in ("missing", "pending", "ready", "to-send", "sent"):
+            await press(app, pilot, str(list(TABS).index(tab) + 1))
+            hint = screen.query_one(f"#{tab}-empty", Label)
+            assert hint.display and str(hint.content) == EMPTY[tab]
+        org.ok(
+            "entry",
+            "add",
+            "--project",
+            "Web",
+            "--start",
+            "2026-10-05 09:00",
+            "--end",
+            "2026-10-05 10:00",
+        )
+        screen.reload()
+        await settle(app, pilot)
+        assert screen.query_one("#pending-empty", Label).display is False
+    db.close()

@@ -7,6 +7,7 @@ import threading
 from datetime import date
 
 import pytest
+from textual.widgets import Label
 from tui_waiting import settle, until
 
 from tallytui.domain.localtime import parse_instant
@@ -15,6 +16,7 @@ from tallytui.store.db import open_database
 from tallytui.store.models import TimeEntry, db
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
+from tallytui.ui.modals.text_prompt import TextPrompt
 from tallytui.ui.screens.review import ReviewScreen
 
 TZ = "Europe/Berlin"
@@ -445,3 +447,68 @@ async def test_locking_days_ahead_says_so_first(week):
         await pilot.press("y")
         await settle(app, pilot)
         assert screen.week.locked_until == date(2026, 11, 15)
+
+
+async def test_a_refused_split_or_trim_stays_in_its_dialog_as_typed(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("s", *"10:30", "enter")  # after the 09:00-10:00 entry
+        await settle(app, pilot)
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert prompt.query_one("#prompt-input").value == "10:30"
+        assert str(prompt.query_one("#prompt-error").content)
+        assert len(rows()) == 3
+        await pilot.press("ctrl+a", "ctrl+k", *"09:30", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TextPrompt) and len(rows()) == 4
+        await pilot.press("r", "ctrl+a", "ctrl+k", *"09:30-10:30", "enter")  # overlaps
+        await settle(app, pilot)
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert prompt.query_one("#prompt-input").value == "09:30-10:30"
+        assert "overlap" in str(prompt.query_one("#prompt-error").content)
+
+
+async def test_the_cursor_stays_on_the_split_or_added_entry(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("down", "down", "s", *"13:20", "enter")  # the 13:00 entry
+        await settle(app, pilot)
+        await until(pilot, lambda: len(screen.week.entries) == 4, "the split shown")
+        assert screen.current.start_utc in (at("2026-11-17 13:00"), at("2026-11-17 13:20"))
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#project").value = "Api"
+        form.query_one("#day").value = "2026-11-19"
+        form.query_one("#start").value = "08:00"
+        form.query_one("#end").value = "09:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await until(pilot, lambda: len(screen.week.entries) == 5, "the new entry shown")
+        assert screen.current.start_utc == at("2026-11-19 08:00")
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+c")
+        await settle(app, pilot)
+        [note] = app._notifications
+        assert note.message == "Press ctrl+q to quit the app"
+
+
+async def test_an_empty_week_says_what_to_do(week):
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start(app, pilot)
+        hint = screen.query_one("#empty-hint", Label)
+        assert not hint.display
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert hint.display
+        assert str(hint.content).startswith("No sessions this week — a adds one, F4 starts")

@@ -286,7 +286,7 @@ async def test_every_invoicing_screen_and_its_dialogs(hostile):
             n for n, r in enumerate(screen.pending_rows) if r.person and r.person.open_seconds
         ]
         confirm = await dialog(app, pilot, Confirm, *["down"] * anna, "l")
-        assert f" open hours of {PROJECT} become final" in shown(
+        assert f"becomes final, on every project: {PROJECT} 2.00 h." in shown(
             confirm.query_one(".dialog-detail")
         )
         await press(app, pilot, "n")

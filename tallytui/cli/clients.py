@@ -10,7 +10,7 @@ _CLIENT_OPTIONS = [
     click.option("--currency", default=None, help="ISO 4217 code (default: the organisation's)."),
     click.option("--terms", type=int, default=None, help="Payment terms in days."),
     click.option("--tax-rate", default=None, help="Tax rate in percent."),
-    click.option("--address", default=None, help="Postal address (use \\n for new lines)."),
+    click.option("--address", default=None, help="Postal address (\\n starts a new line)."),
     click.option("--email", default=None, help="Billing e-mail."),
     click.option("--vat-id", default=None, help="The client's VAT identification number."),
 ]
@@ -23,6 +23,7 @@ def client_options(func):
 
 
 def _changes(name, currency, terms, tax_rate, address, email, vat_id, **extra):
+    from ..domain.names import address_text
     from ..services.clients import ClientChanges
     from . import parse
 
@@ -31,7 +32,7 @@ def _changes(name, currency, terms, tax_rate, address, email, vat_id, **extra):
         currency=currency,
         payment_terms_days=terms,
         tax_rate=parse.percent(tax_rate, "--tax-rate"),
-        address=address.replace("\\n", "\n") if address is not None else None,
+        address=address_text(address) if address is not None else None,
         email=email,
         vat_id=vat_id,
         **extra,

@@ -32,8 +32,10 @@ def timesheet_lock(until, owner, future):
     ahead = days_ahead(last, org.today())
     if ahead and not future:
         raise InvalidInput(f"--until: {ahead}; give --future to lock them anyway")
+    move = timesheets.lock_move(owner or s.actor, last)
     view = timesheets.lock(s.actor, last, owner)
     click.echo(f"{view.name}'s timesheet is locked until {view.locked_until}")
+    click.echo(move.describe())
 
 
 @timesheet.command("unlock")
@@ -51,8 +53,11 @@ def timesheet_unlock(until, owner):
 
     s = settings()
     s.open()
-    view = timesheets.unlock(s.actor, parse.day(until, "--until"), owner)
+    day = parse.day(until, "--until")
+    move = timesheets.lock_move(owner or s.actor, day)
+    view = timesheets.unlock(s.actor, day, owner)
     click.echo(f"{view.name}'s timesheet is locked until {view.locked_until}")
+    click.echo(move.describe())
 
 
 def _scope(owner, project, first, until):
@@ -82,8 +87,6 @@ def _report(outcome, verb: str, as_json: bool) -> None:
         f"{verb} {hours(outcome.seconds)} h in {count} entr{'y' if count == 1 else 'ies'} of "
         f"{', '.join(outcome.people)}"
     )
-    for name, day in outcome.locks:
-        click.echo(f"{name}'s timesheet is locked until {day} again, to fix them")
 
 
 _SCOPE_OPTIONS = [
@@ -126,8 +129,13 @@ def timesheet_send_back(owner, until, comment, project, first, as_json):
 
     s = settings()
     s.open()
-    outcome = approvals.send_back(s.actor, _scope(owner, project, first, until), comment)
+    scope = _scope(owner, project, first, until)
+    moves = approvals.send_back_preview(s.actor, scope)
+    outcome = approvals.send_back(s.actor, scope, comment)
     _report(outcome, "sent back", as_json)
+    if not as_json:
+        for move in moves:
+            click.echo(move.describe())
 
 
 @timesheet.command("withdraw")

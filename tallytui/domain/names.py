@@ -36,3 +36,16 @@ def check_org_code(text: str) -> str:
     if not _CODE.match(code):
         raise InvalidInput(f"code: {text!r} must be 2 to 10 letters or digits (e.g. ACME)")
     return code
+
+
+def address_lines(text: str) -> list[str]:
+    """A postal address as its lines. A typed backslash and ``n`` (what a shell passes for
+    ``--address "a\\nb"``, or what one types in a one-line field) is a line break like a
+    real one: no address has that pair in it. Lines are trimmed, blank ones dropped."""
+    lines = (text or "").replace("\\n", "\n").splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+def address_text(text: str) -> str:
+    """The address as stored: its lines joined by real line breaks."""
+    return "\n".join(address_lines(text))

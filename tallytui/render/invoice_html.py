@@ -10,6 +10,7 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+from ..domain.names import address_lines
 from ..services.invoice_views import InvoiceView, LineView
 from .layout import ASSETS
 
@@ -44,8 +45,10 @@ def iban(value: str) -> str:
 
 
 def lines(text: str) -> Markup:
-    """A multi-line address: each line escaped, joined with line breaks."""
-    return Markup("<br/>").join(escape(line) for line in text.splitlines())
+    """A multi-line address: each line escaped, joined with line breaks (a ``\\n`` typed
+    as two characters too: documents frozen before addresses were stored with real
+    breaks have them)."""
+    return Markup("<br/>").join(escape(line) for line in address_lines(text))
 
 
 @cache

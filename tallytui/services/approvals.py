@@ -31,7 +31,7 @@ from ..store.db import locking, write_transaction
 from ..store.models import Project, TimeEntry, User, db
 from . import entries, lookup, permissions
 from .clock import now_utc
-from .timesheets import needs_approval, record, waits_for_approval
+from .timesheets import LockMove, moved, needs_approval, record, waits_for_approval
 from .views import EntryView
 
 CHUNK = 500  # ids per statement
@@ -136,10 +136,16 @@ def _locked_time(acting: User, scope: Scope, projects: list[Project], owners, tz
 
 
 def _select(
-    acting: User, scope: Scope, state: str, tz: str, seen: Mapping[int, str] | None, share: bool
+    acting: User,
+    scope: Scope,
+    state: str,
+    tz: str,
+    seen: Mapping[int, str] | None,
+    share: bool | None,
 ) -> tuple[list[TimeEntry], dict[int, User]]:
     """The entries in ``state`` (pending, approved or either) the actor may act on, with
-    their owners' rows and then their own rows held; refuses if they differ from ``seen``."""
+    their owners' rows and then their own rows held (``share`` None: only read, for a
+    preview); refuses if they differ from ``seen``."""
     projects = _projects(acting, scope)
     if scope.user is not None:
         candidates = [lookup.user(scope.user).id]
@@ -147,7 +153,10 @@ def _select(
         candidates = []
     else:
         candidates = [u for (u,) in first_pass.select(TimeEntry.user).distinct().tuples()]
-    owners = lookup.hold_users(candidates, share=share)
+    if share is None:
+        owners = {u.id: u for u in User.select().where(User.id.in_(candidates))}
+    else:
+        owners = lookup.hold_users(candidates, share=share)
     query = _locked_time(acting, scope, projects, owners.values(), tz) if projects else None
     rows = []
     if query is not None:
@@ -155,7 +164,8 @@ def _select(
             query = query.where(TimeEntry.approved_at.is_null())
         elif state == "approved":
             query = query.where(TimeEntry.approved_at.is_null(False))
-        rows = list(locking(query.order_by(TimeEntry.start_utc, TimeEntry.id), of=TimeEntry))
+        query = query.order_by(TimeEntry.start_utc, TimeEntry.id)
+        rows = list(query if share is None else locking(query, of=TimeEntry))
     if seen is not None and {row.id: version(row) for row in rows} != dict(seen):
         raise Conflict(
             "this time changed since it was shown (edited, added, removed or approved by "
@@ -244,18 +254,68 @@ def send_back(
             raise _nothing("send back", scope, owners)
         _set_approval(rows, None, None)
         _record_per_project(rows, "send_back", acting, tz, comment)
-        earliest: dict[int, date] = {}
-        for row in rows:
-            day = local_date(row.start_utc, tz)
-            earliest[row.user.id] = min(earliest.get(row.user.id, day), day)
         locks = []
-        for user_id, day in sorted(earliest.items()):
+        for user_id, until in sorted(_reopened(rows, tz).items()):
             owner = owners[user_id]
-            owner.locked_until = day - timedelta(days=1)
+            owner.locked_until = until
             owner.save(only=[User.locked_until])
             record(owner, "unlock", owner.locked_until, acting, comment=comment)
             locks.append((owner.name, owner.locked_until))
         return Outcome(_views(rows, tz, "open"), tuple(locks))
+
+
+def _reopened(rows: list[TimeEntry], tz: str) -> dict[int, date]:
+    """Each owner's lock after a send back: the day before their earliest returned entry."""
+    earliest: dict[int, date] = {}
+    for row in rows:
+        day = local_date(row.start_utc, tz)
+        earliest[row.user.id] = min(earliest.get(row.user.id, day), day)
+    return {user_id: day - timedelta(days=1) for user_id, day in earliest.items()}
+
+
+def send_back_preview(
+    actor: str, scope: Scope, seen: Mapping[int, str] | None = None
+) -> tuple[LockMove, ...]:
+    """What sending back ``scope`` would do, read only: per owner, where the lock moves
+    and the hours of each project that open again (the returned time and any other locked
+    time after the new lock)."""
+    with db.atomic():
+        tz = lookup.organisation().timezone
+        acting = lookup.user(actor)
+        rows, owners = _select(acting, scope, "any", tz, seen, share=None)
+        if not rows:
+            raise _nothing("send back", scope, owners)
+        returning = [row.id for row in rows]
+        return tuple(
+            moved(owners[user_id], until, tz, returning)
+            for user_id, until in sorted(_reopened(rows, tz).items())
+        )
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone whose weeks the actor may open in the review."""
+
+    name: str
+    role: str
+    editable: bool  # the actor may change their entries
+
+
+def reviewable(actor: str) -> list[Person]:
+    """Whose weeks ``actor`` may open: their own, and everyone's for those who approve
+    time or change anyone's (approvers, admins); the others' weeks are read-only where
+    the actor may not change their entries."""
+    with db.atomic():
+        acting = lookup.user(actor)
+        oversees = acting.role in permissions.RULES["timesheet.approve"] or (
+            permissions.RULES["entry.write"].get(acting.role) == permissions.ANY
+        )
+        people = User.select().order_by(User.name)
+        if not oversees:
+            people = people.where(User.id == acting.id)
+        return [
+            Person(p.name, p.role, permissions.may(acting, "entry.write", owner=p)) for p in people
+        ]
 
 
 def approvals(actor: str) -> list[Group]:

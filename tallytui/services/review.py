@@ -251,9 +251,9 @@ def _with(snap: Snapshot, **fields) -> Snapshot:
     return Snapshot(**{**snap.__dict__, **fields})
 
 
-def add(actor: str, entry: entries.NewEntry) -> Change:
-    """Add one entry of the acting user, as an edit the review can undo."""
-    view = entries.add(actor, entry)
+def add(actor: str, entry: entries.NewEntry, user: str | None = None) -> Change:
+    """Add one entry of ``user`` (default the acting user), as an edit the review can undo."""
+    view = entries.add(actor, entry, user)
     snap = Snapshot(
         view.id,
         view.user,

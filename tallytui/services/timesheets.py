@@ -4,13 +4,16 @@ made it and when."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 from peewee import JOIN, fn
 
 from ..domain.errors import Conflict
+from ..domain.invoicing import hours
 from ..domain.localtime import day_end
+from ..domain.timesheet import lock_state
 from ..store.db import write_transaction
 from ..store.models import Project, TimeEntry, TimesheetEvent, User, db
 from . import lookup, permissions
@@ -104,6 +107,72 @@ def unlock(actor: str, until: date, user: str | None = None) -> UserView:
         owner.save()
         record(owner, "unlock", until, acting)
         return UserView(owner.name, owner.role, owner.locked_until)
+
+
+@dataclass(frozen=True)
+class LockMove:
+    """What moving someone's lock from ``before`` to ``after`` does to their uninvoiced
+    time: locking makes the open time of every project up to ``after`` final, moving it
+    back opens the locked time after ``after`` again. ``projects`` are (project, seconds)."""
+
+    user: str
+    before: date | None
+    after: date
+    projects: tuple[tuple[str, int], ...]
+
+    @property
+    def seconds(self) -> int:
+        return sum(seconds for _, seconds in self.projects)
+
+    @property
+    def locking(self) -> bool:
+        return self.before is None or self.after > self.before
+
+    def describe(self) -> str:
+        """One text for the dialog that asks and the command that did it: the date, each
+        project and its hours."""
+        head = f"{self.user}: {lock_state(self.before)} → {lock_state(self.after)}. "
+        if self.locking:
+            what = f"Open time up to {self.after}"
+            done = "becomes final, on every project"
+        else:
+            what = f"Locked time after {self.after}"
+            done = "opens again, on every project"
+        if not self.projects:
+            return f"{head}{what}: none."
+        figures = ", ".join(f"{name} {hours(seconds)} h" for name, seconds in self.projects)
+        if len(self.projects) > 1:
+            figures += f" ({hours(self.seconds)} h in all)"
+        return f"{head}{what} {done}: {figures}."
+
+
+def lock_move(user: str, until: date) -> LockMove:
+    """What locking ``user``'s time up to ``until`` (or moving their lock back to it)
+    would change, read only: what a dialog shows before, and a command prints after."""
+    with db.atomic():
+        tz = lookup.organisation().timezone
+        return moved(lookup.user(user), until, tz)
+
+
+def moved(owner: User, until: date, tz: str, returning: Collection[int] = ()) -> LockMove:
+    """``LockMove`` of ``owner``'s lock to ``until``; ``returning`` are entries whose
+    approval is cleared on the way (sent back), so they count though approved."""
+    before = owner.locked_until
+    first, last = sorted((before, until)) if before is not None else (None, until)
+    span = TimeEntry.start_utc < day_end(last, tz)
+    if first is not None:
+        span &= TimeEntry.start_utc >= day_end(first, tz)
+    changes = TimeEntry.approved_at.is_null()
+    if returning:
+        changes = changes | TimeEntry.id.in_(list(returning))
+    query = (
+        TimeEntry.select(Project.name, fn.SUM(TimeEntry.end_utc - TimeEntry.start_utc))
+        .join(Project)
+        .where((TimeEntry.user == owner.id) & TimeEntry.invoice_line.is_null() & span & changes)
+        .group_by(Project.name)
+        .order_by(Project.name)
+    )
+    return LockMove(owner.name, before, until, tuple((n, int(s)) for n, s in query.tuples()))
 
 
 def status() -> list[TimesheetStatus]:

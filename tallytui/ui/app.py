@@ -126,6 +126,14 @@ class TallyApp(App):
         descriptions and errors as typed, and ``[/b]`` in one would stop the app."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c copies in a text field and quits nowhere: say which key quits. Textual's
+        own hint is markup, and every notification here is plain text."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     def on_ready(self) -> None:
         """What lives for the whole session (modules, classes, styles, the first area) is
         set aside from the garbage collector once the first screen shows (the database

@@ -1,4 +1,4 @@
-"""The command palette jumps to a client, project, week or invoice number."""
+"""The command palette jumps to a client, project, week, person's week or invoice number."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.localtime import parse_date
 from .screens.base import connection
 
+_READ_ONLY = {True: "", False: ", read-only"}
+
 
 class JumpCommands(Provider):
     async def startup(self) -> None:
@@ -21,8 +23,9 @@ class JumpCommands(Provider):
 
     @staticmethod
     def _targets(actor: str) -> list[tuple[str, str, str]]:
-        """Projects, clients and, for those who may see them, invoices."""
-        from ..services import clients, invoices, projects
+        """Projects, clients and, for those who may see them, invoices and other
+        people's weeks."""
+        from ..services import approvals, clients, invoices, projects
 
         with connection():
             found = [
@@ -30,6 +33,15 @@ class JumpCommands(Provider):
                 for p in projects.list_all(include_archived=False)
             ]
             found += [("client", c.name, c.name) for c in clients.list_all(False)]
+            found += [
+                (
+                    "person",
+                    p.name,
+                    f"week of {p.name} ({p.role}{'' if p.editable else ', read-only'})",
+                )
+                for p in approvals.reviewable(actor)
+                if p.name != actor
+            ]
             with suppress(PermissionDenied):
                 found += [
                     ("invoice", i.number, f"{i.number} {i.client} {i.total} {i.currency}")
@@ -41,6 +53,9 @@ class JumpCommands(Provider):
         if kind == "invoice":
             self.app.switch_mode("invoicing")
             self.app.screen.open_number(name)
+        elif kind == "person":
+            self.app.switch_mode("review")
+            self.app.screen.open_person(name)
         else:
             self.app.switch_mode("projects")
             self.app.screen.focus_name(name)

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, TextArea
 
 from ...domain.errors import InvalidInput
 from ...domain.money import check_currency, parse_percent
-from ...domain.names import check_name
+from ...domain.names import address_text, check_name
 from ...services import clients
 from ...services.clients import ClientChanges
 from ...services.views import ClientView
@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from ..screens.base import AreaScreen
 
 
-def edit_client(area: AreaScreen, current: ClientView) -> None:
-    """Edit ``current`` in the form and save what changed, from whichever area asks."""
+def edit_client(area: AreaScreen, current: ClientView, focus: str | None = None) -> None:
+    """Edit ``current`` in the form and save what changed, from whichever area asks;
+    ``focus`` names the field to start in (the one a fix is about)."""
     area.app.push_screen(
-        ClientForm(current),
+        ClientForm(current, focus=focus),
         lambda changes: (
             changes
             and area.change(
@@ -42,10 +43,20 @@ class ClientForm(ModalScreen[ClientChanges | None]):
         Binding("ctrl+s", "save", "Save", id="client.save"),
     ]
 
-    def __init__(self, current: ClientView | None = None, currency: str = "EUR") -> None:
+    def __init__(
+        self, current: ClientView | None = None, currency: str = "EUR", focus: str | None = None
+    ) -> None:
         super().__init__()
         self.current = current
         self.currency = currency
+        self.start_in = focus
+
+    def on_mount(self) -> None:
+        if self.start_in is not None:
+            field = self.query_one(f"#{self.start_in}")
+            field.focus()
+            if isinstance(field, TextArea):  # typing goes after what is there
+                field.move_cursor(field.document.end)
 
     def compose(self) -> ComposeResult:
         c = self.current
@@ -88,7 +99,7 @@ class ClientForm(ModalScreen[ClientChanges | None]):
         return ClientChanges(
             name=check_name(self._text("name"), "name"),
             currency=check_currency(self._text("currency")),
-            address=self.query_one("#address", TextArea).text.strip(),
+            address=address_text(self.query_one("#address", TextArea).text),
             email=self._text("email"),
             vat_id=self._text("vat_id"),
             payment_terms_days=int(terms) if terms else None,

@@ -126,7 +126,10 @@ class ApprovalsScreen(AreaScreen):
         title = self.query_one("#approval-week", Label)
         group = self.current
         if group is None:
-            title.update("Nothing waits for your approval")
+            title.update(
+                "Nothing waits for your approval: locked time of the projects you approve "
+                "shows here, a week per person"
+            )
             return
         title.update(f"{group.user} · {group.first} – {group.last}")
         tz = self.app.timezone
@@ -164,8 +167,9 @@ class ApprovalsScreen(AreaScreen):
             except TallyError:
                 self.post_message(DataChanged())
                 raise
+        moved = "".join(f"; {name}'s lock moved back to {day}" for name, day in outcome.locks)
         self.post_message(
-            self.Done(f"{verb} {hours(outcome.seconds)} h of {', '.join(outcome.people)}")
+            self.Done(f"{verb} {hours(outcome.seconds)} h of {', '.join(outcome.people)}{moved}")
         )
 
     @on(Done)
@@ -186,8 +190,20 @@ class ApprovalsScreen(AreaScreen):
         )
 
     def action_send_back(self) -> None:
-        group, actor = self.current, self.app.session.actor
+        self._ask_send_back(self.current, self.app.session.actor)
+
+    @work(thread=True, exit_on_error=False, group="approvals-change")
+    def _ask_send_back(self, group: Group, actor: str) -> None:
+        """Sending back moves the person's lock back, which opens more than this week: the
+        dialog names the new lock and every project's hours that open again."""
         seen = dict(group.pending + group.approved)
+        with connection():
+            try:
+                moves = approvals.send_back_preview(actor, group.scope, seen)
+            except TallyError:
+                self.post_message(DataChanged())
+                raise
+        returned = hours(group.pending_seconds + group.approved_seconds)
 
         def send(comment: str | None) -> None:
             if comment is not None:
@@ -195,11 +211,16 @@ class ApprovalsScreen(AreaScreen):
                     lambda: approvals.send_back(actor, group.scope, comment, seen), "sent back"
                 )
 
-        self.app.push_screen(
+        self.app.call_from_thread(
+            self.app.push_screen,
             TextPrompt(
                 f"Send {group.user}'s week of {group.first} back: what needs fixing?",
                 placeholder="comment for " + group.user,
                 parse=_comment,
+                detail=" ".join(
+                    [f"{returned} h of {', '.join(group.projects)} go back to {group.user}."]
+                    + [move.describe() for move in moves]
+                ),
             ),
             send,
         )

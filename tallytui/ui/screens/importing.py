@@ -37,6 +37,26 @@ FORMATS = [
     ("generic CSV", "generic"),
 ]
 DATES = [("as the file shows", "auto"), *((name, name) for name in DATE_FORMATS)]
+# The services name the command line's options; this dialog's fields do the same job.
+IN_THIS_DIALOG = (
+    ("give --create-missing", "tick “Create missing clients and projects”"),
+    ("--create-missing: ", "Create missing clients and projects: "),
+    ("with --user", "by naming them under Person"),
+    ("give --format", "choose the Format"),
+    ("give --date-format", "choose how the Dates read"),
+    ("add them with `tally user add NAME`", "add them on the command line (tally user add)"),
+)
+
+
+def in_dialog_terms(message: str) -> str:
+    for option, field in IN_THIS_DIALOG:
+        message = message.replace(option, field)
+    return message
+
+
+def counted(number: int, thing: str, things: str | None = None) -> str:
+    """``1 problem``, ``2 problems``."""
+    return f"{number} {thing if number == 1 else things or thing + 's'}"
 
 
 class ImportScreen(ModalScreen[ImportResult | None]):
@@ -192,7 +212,8 @@ class ImportScreen(ModalScreen[ImportResult | None]):
             self.previewed = None
             self.show(result)
             return
-        summary = f"imported {result.imported} entries from {Path(result.path).name}"
+        imported = counted(result.imported, "entry", "entries")
+        summary = f"imported {imported} from {Path(result.path).name}"
         self.notify(summary)
         self.app.post_message(DataChanged(summary))
         self.dismiss(result)
@@ -201,23 +222,23 @@ class ImportScreen(ModalScreen[ImportResult | None]):
     def worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.busy = False
-            self.query_one("#import-error", Label).update(str(event.worker.error))
+            self.query_one("#import-error", Label).update(in_dialog_terms(str(event.worker.error)))
 
     def show(self, result: ImportResult) -> None:
         """Counts per client and project, the first rows, and every problem listed."""
         would = "would " if result.dry_run else ""
         parts = [
-            f"{result.format}: {result.rows} rows",
+            f"{result.format}: {counted(result.rows, 'row')}",
             f"{would}import {result.imported}",
             f"{result.skipped_duplicates} already imported",
         ]
         if result.created_clients or result.created_projects:
             parts.append(
-                f"{would}create {len(result.created_clients)} clients, "
-                f"{len(result.created_projects)} projects"
+                f"{would}create {counted(len(result.created_clients), 'client')}, "
+                f"{counted(len(result.created_projects), 'project')}"
             )
         problems = len(result.errors) + result.more_errors
-        parts.append(f"{problems} problems" if problems else "no problems")
+        parts.append(counted(problems, "problem") if problems else "no problems")
         self.query_one("#import-summary", Label).update(" · ".join(parts))
         totals = self.query_one("#import-totals", DataTable)
         totals.clear()
@@ -239,6 +260,6 @@ class ImportScreen(ModalScreen[ImportResult | None]):
         errors = self.query_one("#import-errors", DataTable)
         errors.clear()
         for e in result.errors:
-            errors.add_row(str(e.line), str(e.column), e.message)
+            errors.add_row(str(e.line), str(e.column), in_dialog_terms(e.message))
         if result.more_errors:
             errors.add_row("", "", f"… and {result.more_errors} more")

@@ -33,6 +33,7 @@ from ...services.billing_cycle import Cycle, PendingPeriod, PersonState, SentPag
 from ...services.invoice_views import InvoiceSummary
 from ...services.projects import ProjectChanges
 from ...services.views import ClientView
+from ..messages import DataChanged
 from ..modals.credit_form import CreditForm, CreditRequest
 from ..modals.entry_listing import EntryListing
 from ..modals.freeform_form import FreeformDraft, FreeformForm
@@ -40,6 +41,7 @@ from ..modals.invoice_create import CreateInvoiceForm
 from ..modals.invoice_detail import InvoiceDetail
 from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
+from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import PlainTable
@@ -71,12 +73,20 @@ ACTIONS_BY_TAB = {
     "credit": {"sent"},
     "filter": {"sent"},
 }
+# What fills each screen, shown while it is empty.
+EMPTY = {
+    "missing": "Nothing missing: billable work that lacks a schedule, a rate or the client's "
+    "details to be billed shows here",
+    "pending": "Nothing pending: ended periods whose time is not yet locked (or approved) "
+    "show here",
+    "ready": "Nothing to invoice: ended periods whose time is all locked show here, "
+    "c creates the invoice",
+    "to-send": "Nothing to send: created invoices wait here until m marks them sent; "
+    "n writes a freeform one",
+    "sent": "Nothing sent: invoices marked sent show here (f filters them)",
+}
 SENT_SHOWN = 50  # the newest documents; a filter finds older ones
-VOID_RULE = (
-    "Its time and expenses become uninvoiced again. The newest number of a month is given "
-    "back to the register; any other number stays in it as a void document, so the register "
-    "keeps no gaps."
-)
+RELEASED = "Its time and expenses become uninvoiced again."
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,7 @@ class InvoicingScreen(AreaScreen):
                 with TabPane(f"[b]{n}[/b] {title}", id=tab):
                     if tab == "sent":
                         yield Label("", id="sent-filter", classes="section")
+                    yield Label(EMPTY[tab], id=f"{tab}-empty", classes="empty-hint", markup=False)
                     yield PlainTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -157,6 +168,7 @@ class InvoicingScreen(AreaScreen):
         }
         for tab, names in columns.items():
             self.query_one(f"#{tab}-table", DataTable).add_columns(*names)
+            self.query_one(f"#{tab}-empty").display = False  # until a load finds nothing
 
     # Loading -------------------------------------------------------------------------
 
@@ -301,6 +313,7 @@ class InvoicingScreen(AreaScreen):
         table.clear()
         for key, cells in rows:
             table.add_row(*cells, key=key)
+        self.query_one(f"#{tab}-empty").display = not rows
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
@@ -438,18 +451,35 @@ class InvoicingScreen(AreaScreen):
     def action_set_rate(self) -> None:
         item = self._missing()
         currency = next((c.currency for c in self.clients if c.name == item.client), "EUR")
-        self.ask(
-            f"Hourly rate of {item.project} ({currency})",
-            "",
-            "120.00",
-            lambda text: parse_amount(text, currency, "rate"),
-            lambda rate: self.change(
-                lambda: projects.update(
-                    self.app.session.actor, item.project, ProjectChanges(rate=rate)
-                ),
-                f"{item.project} bills {rate} {currency} an hour",
+        actor = self.app.session.actor
+        self.ask_and_do(
+            TextPrompt(
+                f"Hourly rate of {item.project} ({currency})",
+                "",
+                "120.00",
+                lambda text: parse_amount(text, currency, "rate"),
+                act=lambda rate: projects.update(actor, item.project, ProjectChanges(rate=rate)),
             ),
+            lambda project: f"{project.name} bills {project.rate} {currency} an hour",
         )
+
+    def ask_and_do(
+        self,
+        prompt: TextPrompt,
+        summary: Callable[[object], str],
+        then: Callable[[object], None] | None = None,
+    ) -> None:
+        """A prompt that does its change itself: a refusal stays in it next to the text as
+        typed; once done, say what was done and have the areas reload."""
+
+        def done(result) -> None:
+            if result is not None:
+                if then is not None:
+                    then(result)
+                self.notify(summary(result))
+                self.app.post_message(DataChanged(summary(result)))
+
+        self.app.push_screen(prompt, done)
 
     def action_client_address(self) -> None:
         from ..modals.client_form import edit_client
@@ -457,7 +487,7 @@ class InvoicingScreen(AreaScreen):
         item = self._missing()
         current = next((c for c in self.clients if c.name == item.client), None)
         if current is not None:
-            edit_client(self, current)
+            edit_client(self, current, focus="address")
 
     # Pending
 
@@ -490,11 +520,18 @@ class InvoicingScreen(AreaScreen):
                 severity="warning",
             )
             return
-        who, until = people[0].user, p.period_end
-        self.confirm(
-            f"Lock {who}'s timesheet up to {until}?",
-            f"{hours(people[0].open_seconds)} open hours of {p.project} become final; "
-            "unlocking later needs an administrator.",
+        self._confirm_lock(people[0].user, p.period_end)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-lock")
+    def _confirm_lock(self, who: str, until) -> None:
+        """A lock covers every project of the person up to the day, not only this one:
+        the dialog names each with the hours that become final."""
+        with connection():
+            move = timesheets.lock_move(who, until)
+        self.app.call_from_thread(
+            self.confirm,
+            f"Lock {who}'s timesheet up to {until:%a %Y-%m-%d}?",
+            f"{move.describe()} Unlocking later needs an administrator.",
             lambda: self.change(
                 lambda: timesheets.lock(self.app.session.actor, until, who),
                 f"{who}'s timesheet is locked until {until}",
@@ -605,15 +642,17 @@ class InvoicingScreen(AreaScreen):
         with connection():
             newest = register.is_newest(number)
         outcome = (
-            f"{number} is the newest number of its month: it is given back."
+            f"{number} is the newest number of its month: the number is given back to the "
+            "register, and the next document takes it."
             if newest
-            else f"{number} is not the newest number of its month: it stays as void."
+            else f"{number} is not the newest number of its month: it stays in the register "
+            "as a void document, so the register keeps no gaps."
         )
         actor = self.app.session.actor
         self.app.call_from_thread(
             self.confirm,
             f"Delete {number}?",
-            f"{outcome} {VOID_RULE}",
+            f"{outcome} {RELEASED}",
             lambda: self.change(
                 lambda: invoice_lifecycle.delete(actor, number),
                 lambda result: f"{number} " + ("deleted" if result[1] else "is void"),
@@ -623,17 +662,16 @@ class InvoicingScreen(AreaScreen):
     def action_mark_paid(self, number: str | None = None) -> None:
         number = number or self._summary().number
         actor = self.app.session.actor
-
-        self.ask(
-            f"{number} was paid on",
-            str(self.app.today),
-            "YYYY-MM-DD",
-            lambda text: parse_date(text, "paid on"),
-            lambda day: self.change(
-                lambda: invoice_lifecycle.mark_paid(actor, number, day),
-                f"{number} is paid",
-                self._then_show("sent"),
+        self.ask_and_do(
+            TextPrompt(
+                f"{number} was paid on",
+                str(self.app.today),
+                "YYYY-MM-DD",
+                lambda text: parse_date(text, "paid on"),
+                act=lambda day: invoice_lifecycle.mark_paid(actor, number, day),
             ),
+            lambda _: f"{number} is paid",
+            self._then_show("sent"),
         )
 
     def action_credit(self, number: str | None = None) -> None:

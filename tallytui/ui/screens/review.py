@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -21,6 +22,7 @@ from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
+from ...domain.timesheet import lock_state
 from ..messages import DataChanged
 from ..text import cut, hours
 from ..widgets.key_footer import KeyFooter
@@ -31,12 +33,15 @@ from .base import AreaScreen, connection
 if TYPE_CHECKING:
     from types import ModuleType
 
+    from ...services.approvals import Person
     from ...services.review import Change, Week
     from ...services.views import EntryView
     from ..modals.entry_form import EntryDraft
 
-ON_A_WEEK = {"week", "this_week", "go_to", "lock", "expenses", "add"}  # from the week shown
+ON_A_WEEK = {"week", "this_week", "go_to", "lock", "expenses", "add", "person"}
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
+WRITES = EDITS | {"add", "undo"}  # off in a week the actor may only read
+OWN_ONLY = {"lock", "expenses"}  # the actor's own timesheet and expenses
 COLUMNS = (
     "",
     "Day",
@@ -49,6 +54,7 @@ COLUMNS = (
     "Billable",
     "State",
 )
+EMPTY_WEEK = "No sessions this week — a adds one, F4 starts capture, F7 imports a file"
 DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
 Clock = tuple[int, int, int]  # a wall-clock reading: hour, minute, second
 
@@ -81,6 +87,7 @@ class ReviewScreen(AreaScreen):
         Binding("u", "undo", "Undo", id="review.undo"),
         Binding("L", "lock", "Lock week", id="review.lock"),
         Binding("x", "expenses", "Expenses", id="review.expenses"),
+        Binding("P", "person", "Person…", id="review.person"),
     ]
 
     @dataclass
@@ -99,10 +106,13 @@ class ReviewScreen(AreaScreen):
         self.selected: frozenset[int] = frozenset()
         self.undo_stack: tuple[Change, ...] = ()
         self.current: EntryView | None = None
+        self.created: tuple[int, ...] = ()  # made by the last change: the cursor goes there
+        self.person: Person | None = None  # whose week, when not the actor's own
 
     def compose(self) -> ComposeResult:
         yield Label("Loading this week…", id="title", markup=False)
         yield StatusLine()
+        yield Label("", id="empty-hint", classes="empty-hint", markup=False)
         with Horizontal(id="body"):
             yield PlainTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="totals"):
@@ -112,6 +122,7 @@ class ReviewScreen(AreaScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
+        self.query_one("#empty-hint").display = False  # until a week shows none
 
     # Loading -------------------------------------------------------------------------
 
@@ -125,11 +136,11 @@ class ReviewScreen(AreaScreen):
         from ...services import review
 
         with connection():
-            self.post_message(self.Loaded(review.week(self.day, self.app.session.actor)))
+            self.post_message(self.Loaded(review.week(self.day, self.owner)))
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
-        if event.week.first != iso_week(self.day)[0]:
+        if event.week.first != iso_week(self.day)[0] or event.week.user != self.owner:
             return  # a slower load of a week the user has already left
         self.week = event.week
         self.selected = frozenset(
@@ -138,14 +149,25 @@ class ReviewScreen(AreaScreen):
         self._fill_table()
         self._fill_totals()
         week = event.week
-        self.query_one("#title", Label).update(
-            f"Week {week.first.isocalendar().week} · {week.first} – {week.last} · {week.user}"
-        )
-        self.app.locked_until = week.locked_until
+        hint = self.query_one("#empty-hint", Label)
+        hint.update(EMPTY_WEEK if self.person is None else f"No sessions in {week.user}'s week")
+        hint.display = not week.entries
+        title = f"Week {week.first.isocalendar().week} · {week.first} – {week.last} · {week.user}"
+        if self.person is None:
+            self.app.locked_until = week.locked_until  # the status line's lock is the actor's
+        else:
+            title += f"'s week, {lock_state(week.locked_until)}"
+            title += "" if self.person.editable else " · read-only"
+        self.query_one("#title", Label).update(title)
 
     def _fill_table(self) -> None:
         table = self.query_one(DataTable)
         keep = self.current.id if self.current else None
+        row = table.cursor_row
+        # After an add, split or merge the cursor is on what it made, unless the entry it
+        # was on is among it; else it stays on its entry, or its place if that is gone.
+        created, self.created = self.created, ()
+        order = (() if keep in created else created) + (keep,)
         table.clear()
         shown_day = None
         for entry in self.week.entries:
@@ -166,8 +188,11 @@ class ReviewScreen(AreaScreen):
                 key=str(entry.id),
             )
             shown_day = entry.day
-        if keep is not None and str(keep) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        found = next((str(i) for i in order if str(i) in table.rows), None)
+        if found is not None:
+            table.move_cursor(row=table.get_row_index(found))
+        elif table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
         self._follow_cursor()
 
     def _fill_totals(self) -> None:
@@ -223,9 +248,18 @@ class ReviewScreen(AreaScreen):
             return f"entry {entry.id} is {entry.state}: edits are off"
         return ""
 
+    @property
+    def owner(self) -> str:
+        """Whose week is shown: the actor's unless they opened someone else's."""
+        return self.person.name if self.person else self.app.session.actor
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ON_A_WEEK and self.week is None:
             return None  # the first week has not loaded yet
+        if self.person is not None and (
+            action in OWN_ONLY or (action in WRITES and not self.person.editable)
+        ):
+            return None
         if action in EDITS:
             chosen = self.targets()
             if not chosen or any(self._why_fixed(e) for e in chosen):
@@ -264,6 +298,56 @@ class ReviewScreen(AreaScreen):
             go,
         )
 
+    def action_person(self) -> None:
+        self.pick_person()
+
+    @work(thread=True, exit_on_error=False, group="review-forms")
+    def pick_person(self) -> None:
+        """Approvers and admins open anyone's week (read-only where they may not edit it);
+        the others have only their own."""
+        from textual.command import SimpleCommand
+
+        from ...services import approvals
+
+        actor = self.app.session.actor
+        with connection():
+            people = approvals.reviewable(actor)
+        if len(people) < 2:
+            self.app.call_from_thread(
+                self.notify,
+                "only approvers and admins open other people's weeks",
+                severity="warning",
+            )
+            return
+        choices = [
+            SimpleCommand(
+                p.name,
+                partial(self.show_person, p),
+                "your own week" if p.name == actor else p.role + " · read-only" * (not p.editable),
+            )
+            for p in people
+        ]
+        self.app.call_from_thread(self.app.search_commands, choices, "Whose week?")
+
+    @work(thread=True, exit_on_error=False, group="review-forms")
+    def open_person(self, name: str) -> None:
+        """``name``'s week, as the actor may see it (from the command palette)."""
+        from ...services import approvals
+
+        with connection():
+            people = approvals.reviewable(self.app.session.actor)
+        person = next((p for p in people if p.name == name), None)
+        if person is not None:
+            self.app.call_from_thread(self.show_person, person)
+
+    def show_person(self, person: Person) -> None:
+        """Show ``person``'s week (the same week as now), or the actor's own."""
+        self.person = None if person.name == self.app.session.actor else person
+        self.selected = frozenset()
+        self.current = None
+        self.refresh_bindings()
+        self.load()
+
     def action_toggle_select(self) -> None:
         if self.current is not None:
             self.selected = self.selected ^ {self.current.id}
@@ -284,6 +368,7 @@ class ReviewScreen(AreaScreen):
     def applied(self, event: Applied) -> None:
         if not event.undoing:  # an undo left the stack when it started
             self.undo_stack = (*self.undo_stack, event.change)[-50:]
+        self.created = event.change.ids
         self.selected = frozenset()
         self.refresh_bindings()
         self.notify(event.change.summary)
@@ -309,14 +394,34 @@ class ReviewScreen(AreaScreen):
 
     def action_describe(self) -> None:
         [entry] = self.targets()
-        self.ask(
+        self.edit_in_prompt(
             f"Description of entry {entry.id}",
             entry.description,
             "",
             str,  # as typed
-            lambda text: self.apply(
-                lambda review: review.describe(self.app.session.actor, [entry.id], text)
-            ),
+            lambda review, text: review.describe(self.app.session.actor, [entry.id], text),
+        )
+
+    def edit_in_prompt(
+        self,
+        title: str,
+        value: str,
+        placeholder: str,
+        parse: Callable[[str], object],
+        edit: Callable[[ModuleType, object], Change],
+    ) -> None:
+        """A one-line edit done by the prompt itself: a refusal stays in the prompt next to
+        the text as typed, and only a done edit closes it (and can be undone)."""
+        from ..modals.text_prompt import TextPrompt
+
+        def act(read: object) -> Change:
+            from ...services import review
+
+            return edit(review, read)
+
+        self.app.push_screen(
+            TextPrompt(title, value, placeholder, parse, act=act),
+            lambda change: change is not None and self.post_message(self.Applied(change, False)),
         )
 
     def _instant(self, entry: EntryView, clock: Clock, not_before: int | None = None) -> int:
@@ -329,11 +434,11 @@ class ReviewScreen(AreaScreen):
     def action_split(self) -> None:
         [entry] = self.targets()
 
-        def split(clock: Clock) -> None:
+        def split(review: ModuleType, clock: Clock) -> Change:
             at = self._instant(entry, clock, entry.start_utc)
-            self.apply(lambda review: review.split(self.app.session.actor, entry.id, at))
+            return review.split(self.app.session.actor, entry.id, at)
 
-        self.ask(f"Split entry {entry.id} at", "", "HH:MM", parse_clock, split)
+        self.edit_in_prompt(f"Split entry {entry.id} at", "", "HH:MM", parse_clock, split)
 
     def action_retime(self) -> None:
         [entry] = self.targets()
@@ -342,12 +447,14 @@ class ReviewScreen(AreaScreen):
             f"{local_datetime(entry.start_utc, tz):%H:%M}-{local_datetime(entry.end_utc, tz):%H:%M}"
         )
 
-        def retime(span: tuple[Clock, Clock]) -> None:
+        def retime(review: ModuleType, span: tuple[Clock, Clock]) -> Change:
             start = self._instant(entry, span[0])
             end = self._instant(entry, span[1], start)
-            self.apply(lambda review: review.retime(self.app.session.actor, entry.id, start, end))
+            return review.retime(self.app.session.actor, entry.id, start, end)
 
-        self.ask(f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span, retime)
+        self.edit_in_prompt(
+            f"Trim entry {entry.id} (start-end)", current, "HH:MM-HH:MM", _clock_span, retime
+        )
 
     def action_merge(self) -> None:
         from ...domain.merging import merged_span
@@ -423,7 +530,7 @@ class ReviewScreen(AreaScreen):
             end = local_to_utc(draft.day + timedelta(days=1), draft.end, tz)
         new = entries.NewEntry(draft.project, start, end, draft.description, draft.billable)
 
-        self.apply(lambda review: review.add(self.app.session.actor, new))
+        self.apply(lambda review: review.add(self.app.session.actor, new, self.owner))
 
     def action_lock(self) -> None:
         from ...domain.timesheet import days_ahead
