@@ -175,7 +175,9 @@ async def test_lock_week_then_edits_are_off(week):
     app = new_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await start(app, pilot)
-        await pilot.press("L", "y")
+        await pilot.press("L")
+        await settle(app, pilot)
+        await pilot.press("y")
         await settle(app, pilot)
         assert screen.week.locked_until == date(2026, 11, 22)
         assert screen.check_action("retag", ()) is None
@@ -202,7 +204,9 @@ async def test_every_area_shows_the_users_lock_and_capture(week, tmp_path, monke
         await settle(app, pilot)
         invoicing = app.screen
         assert "anna · locked until 2026-11-15 · capture off" in status(invoicing)
-        await pilot.press("f2", "L", "y")  # lock this week, up to Sunday the 22nd
+        await pilot.press("f2", "L")  # lock this week, up to Sunday the 22nd
+        await settle(app, pilot)
+        await pilot.press("y")
         await settle(app, pilot)
         assert "locked until 2026-11-22" in status(review)
         assert "locked until 2026-11-22" in status(invoicing)
@@ -434,15 +438,16 @@ async def test_locking_days_ahead_says_so_first(week):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await start(app, pilot)
         await pilot.press("L")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "2 days that have not happened yet (2026-11-21 to 2026-11-22)" in shown_text(app)
+        assert "becomes final, on every project: Web 3.50 h" in shown_text(app)
         await pilot.press("n")
         await settle(app, pilot)
         assert timesheets.locked_until("anna") is None
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
         await pilot.press("L")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "not happened yet" not in shown_text(app)
         await pilot.press("y")
         await settle(app, pilot)
@@ -512,3 +517,33 @@ async def test_an_empty_week_says_what_to_do(week):
         await settle(app, pilot)
         assert hint.display
         assert str(hint.content).startswith("No sessions this week — a adds one, F4 starts")
+
+
+async def test_an_end_before_the_start_needs_plus_one_in_trim_and_add(week):
+    """An end before the start became an overnight entry without a word; now the end says
+    +1 or the dialog refuses it, keeping what was typed."""
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("down", "down", "r", "ctrl+a", "ctrl+k", *"13:00-12:00", "enter")
+        await settle(app, pilot)
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert "needs its end date or +1" in str(prompt.query_one("#prompt-error").content)
+        await pilot.press("ctrl+a", "ctrl+k", *"23:00-00:30+1", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TextPrompt)
+        assert rows()[-1][2:4] == (at("2026-11-17 23:00"), at("2026-11-18 00:30"))
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        for field, value in (("project", "Api"), ("day", "2026-11-19"), ("start", "22:00")):
+            form.query_one(f"#{field}").value = value
+        form.query_one("#end").value = "01:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "needs +1" in str(form.query_one("#form-error").render())
+        form.query_one("#end").value = "01:00+1"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert rows()[-1][2:4] == (at("2026-11-19 22:00"), at("2026-11-20 01:00"))

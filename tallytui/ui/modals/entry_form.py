@@ -15,7 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
 
 from ...domain.errors import InvalidInput
-from ...domain.localtime import parse_clock, parse_date
+from ...domain.localtime import parse_clock, parse_date, parse_end_clock
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class EntryDraft:
     end: tuple[int, int, int]
     description: str
     billable: bool
+    ends_next_day: bool = False  # the end was typed with +1
 
 
 class EntryForm(ModalScreen[EntryDraft | None]):
@@ -54,7 +55,7 @@ class EntryForm(ModalScreen[EntryDraft | None]):
                 yield Label("Start")
                 yield Input(id="start", placeholder="HH:MM")
                 yield Label("End")
-                yield Input(id="end", placeholder="HH:MM (before start: next day)")
+                yield Input(id="end", placeholder="HH:MM (HH:MM+1: the next day)")
                 yield Label("Description")
                 yield Input(id="description")
                 yield Label("")
@@ -75,13 +76,26 @@ class EntryForm(ModalScreen[EntryDraft | None]):
             raise InvalidInput(
                 f"project: {project!r} is not a project" if project else "project: choose a project"
             )
+        day = parse_date(self._value("day"), "day")
+        start = parse_clock(self._value("start"), "start")
+        typed = self._value("end").strip()
+        read = parse_end_clock(typed)
+        if read is None:
+            raise InvalidInput("end: give HH:MM, or HH:MM+1 for the next day")
+        end, next_day = read
+        if end <= start and not next_day:
+            raise InvalidInput(
+                f"end: {typed} is not after the start; an entry past midnight needs +1, "
+                f"e.g. {typed}+1"
+            )
         return EntryDraft(
             project=matches[0],
-            day=parse_date(self._value("day"), "day"),
-            start=parse_clock(self._value("start"), "start"),
-            end=parse_clock(self._value("end"), "end"),
+            day=day,
+            start=start,
+            end=end,
             description=self._value("description"),
             billable=self.query_one("#billable", Checkbox).value,
+            ends_next_day=next_day,
         )
 
     @on(Input.Submitted)

@@ -21,7 +21,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import InvalidInput
-from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
+from ...domain.localtime import (
+    iso_week,
+    local_datetime,
+    local_to_utc,
+    parse_clock,
+    parse_date,
+    parse_end,
+    parse_end_clock,
+)
 from ...domain.timesheet import lock_state
 from ..messages import DataChanged
 from ..text import cut, hours
@@ -59,12 +67,15 @@ DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
 Clock = tuple[int, int, int]  # a wall-clock reading: hour, minute, second
 
 
-def _clock_span(text: str) -> tuple[Clock, Clock]:
-    """``HH:MM-HH:MM`` as two wall-clock readings."""
+def _clock_span(text: str) -> tuple[Clock, str]:
+    """``HH:MM-HH:MM`` (or ``HH:MM-HH:MM+1``): the start's wall-clock reading and the end as
+    typed, read against the start by ``parse_end`` (never moved to the next day unasked)."""
     if text.count("-") != 1:
-        raise InvalidInput("give start-end, e.g. 09:15-10:30")
+        raise InvalidInput("give start-end, e.g. 09:15-10:30 (or 22:00-01:30+1)")
     first, last = text.split("-")
-    return parse_clock(first), parse_clock(last)
+    if parse_end_clock(last) is None:
+        raise InvalidInput(f"end: {last.strip()!r} is not HH:MM, or HH:MM+1 for the next day")
+    return parse_clock(first), last.strip()
 
 
 class ReviewScreen(AreaScreen):
@@ -447,9 +458,9 @@ class ReviewScreen(AreaScreen):
             f"{local_datetime(entry.start_utc, tz):%H:%M}-{local_datetime(entry.end_utc, tz):%H:%M}"
         )
 
-        def retime(review: ModuleType, span: tuple[Clock, Clock]) -> Change:
+        def retime(review: ModuleType, span: tuple[Clock, str]) -> Change:
             start = self._instant(entry, span[0])
-            end = self._instant(entry, span[1], start)
+            end = parse_end(span[1], start, tz)
             return review.retime(self.app.session.actor, entry.id, start, end)
 
         self.edit_in_prompt(
@@ -525,26 +536,32 @@ class ReviewScreen(AreaScreen):
             return
         tz = self.week.timezone
         start = local_to_utc(draft.day, draft.start, tz)
-        end = local_to_utc(draft.day, draft.end, tz)
-        if end <= start:
-            end = local_to_utc(draft.day + timedelta(days=1), draft.end, tz)
+        end = local_to_utc(draft.day + timedelta(days=draft.ends_next_day), draft.end, tz)
         new = entries.NewEntry(draft.project, start, end, draft.description, draft.billable)
 
         self.apply(lambda review: review.add(self.app.session.actor, new, self.owner))
 
     def action_lock(self) -> None:
+        self._confirm_lock(self.week.last)
+
+    @work(thread=True, exit_on_error=False, group="review-lock")
+    def _confirm_lock(self, last: date) -> None:
+        """The dialog names every project whose time the lock makes final, with its hours,
+        and says so when the lock reaches days that have not happened yet."""
         from ...domain.timesheet import days_ahead
         from ...services import timesheets
 
-        last = self.week.last
+        actor = self.app.session.actor
+        with connection():
+            move = timesheets.lock_move(actor, last)
         ahead = days_ahead(last, self.app.today)
-        self.confirm(
+        self.app.call_from_thread(
+            self.confirm,
             f"Lock your timesheet up to {last:%a %Y-%m-%d}?",
-            "Locked time can be invoiced; it can no longer be edited."
+            f"{move.describe()} Locked time can be invoiced; it can no longer be edited."
             + (f" Note: {ahead}." if ahead else ""),
             lambda: self.change(
-                lambda: timesheets.lock(self.app.session.actor, last),
-                f"timesheet locked until {last}",
+                lambda: timesheets.lock(actor, last), f"timesheet locked until {last}"
             ),
         )
 
