@@ -37,8 +37,12 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
 
 
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///")).expanduser()
+
+
 def _connect_sqlite(url: str, create: bool) -> Database:
-    path = Path(url.removeprefix("sqlite:///")).expanduser()
+    path = sqlite_path(url)
     missing = None if create else missing_database(url)
     if missing:
         raise TallyError(missing)

@@ -304,27 +304,22 @@ class InvoicingScreen(AreaScreen):
         )
         return f"Invoicing · {c.today:%a %d %b %Y} · {state}"
 
-    def _table(self, tab: str) -> DataTable:
-        return self.query_one(f"#{tab}-table", DataTable)
+    def _table(self, tab: str) -> PlainTable:
+        return self.query_one(f"#{tab}-table", PlainTable)
 
     def _fill(self, tab: str, rows: list[tuple[str, tuple]]) -> None:
-        table = self._table(tab)
-        keep = table.cursor_row
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        self._table(tab).replace_rows(rows)
 
     def _pending_rows(self, c: Cycle) -> list[tuple[str, tuple]]:
         self.pending_rows = []
         rows = []
-        for n, period in enumerate(c.pending):
+        for period in c.pending:
             span = f"{period.period_start} – {period.period_end}"
+            key = f"{period.project}@{period.period_start}"  # the same row after a reload
             self.pending_rows.append(PendingRow(period))
             rows.append(
                 (
-                    f"{n}",
+                    key,
                     (
                         Text(period.project, style="bold"),
                         span,
@@ -340,7 +335,7 @@ class InvoicingScreen(AreaScreen):
                 self.pending_rows.append(PendingRow(period, person))
                 rows.append(
                     (
-                        f"{n}:{person.user}",
+                        f"{key}:{person.user}",
                         (
                             f"└ {person.user}",
                             "",
