@@ -11,6 +11,7 @@ import sys
 import pytest
 from textual import events
 from textual.widgets import DataTable, TabbedContent
+from textual.widgets._key_panel import BindingsTable, KeyPanel
 from tui_waiting import settle, until
 
 from tallytui.store.db import open_database
@@ -138,6 +139,12 @@ async def test_ctrl_r_reloads_the_area_at_once(billed, monkeypatch):
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert shown(screen, "to-send") == [first, second]
+        await pilot.press("question_mark")  # the keys panel names it
+        await settle(app, pilot)
+        keys = app.screen.query_one(KeyPanel).query_one(BindingsTable).render()
+        with app.console.capture() as listed:
+            app.console.print(keys)
+        assert "Reload" in listed.get()
 
 
 async def test_own_writes_and_idling_reload_no_more_than_once(billed, monkeypatch):

@@ -81,7 +81,7 @@ class TallyApp(App):
         Binding("f5", "switch_mode('invoicing')", "Invoicing", id="app.invoicing"),
         Binding("f6", "switch_mode('approvals')", "Approvals", id="app.approvals"),
         Binding("f7", "import_file", "Import", id="app.import"),
-        Binding("ctrl+r", "reload", "Reload", id="app.reload"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),  # keys panel
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "toggle_keys", "Keys", id="app.keys"),
     ]
