@@ -28,7 +28,8 @@ class SqliteChanges:
         return self.connection.execute("PRAGMA data_version").fetchone()[0]
 
     def changed(self, sync: bool = False) -> bool:
-        """Whether another connection committed since the last call."""
+        """Whether another connection committed since the last call (every commit made
+        before the call counts: ``sync`` asks nothing more of SQLite)."""
         version, self.version = self.version, self._read()
         return version != self.version
 
