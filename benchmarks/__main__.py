@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from . import capture, cli_timing, importing, invoicing, pdf, tui_paint  # noqa: F401  (importing a module registers its groups)
+from . import capture, cli_timing, importing, invoicing, live, pdf, tui_paint  # noqa: F401  (importing a module registers its groups)
 from .core import GROUPS, table
 
 

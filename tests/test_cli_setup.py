@@ -266,3 +266,33 @@ def test_backup_is_a_private_consistent_copy(org, tmp_path, monkeypatch):
     assert [e["project"] for e in org.ok("entry", "list", "--json").json()] == ["Web"]
     result = org("backup", str(copy))
     assert result.exit_code == 1 and "exists already" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("client", "list"), ("timesheet", "lock", "--until", "2026-11-01"), ("backup", "x")],
+)
+def test_a_mistyped_db_is_refused_and_never_created(org, tmp_path, command):
+    """Only init and demo create a database: any other command names the missing file."""
+    typo = tmp_path / "tally.bd"
+    result = org("--db", str(typo), *command)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: no database at {typo}: `tally init` creates one\n"
+    assert not typo.exists()
+
+
+def test_init_and_demo_create_their_database(tally, tmp_path):
+    fresh = tmp_path / "new" / "tally.db"
+    tally.ok("--db", str(fresh), "init", "--org", "Acme", "--code", "ACME")
+    assert tally.ok("--db", str(fresh), "user", "list", "--json").json()[0]["name"] == "anna"
+    demo = tmp_path / "demo.db"
+    tally.ok("demo", "--db", str(demo))
+    assert demo.is_file()
+
+
+def test_the_interface_refuses_a_missing_database_before_it_starts(tally, tmp_path):
+    typo = tmp_path / "tally.bd"
+    result = tally("--db", str(typo))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: no database at {typo}: `tally init` creates one\n"
+    assert not typo.exists()

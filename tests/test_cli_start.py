@@ -126,14 +126,15 @@ def test_a_database_that_cannot_be_read_is_one_error_line(tmp_path):
     assert click_loaded == "False"
 
 
-def test_a_database_file_that_cannot_be_created_is_one_error_line(tmp_path):
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    refused = start(TALLY_DB=str(not_a_folder / "tally.db"), TALLY_USER="anna")
+def test_a_missing_database_file_is_one_error_line_and_stays_missing(tmp_path):
+    """Only `tally init` creates a database: the interface never makes an empty one."""
+    missing = tmp_path / "tally.db"
+    refused = start(TALLY_DB=str(missing), TALLY_USER="anna")
     assert refused.returncode == 1
     error, click_loaded = refused.stderr.splitlines()
-    assert error.startswith(f"error: cannot create the database file {not_a_folder}/tally.db")
+    assert error == f"error: no database at {missing}: `tally init` creates one"
     assert click_loaded == "False"
+    assert not missing.exists()
 
 
 def test_commands_and_usage_errors_still_go_through_click(org):

@@ -8,6 +8,7 @@ installed console script and its start-up path. Each test starts its own tmux se
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -229,3 +230,36 @@ def test_review_retag_and_lock_in_a_real_terminal(demo, tmp_path):
         assert anna.locked_until == date(2026, 11, 22)  # the Sunday of week 47
     finally:
         db.close()
+
+
+def test_a_document_sent_from_another_shell_leaves_the_open_ready_to_send(demo, tmp_path):
+    """The stale-screen case end to end: the interface shows Ready to send, the CLI marks
+    its document sent in a second window, and the open screen follows by itself."""
+    env = {**os.environ, "TALLY_DB": str(demo), "TALLY_USER": "anna"}
+    listed = subprocess.run(
+        [str(TALLY), "invoice", "list", "--status", "ready", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    [ready] = [document["number"] for document in json.loads(listed.stdout)]
+    terminal = tally_in_terminal(demo, tmp_path, "anna")
+    try:
+        terminal.wait_for("week 47", lambda s: "Week 47" in s)
+        terminal.send("F5")
+        terminal.wait_for("the invoicing area", lambda s: "Ready to send (1)" in s)
+        terminal.send("4")
+        terminal.wait_for(f"{ready} ready to send", lambda s: ready in s)
+        mark_sent = shlex.join(
+            ["env", f"TALLY_DB={demo}", f"TALLY_NOW={NOW}", "TALLY_USER=anna", str(TALLY)]
+            + ["invoice", "mark-sent", ready]
+        )
+        terminal.tmux_run("new-window", "-d", f"{mark_sent}; sleep {DEADLINE_SECONDS}")
+        screen = terminal.wait_for(
+            "Ready to send emptied without a key",
+            lambda s: "Ready to send (0)" in s and ready not in s,
+        )
+        assert "Sent (" in screen
+    finally:
+        terminal.kill()

@@ -45,8 +45,9 @@ class Settings:
     def actor(self) -> str:
         return self.user_name or getpass.getuser()
 
-    def open(self) -> None:
+    def open(self, create: bool = False) -> None:
         """Open (and migrate) the database; every command that touches data calls this.
+        Only ``tally init`` creates it: any other command refuses a file that is not there.
 
         Once the organisation exists, an acting user it does not know is refused here, so
         nobody reads a team's data under a name that was never added.
@@ -54,7 +55,7 @@ class Settings:
         from ..services.users import check_actor
         from ..store.db import open_database
 
-        open_database(self.db_url)
+        open_database(self.db_url, create=create)
         check_actor(self.actor)
 
 

@@ -35,7 +35,7 @@ def init(
     from . import parse
 
     s = settings()
-    s.open()
+    s.open(create=True)
     view = org.init(
         org.OrgSettings(
             name=name,

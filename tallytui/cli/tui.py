@@ -6,7 +6,7 @@ import gc
 from collections.abc import Mapping, Sequence
 from functools import partial
 
-from .settings import DATABASE, USER, Settings, refusals
+from .settings import DATABASE, USER, Settings, fail, refusals
 
 OPTIONS = {option.flag: option for option in (DATABASE, USER)}
 
@@ -47,15 +47,19 @@ def open_tui(settings: Settings) -> None:
     few cycles, and the collections they set off took about 30 ms of the first paint.
     """
     gc.disable()
-    from ..locations import resolve_url
+    from ..locations import missing_database, resolve_url
     from ..ui.app import TallyApp
     from ..ui.config import load_keymap
     from ..ui.context import Session
 
+    url = resolve_url(settings.db_url)
+    missing = missing_database(url)
+    if missing:
+        fail(missing)  # before the interface takes the terminal
     with refusals():
         keymap = load_keymap()
     app = TallyApp(
-        Session(settings.actor, resolve_url(settings.db_url)),
+        Session(settings.actor, url),
         keymap=keymap,
         opening=partial(open_for_interface, settings),
     )

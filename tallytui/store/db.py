@@ -10,7 +10,7 @@ from pathlib import Path
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from ..domain.errors import TallyError
-from ..locations import resolve_url
+from ..locations import missing_database, resolve_url
 from .migrate import migrate
 from .models import db
 
@@ -37,8 +37,15 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
 
 
-def _connect_sqlite(url: str) -> Database:
-    path = Path(url.removeprefix("sqlite:///")).expanduser()
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///")).expanduser()
+
+
+def _connect_sqlite(url: str, create: bool) -> Database:
+    path = sqlite_path(url)
+    missing = None if create else missing_database(url)
+    if missing:
+        raise TallyError(missing)
     try:
         _create_private(path)
     except OSError as exc:
@@ -57,10 +64,12 @@ def _connect_postgres(url: str) -> Database:
     return TeamDatabase(name, **params)
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
-    """Bind the models to the database at ``url`` and bring its schema up to date."""
+def open_database(url: str | None = None, *, upgrade: bool = True, create: bool = True) -> Database:
+    """Bind the models to the database at ``url`` and bring its schema up to date.
+
+    ``create=False`` refuses a SQLite file that does not exist yet, rather than making it."""
     target = resolve_url(url)
-    database = _connect_postgres(target) if is_postgres(target) else _connect_sqlite(target)
+    database = _connect_postgres(target) if is_postgres(target) else _connect_sqlite(target, create)
     db.initialize(database)
     try:
         _connect(database)

@@ -6,6 +6,9 @@ import importlib
 
 from peewee import ImproperlyConfigured, PostgresqlDatabase, Psycopg3Adapter
 
+CHANNEL = "tally_changes"  # every write transaction notifies it; open interfaces listen
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
 
 class LazyPsycopgAdapter(Psycopg3Adapter):
     """peewee's psycopg 3 adapter, with the driver imported on first use."""
@@ -52,3 +55,15 @@ class TeamDatabase(PostgresqlDatabase):
         kwargs["prefer_psycopg3"] = True
         super().init(database, **kwargs)
         self._adapter = LazyPsycopgAdapter()
+
+    def execute_sql(self, sql, *args, **kwargs):
+        """A write also tells the interfaces open elsewhere that the data changed. The
+        notification is sent when its transaction commits, and not at all if it rolls
+        back; one per transaction is enough."""
+        cursor = super().execute_sql(sql, *args, **kwargs)
+        if sql.lstrip()[:6].upper() in WRITES:
+            outer = self._state.transactions[0] if self._state.transactions else None
+            if outer is None or getattr(self._state, "notified", None) is not outer:
+                self._state.notified = outer
+                super().execute_sql(f"NOTIFY {CHANNEL}")
+        return cursor

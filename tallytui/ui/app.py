@@ -16,9 +16,10 @@ from textual.reactive import var
 from ..domain.localtime import local_date
 from .commands import JumpCommands
 from .context import Session
-from .messages import DataChanged, Opened
+from .messages import ChangedElsewhere, DataChanged, Opened
 from .screens.review import ReviewScreen
 from .stylesheet import ReusingStylesheet
+from .watch import ChangeWatcher
 
 
 def styles_path() -> Path:
@@ -80,6 +81,7 @@ class TallyApp(App):
         Binding("f5", "switch_mode('invoicing')", "Invoicing", id="app.invoicing"),
         Binding("f6", "switch_mode('approvals')", "Approvals", id="app.approvals"),
         Binding("f7", "import_file", "Import", id="app.import"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),  # keys panel
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "toggle_keys", "Keys", id="app.keys"),
     ]
@@ -100,7 +102,8 @@ class TallyApp(App):
         self.session = session
         self.timezone = timezone
         self.opening = opening
-        self.writes = 0  # DataChanged messages so far: areas shown again reload if it moved
+        self.writes = 0  # changes seen so far: areas shown again reload if it moved
+        self.watcher: ChangeWatcher | None = None  # writes made elsewhere, once open
         self.collector_thresholds = gc.get_threshold()  # restored when the app closes
         if keymap:
             self.set_keymap(keymap)
@@ -148,7 +151,9 @@ class TallyApp(App):
         gc.freeze()
         gc.set_threshold(YOUNG_COLLECTED_EVERY, *self.collector_thresholds[1:])
         gc.enable()
-        if not self.is_open:
+        if self.is_open:
+            self.follow_changes()
+        else:
             self.open_database()
 
     @property
@@ -170,7 +175,15 @@ class TallyApp(App):
         gc.freeze()
         self.timezone = timezone
         self.refresh_bindings()
+        self.follow_changes()
         self.screen.post_message(Opened())
+
+    def follow_changes(self) -> None:
+        """Watch for commits of other processes from now on (see ``ui/watch.py``)."""
+        self.watcher = ChangeWatcher(
+            self.session.database, lambda: self.post_message(ChangedElsewhere())
+        )
+        self.watcher.start()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lock")
     def read_lock(self) -> None:
@@ -186,7 +199,12 @@ class TallyApp(App):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Until the database is open, the other areas, the palette's jumps and import
         wait: each reads it as soon as it shows."""
-        if not self.is_open and action in ("switch_mode", "import_file", "command_palette"):
+        if not self.is_open and action in (
+            "switch_mode",
+            "import_file",
+            "command_palette",
+            "reload",
+        ):
             return None
         return True
 
@@ -195,6 +213,9 @@ class TallyApp(App):
         embedding the app) collects them as usual."""
         gc.unfreeze()
         gc.set_threshold(*self.collector_thresholds)
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher.join(timeout=5)  # its connection closed before the process goes on
 
     @property
     def today(self) -> date:
@@ -210,6 +231,21 @@ class TallyApp(App):
 
     @on(DataChanged)
     def data_changed(self, event: DataChanged) -> None:
+        """A write of this app: the area shown reloads now, and the watcher takes the
+        commit as seen, so that it does not reload the area a second time."""
+        self.show_changes(event.summary)
+
+    @on(ChangedElsewhere)
+    def changed_elsewhere(self) -> None:
+        self.show_changes("changed elsewhere", absorbed=True)
+
+    def action_reload(self) -> None:
+        """Read the area shown again now, without waiting for the watcher."""
+        self.show_changes("reloaded")
+
+    def show_changes(self, summary: str, absorbed: bool = False) -> None:
         self.writes += 1
-        self.screen.post_message(DataChanged(event.summary))
+        if self.watcher is not None and not absorbed:
+            self.watcher.absorb()
+        self.screen.post_message(DataChanged(summary))
         self.read_lock()

@@ -19,3 +19,7 @@ class DataChanged(Message, bubble=False):
 class Opened(Message, bubble=False):
     """Posted to the current area once the database is open: areas shown before it wait
     for it to load."""
+
+
+class ChangedElsewhere(Message, bubble=False):
+    """Posted to the app when another process has committed: the area shown reloads."""

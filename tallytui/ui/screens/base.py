@@ -31,8 +31,9 @@ class AreaScreen(Screen):
     own workers' failures; the app never dies of one.
 
     An area loads when first shown (or, if shown before the database is open, once it is),
-    after every write, and when shown again after a write made elsewhere; closing a dialog
-    that changed nothing does not reload it.
+    after every write of the app, while shown when another process commits (the app's
+    watcher), on ctrl+r, and when shown again after any of these; closing a dialog that
+    changed nothing does not reload it.
     """
 
     loaded_at = -1  # the app's count of writes when this area last loaded

@@ -89,6 +89,17 @@ SENT_SHOWN = 50  # the newest documents; a filter finds older ones
 RELEASED = "Its time and expenses become uninvoiced again."
 
 
+class CyclePane(TabPane):
+    """One screen of the cycle. Focus entering a pane shows it, by a message that reaches
+    the tabs later; a report from a pane that no longer holds the focus is dropped, or a
+    key pressed right after F5 (focus already moved on) showed the first screen again."""
+
+    @on(TabPane.Focused)
+    def focus_gone(self, event: TabPane.Focused) -> None:
+        if not self.has_focus_within:
+            event.stop()
+
+
 @dataclass(frozen=True)
 class PendingRow:
     """A row of the Pending table: a period, or one person's share of it."""
@@ -134,7 +145,7 @@ class InvoicingScreen(AreaScreen):
         self.sent_filter = SentFilter()
         self.pending_rows: list[PendingRow] = []
         self.clients: list[ClientView] = []
-        self.follow: tuple[str, str] | None = None  # (tab, row key) to show after a reload
+        self.follow: tuple[str, str, str] | None = None  # (asked on, tab, row key) to show
         self.stale: set[str] = set()  # screens whose table still shows the previous load
 
     def compose(self) -> ComposeResult:
@@ -143,7 +154,7 @@ class InvoicingScreen(AreaScreen):
         yield Label("", id="periods")
         with TabbedContent(id="cycle"):
             for n, (tab, title) in enumerate(TABS.items(), start=1):
-                with TabPane(f"[b]{n}[/b] {title}", id=tab):
+                with CyclePane(f"[b]{n}[/b] {title}", id=tab):
                     if tab == "sent":
                         yield Label("", id="sent-filter", classes="section")
                     yield Label(EMPTY[tab], id=f"{tab}-empty", classes="empty-hint", markup=False)
@@ -233,9 +244,10 @@ class InvoicingScreen(AreaScreen):
             )
         )
         if self.follow:
-            tab, key = self.follow
+            asked_on, tab, key = self.follow
             self.follow = None
-            self.action_show_tab(tab)
+            if self.tab == asked_on:  # never back to a screen the user has left since
+                self.action_show_tab(tab)
             table = self._table(tab)
             if key in table.rows:
                 table.move_cursor(row=table.get_row_index(key))
@@ -304,28 +316,23 @@ class InvoicingScreen(AreaScreen):
         )
         return f"Invoicing · {c.today:%a %d %b %Y} · {state}"
 
-    def _table(self, tab: str) -> DataTable:
-        return self.query_one(f"#{tab}-table", DataTable)
+    def _table(self, tab: str) -> PlainTable:
+        return self.query_one(f"#{tab}-table", PlainTable)
 
     def _fill(self, tab: str, rows: list[tuple[str, tuple]]) -> None:
-        table = self._table(tab)
-        keep = table.cursor_row
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
+        self._table(tab).replace_rows(rows)
         self.query_one(f"#{tab}-empty").display = not rows
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
 
     def _pending_rows(self, c: Cycle) -> list[tuple[str, tuple]]:
         self.pending_rows = []
         rows = []
-        for n, period in enumerate(c.pending):
+        for period in c.pending:
             span = f"{period.period_start} – {period.period_end}"
+            key = f"{period.project}@{period.period_start}"  # the same row after a reload
             self.pending_rows.append(PendingRow(period))
             rows.append(
                 (
-                    f"{n}",
+                    key,
                     (
                         Text(period.project, style="bold"),
                         span,
@@ -341,7 +348,7 @@ class InvoicingScreen(AreaScreen):
                 self.pending_rows.append(PendingRow(period, person))
                 rows.append(
                     (
-                        f"{n}:{person.user}",
+                        f"{key}:{person.user}",
                         (
                             f"└ {person.user}",
                             "",
@@ -388,15 +395,24 @@ class InvoicingScreen(AreaScreen):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        """A screen shown by a click, or by focus moving into it: then focus is there
+        already, and focusing it again answered each report of focus with another."""
         self._ensure(self.tab)
-        self._table(self.tab).focus()
+        if not self.query_one(f"#{self.tab}", TabPane).has_focus_within:
+            self._focus_table(self.tab)
         self.refresh_bindings()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self._ensure(tab)
-        self._table(tab).focus()
+        self._focus_table(tab)
         self.refresh_bindings()
+
+    def _focus_table(self, tab: str) -> None:
+        """At once, not after the messages already waiting (as ``focus()`` does): a key
+        pressed right after F5 left the first screen's focus and the one asked for both
+        in flight, each showing its screen and focusing it again, in turn for good."""
+        self.set_focus(self._table(tab))
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -412,8 +428,10 @@ class InvoicingScreen(AreaScreen):
     # Doing things ----------------------------------------------------------------------
 
     def _then_show(self, tab: str) -> Callable[[object], None]:
-        """After a write: show ``tab`` with the written document under the cursor."""
-        return lambda document: setattr(self, "follow", (tab, document.number))
+        """After a write: show ``tab`` with the written document under the cursor, unless
+        the user has moved to another screen by the time it is loaded."""
+        asked_on = self.tab
+        return lambda document: setattr(self, "follow", (asked_on, tab, document.number))
 
     # Missing data
 

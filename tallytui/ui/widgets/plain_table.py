@@ -3,7 +3,7 @@ the text, drawn without Rich's general layout where a cell is one line of text."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
 from rich.console import Console
@@ -111,6 +111,23 @@ class PlainTable(DataTable):
         label: str | Text | None = None,
     ) -> RowKey:
         return super().add_row(*map(plain, cells), height=height, key=key, label=label)
+
+    def replace_rows(self, rows: Iterable[tuple[str, Sequence[CellType]]]) -> None:
+        """All rows anew, as ``(key, cells)``, with the cursor kept on the row it was on
+        (by key: a reload after a change elsewhere moves rows) or, if that row is gone,
+        on the same line."""
+        keep_index, keep_key = self.cursor_row, None
+        if self.row_count:
+            keep_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if not self.row_count:
+            return
+        if keep_key is not None and keep_key in self.rows:
+            self.move_cursor(row=self.get_row_index(keep_key))
+        else:
+            self.move_cursor(row=min(keep_index, self.row_count - 1))
 
     def update_cell(
         self,
