@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Label
 
 from ...domain.localtime import local_datetime
 from ...services.views import EntryView
-from ..text import cut, hours
-from ..widgets.plain_table import PlainTable
+from ..text import hours
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
 
 class EntryListing(ModalScreen[None]):
@@ -39,7 +39,16 @@ class EntryListing(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Id", "Day", "Start", "End", "Hours", "Person", "State", "Description")
+        table.add_columns(
+            "Id",
+            "Day",
+            "Start",
+            "End",
+            "Hours",
+            Column("Person", NAME, least=8),
+            "State",
+            Column("Description", TEXT),
+        )
         for e in self.entries:
             start = local_datetime(e.start_utc, self.timezone)
             end = local_datetime(e.end_utc, self.timezone)
@@ -51,7 +60,7 @@ class EntryListing(ModalScreen[None]):
                 hours(e.seconds),
                 e.user,
                 e.state,
-                cut(e.description, 44),
+                e.description,
             )
 
     def action_close(self) -> None:

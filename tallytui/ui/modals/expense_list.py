@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ...services.views import ExpenseView
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
 
 class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
@@ -42,7 +42,15 @@ class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Day", "Project", "Category", "Quantity", "Amount", "Billable", "Invoice")
+        table.add_columns(
+            "Day",
+            Column("Project", NAME),
+            Column("Category", TEXT),
+            "Quantity",
+            "Amount",
+            "Bill",
+            "Invoice",
+        )
         for x in self.expenses:
             table.add_row(
                 f"{x.day:%a %d}",

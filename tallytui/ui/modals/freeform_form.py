@@ -20,7 +20,7 @@ from ...domain.invoicing import DraftLine, totals
 from ...domain.money import parse_amount, parse_decimal
 from ...services.corrections import LINE_TYPES, FreeLine, draft_line
 from ...services.views import ClientView, ProjectView
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import TEXT, Column, PlainTable
 
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price")
 
@@ -85,7 +85,13 @@ class FreeformForm(ModalScreen[FreeformDraft | None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            "#", "Description", "Quantity", "Unit", "Unit price", "Type", "Amount"
+            "#",
+            Column("Description", TEXT, least=12),
+            "Quantity",
+            "Unit",
+            "Unit price",
+            "Type",
+            "Amount",
         )
         self._show_totals()
 

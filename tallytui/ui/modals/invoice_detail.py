@@ -9,8 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ...services.invoice_views import InvoiceView
-from ..text import cut
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
 # (action, line id): the invoicing screen carries it out, in a worker, and says so.
 Choice = tuple[str, int | None]
@@ -85,12 +84,19 @@ class InvoiceDetail(ModalScreen[Choice | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Line", "Description", "Project", "Quantity", "Unit price", "Amount")
+        table.add_columns(
+            "Line",
+            Column("Description", TEXT, least=12),
+            Column("Project", NAME),
+            "Quantity",
+            "Unit price",
+            "Amount",
+        )
         for line in self.invoice.lines:
             table.add_row(
                 str(line.id),
-                cut(line.description, 40),
-                cut(line.project or "", 18),
+                line.description,
+                line.project or "",
                 f"{line.quantity} {line.unit}".strip(),
                 str(line.unit_price),
                 str(line.amount),

@@ -23,8 +23,8 @@ from ...importers.values import DATE_FORMATS
 from ...services import importing
 from ...services.importing import ImportRequest, ImportResult
 from ..messages import DataChanged
-from ..text import cut, hours
-from ..widgets.plain_table import PlainTable
+from ..text import hours
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from .base import connection
 
 FORMATS = [
@@ -95,12 +95,21 @@ class ImportScreen(ModalScreen[ImportResult | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-totals", DataTable).add_columns(
-            "Client", "Project", "Entries", "Hours"
+            Column("Client", NAME), Column("Project", NAME), "Entries", "Hours"
         )
         self.query_one("#import-rows", DataTable).add_columns(
-            "Line", "Date", "Start", "End", "Hours", "Person", "Project", "Description"
+            "Line",
+            "Date",
+            "Start",
+            "End",
+            "Hours",
+            Column("Person", NAME, least=8),
+            Column("Project", NAME),
+            Column("Description", TEXT),
         )
-        self.query_one("#import-errors", DataTable).add_columns("Line", "Column", "Problem")
+        self.query_one("#import-errors", DataTable).add_columns(
+            "Line", "Column", Column("Problem", TEXT, least=30)
+        )
 
     # The form ----------------------------------------------------------------------------
 
@@ -234,7 +243,7 @@ class ImportScreen(ModalScreen[ImportResult | None]):
                 hours(r.seconds),
                 r.user,
                 r.project,
-                cut(r.description, 40),
+                r.description,
             )
         errors = self.query_one("#import-errors", DataTable)
         errors.clear()

@@ -22,9 +22,9 @@ from textual.widgets import DataTable, Label, Static
 from ...domain.errors import InvalidInput
 from ...domain.localtime import iso_week, local_datetime, local_to_utc, parse_clock, parse_date
 from ..messages import DataChanged
-from ..text import cut, hours
+from ..text import hours
 from ..widgets.key_footer import KeyFooter
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
@@ -37,19 +37,20 @@ if TYPE_CHECKING:
 
 ON_A_WEEK = {"week", "this_week", "go_to", "lock", "expenses", "add"}  # from the week shown
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
+# On a narrow terminal the description gives way first, then the project and the source;
+# the whole description is in the edit dialog (e).
 COLUMNS = (
     "",
     "Day",
     "Start",
     "End",
     "Hours",
-    "Project",
-    "Description",
-    "Source",
-    "Billable",
+    Column("Project", NAME),
+    Column("Description", TEXT),
+    Column("Source", NAME, least=6),
+    "Bill",
     "State",
 )
-DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
 Clock = tuple[int, int, int]  # a wall-clock reading: hour, minute, second
 
 
@@ -64,6 +65,9 @@ def _clock_span(text: str) -> tuple[Clock, Clock]:
 class ReviewScreen(AreaScreen):
     """One ISO week of the acting user's time."""
 
+    # Narrower than this, the totals move below the sessions: beside them they would leave
+    # the sessions too little room for their columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("left_square_bracket", "week(-1)", "Prev week", id="review.previous"),
         Binding("right_square_bracket", "week(1)", "Next week", id="review.next"),
@@ -151,7 +155,7 @@ class ReviewScreen(AreaScreen):
         for entry in self.week.entries:
             start = local_datetime(entry.start_utc, self.week.timezone)
             end = local_datetime(entry.end_utc, self.week.timezone)
-            state = f"invoiced {entry.invoice}" if entry.invoice else entry.state
+            state = "invoiced" if entry.invoice else entry.state  # the number: status line
             table.add_row(
                 "●" if entry.id in self.selected else "",
                 "" if entry.day == shown_day else start.strftime("%a %d"),
@@ -159,7 +163,7 @@ class ReviewScreen(AreaScreen):
                 end.strftime("%H:%M" if end.date() == start.date() else "%a %H:%M"),
                 hours(entry.seconds),
                 entry.project,
-                cut(entry.description, DESCRIPTION_WIDTH),
+                entry.description,
                 entry.source,
                 "yes" if entry.billable else "no",
                 state,
