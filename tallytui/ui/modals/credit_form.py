@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList
@@ -38,27 +38,29 @@ class CreditForm(ModalScreen[CreditRequest | None]):
             yield Label(
                 f"Credit note for {v.number} ({v.client})", classes="dialog-title", markup=False
             )
-            yield Label(
-                "Lines to credit (space toggles); credited time can be invoiced again",
-                classes="dialog-detail",
-            )
-            yield SelectionList[int](
-                *(
-                    (
-                        Content(
-                            f"{line.description} · {line.quantity} × {line.unit_price} = "
-                            f"{line.amount} {v.currency}"
-                        ),
-                        line.id,
-                        True,
-                    )
-                    for line in v.lines
-                ),
-                id="credit-lines",
-            )
-            yield Input(placeholder="reason (printed on the credit note)", id="reason")
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]ctrl+s[/b] issue   [b]esc[/b] cancel", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(
+                    "Lines to credit (space toggles); credited time can be invoiced again",
+                    classes="dialog-detail",
+                )
+                yield SelectionList[int](
+                    *(
+                        (
+                            Content(
+                                f"{line.description} · {line.quantity} × {line.unit_price} = "
+                                f"{line.amount} {v.currency}"
+                            ),
+                            line.id,
+                            True,
+                        )
+                        for line in v.lines
+                    ),
+                    id="credit-lines",
+                )
+                yield Input(placeholder="reason (printed on the credit note)", id="reason")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]ctrl+s[/b] issue   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted)
     def action_save(self) -> None:

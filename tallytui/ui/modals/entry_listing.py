@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
@@ -30,12 +30,14 @@ class EntryListing(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wider"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield PlainTable(id="listing", cursor_type="row", zebra_stripes=True)
-            total = sum(e.seconds for e in self.entries)
-            yield Label(
-                f"{len(self.entries)} entries, {hours(total)} h   [b]esc[/b] close",
-                classes="dialog-keys",
-            )
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield PlainTable(id="listing", cursor_type="row", zebra_stripes=True)
+                total = sum(e.seconds for e in self.entries)
+            with Vertical(classes="dialog-footer"):
+                yield Label(
+                    f"{len(self.entries)} entries, {hours(total)} h   [b]esc[/b] close",
+                    classes="dialog-keys",
+                )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

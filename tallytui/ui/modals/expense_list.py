@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
@@ -34,11 +34,13 @@ class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield PlainTable(id="expense-table", cursor_type="row")
-            yield Label(
-                "[b]a[/b] add   [b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close",
-                classes="dialog-keys",
-            )
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield PlainTable(id="expense-table", cursor_type="row")
+            with Vertical(classes="dialog-footer"):
+                yield Label(
+                    "[b]a[/b] add   [b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close",
+                    classes="dialog-keys",
+                )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
@@ -49,19 +49,21 @@ class InvoiceDetail(ModalScreen[Choice | None]):
                 classes="dialog-title",
                 markup=False,
             )
-            period = f" · period {v.period_start} – {v.period_end}" if v.period_start else ""
-            corrects = f" · corrects {v.credits}" if v.credits else ""
-            yield Label(
-                f"issued {v.issue_date} · due {v.due_date}{period}{corrects}",
-                classes="dialog-detail",
-            )
-            yield PlainTable(id="lines", cursor_type="row", zebra_stripes=True)
-            yield Label(
-                f"Subtotal {v.subtotal} · tax {v.tax_rate}% {v.tax} · "
-                f"[b]total {v.total} {v.currency}[/b]",
-                id="detail-totals",
-            )
-            yield Label(self._keys(), classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                period = f" · period {v.period_start} – {v.period_end}" if v.period_start else ""
+                corrects = f" · corrects {v.credits}" if v.credits else ""
+                yield Label(
+                    f"issued {v.issue_date} · due {v.due_date}{period}{corrects}",
+                    classes="dialog-detail",
+                )
+                yield PlainTable(id="lines", cursor_type="row", zebra_stripes=True)
+                yield Label(
+                    f"Subtotal {v.subtotal} · tax {v.tax_rate}% {v.tax} · "
+                    f"[b]total {v.total} {v.currency}[/b]",
+                    id="detail-totals",
+                )
+            with Vertical(classes="dialog-footer"):
+                yield Label(self._keys(), classes="dialog-keys")
 
     def _allowed(self) -> set[str]:
         v = self.invoice

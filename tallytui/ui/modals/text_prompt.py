@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
@@ -36,9 +36,11 @@ class TextPrompt(ModalScreen[object | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("", id="prompt-error", classes="dialog-error", markup=False)
-            yield Label("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="prompt-error", classes="dialog-error", markup=False)
+                yield Label("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
