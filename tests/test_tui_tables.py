@@ -212,29 +212,34 @@ GIVES = st.sampled_from([KEEP, NAME, TEXT])
         max_size=10,
     ),
     room=st.integers(0, 200),
+    padding=st.integers(0, 2),
 )
-def test_columns_give_way_in_order_and_never_below_their_least(table, room):
+def test_columns_give_way_in_order_and_never_below_their_least(table, room, padding):
     """Kept columns are never cut; a column is cut only once every column that gives way
-    more readily is at its least; what is cut is as little as makes the table fit."""
+    more readily is at its least (or has vanished); what is cut is as little as makes the
+    table fit, and a column that vanishes leaves its padding to the others."""
     natural = [width for width, _, _ in table]
     columns = [Column("x", give, least) for _, give, least in table]
-    widths = fit_widths(natural, columns, room)
+    widths = fit_widths(natural, columns, room, padding)
     floor = [min(n, c.least_width) for n, c in zip(natural, columns, strict=True)]
-    for width, full, low, column in zip(widths, natural, floor, columns, strict=True):
-        assert low <= width <= full
+    gone = [
+        w == 0 < n and c.least_width == 0 for w, n, c in zip(widths, natural, columns, strict=True)
+    ]
+    done = [w == f or g for w, f, g in zip(widths, floor, gone, strict=True)]
+    for width, full, low, column, vanished in zip(
+        widths, natural, floor, columns, gone, strict=True
+    ):
+        assert low <= width <= full or vanished
         if column.give == KEEP:
             assert width == full
         if width < full:  # cut: the more readily giving columns are all at their least
-            assert all(
-                w == f
-                for w, f, c in zip(widths, floor, columns, strict=True)
-                if c.give > column.give
-            )
+            assert all(d for d, c in zip(done, columns, strict=True) if c.give > column.give)
     if widths != natural:
-        at_least = all(
-            w == f for w, f, c in zip(widths, floor, columns, strict=True) if c.give != KEEP
-        )
-        assert sum(widths) == room or (sum(widths) > room and at_least)
+        at_least = all(d for d, c in zip(done, columns, strict=True) if c.give != KEEP)
+        wider = room + padding * sum(gone)
+        assert sum(widths) <= wider or at_least
+        if sum(widths) < wider:  # room to spare: nothing shown is cut
+            assert all(w == n for w, n, g in zip(widths, natural, gone, strict=True) if not g)
 
 
 class Week(App):
@@ -246,15 +251,25 @@ class Week(App):
     def on_mount(self) -> None:
         table = self.query_one(PlainTable)
         table.add_columns(
-            "Day", Column("Project", NAME), Column("Description", TEXT), "Hours", "Amount"
+            "Day",
+            Column("Project", NAME),
+            Column("Description", TEXT),
+            "Hours",
+            "Amount",
+            Column("Source", TEXT, least=0),
         )
-        table.add_row("Mon 16", "Alpenblick Accounting Sync", "Mapping " * 8, "2.25", "371.25 CHF")
-        table.add_row("Tue 17", "Alpenblick Tax Portal", "Client call", "2.50", "375.00 CHF")
+        table.add_row(
+            "Mon 16", "Alpenblick Accounting Sync", "Mapping " * 8, "2.25", "371.25 CHF", "manual"
+        )
+        table.add_row(
+            "Tue 17", "Alpenblick Tax Portal", "Client call", "2.50", "375.00 CHF", "capture"
+        )
 
 
 async def test_columns_are_fitted_to_the_terminal_on_every_resize():
     """Narrow: the description gives way first, then the project names, each with an
-    ellipsis and still told apart; hours and money stay whole. Wide again: all of it."""
+    ellipsis and still told apart, and the source vanishes; hours and money stay whole.
+    Wide again: all of it."""
     app = Week()
     async with app.run_test(size=(140, 6)) as pilot:
         await pilot.pause()
@@ -270,8 +285,10 @@ async def test_columns_are_fitted_to_the_terminal_on_every_resize():
         shown = screen_text(app)
         assert "Alpenblick Ac…" in shown and "Alpenblick Ta…" in shown
         assert "2.25" in shown and "371.25 CHF" in shown and "375.00 CHF" in shown
+        assert "Source" not in shown and "capture" not in shown
         table = app.query_one(PlainTable)
         assert table.virtual_size.width <= table.size.width  # nothing to scroll sideways
         await pilot.resize_terminal(140, 6)
         await pilot.pause()
-        assert "Mapping " * 7 in screen_text(app)
+        shown = screen_text(app)
+        assert "Mapping " * 7 in shown and "capture" in shown

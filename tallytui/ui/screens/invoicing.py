@@ -42,7 +42,7 @@ from ..modals.schedule_picker import SchedulePicker
 from ..modals.sent_filter import SentFilter, SentFilterForm
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
-from ..widgets.plain_table import NAME, Column, PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
@@ -71,9 +71,9 @@ ACTIONS_BY_TAB = {
     "credit": {"sent"},
     "filter": {"sent"},
 }
-# Names give way on a narrow terminal; hours, money, dates and states never do. Sent
-# documents leave out the issue date (the filter's month and the invoice view show it),
-# so that their totals fit 80 columns.
+# Names give way on a narrow terminal; hours, money, due dates and states never do. The
+# issue date of sent documents vanishes first (the invoice view shows it), so that their
+# totals fit 80 columns.
 CLIENT = Column("Client", NAME, least=12)
 KIND = Column("Kind", NAME, least=7)
 COLUMNS = {
@@ -89,7 +89,7 @@ COLUMNS = {
     ),
     "ready": (Column("Project", NAME), CLIENT, "Period", "Hours", "Amount"),
     "to-send": ("Number", KIND, CLIENT, "Issued", "Due", "Total"),
-    "sent": ("Number", KIND, "Status", CLIENT, "Due", "Total"),
+    "sent": ("Number", KIND, "Status", CLIENT, Column("Issued", TEXT, least=0), "Due", "Total"),
 }
 SENT_SHOWN = 50  # the newest documents; a filter finds older ones
 VOID_RULE = (
@@ -278,7 +278,7 @@ class InvoicingScreen(AreaScreen):
                     _kind(s),
                     *((s.status,) if tab == "sent" else ()),
                     s.client,
-                    *((str(s.issue_date),) if tab == "to-send" else ()),
+                    str(s.issue_date),
                     str(s.due_date),
                     f"{s.total} {s.currency}",
                 ),

@@ -62,8 +62,8 @@ class ProjectsScreen(AreaScreen):
             "Billable",
             "Schedule",
             Column("Approval", NAME, least=8),
-            Column("Watching", TEXT),
-            Column("URLs", TEXT),
+            Column("Watching", TEXT, least=0),  # also on the capture screen (F4)
+            Column("URLs", TEXT, least=0),
         )
         self.query_one("#client-table", DataTable).add_columns(
             Column("Client", NAME),

@@ -30,13 +30,14 @@ KEEP = 0  # money, hours, states, dates, numbers: never cut
 NAME = 1  # projects, clients, people: cut after the descriptions
 TEXT = 2  # descriptions, notes, paths: cut first
 LEAST = {KEEP: 0, NAME: 14, TEXT: 8}  # "Alpenblick Ac…" and "Alpenblick Ta…" stay apart
+SHOWN = 4  # a column that may vanish (least 0) vanishes rather than show fewer cells
 
 
 @dataclass(frozen=True)
 class Column:
     """A column as an area defines it: its label, how readily it gives way (:data:`KEEP`,
     :data:`NAME` or :data:`TEXT`), and the narrowest it is cut to, ellipsis included
-    (``None``: the usual for how it gives way)."""
+    (``None``: the usual for how it gives way; 0: it vanishes on a narrow terminal)."""
 
     label: str | Text
     give: int = KEEP
@@ -47,10 +48,14 @@ class Column:
         return LEAST[self.give] if self.least is None else self.least
 
 
-def fit_widths(natural: Sequence[int], columns: Sequence[Column], room: int) -> list[int]:
+def fit_widths(
+    natural: Sequence[int], columns: Sequence[Column], room: int, padding: int = 0
+) -> list[int]:
     """The widths of columns whose text is ``natural`` wide, so that they fit in ``room``
     if cutting the columns that give way (most giving first, the widest of them first)
-    down to their least widths can make them fit. A column is never widened."""
+    down to their least widths can make them fit. A column is never widened; one that may
+    vanish and would be narrower than :data:`SHOWN` is 0 wide, and its ``padding`` goes
+    to the others."""
     widths = list(natural)
     for give in sorted({c.give for c in columns if c.give != KEEP}, reverse=True):
         excess = sum(widths) - room
@@ -64,6 +69,22 @@ def fit_widths(natural: Sequence[int], columns: Sequence[Column], room: int) -> 
         )
         for i, width in zip(chosen, cut, strict=True):
             widths[i] = width
+    kept = [
+        i
+        for i, (width, column) in enumerate(zip(widths, columns, strict=True))
+        if column.least_width or width >= min(natural[i], SHOWN)
+    ]
+    if len(kept) == len(columns):
+        return widths
+    shown = fit_widths(
+        [natural[i] for i in kept],
+        [columns[i] for i in kept],
+        room + padding * (len(columns) - len(kept)),
+        padding,
+    )
+    widths = [0] * len(columns)
+    for i, width in zip(kept, shown, strict=True):
+        widths[i] = width
     return widths
 
 
@@ -275,11 +296,15 @@ class PlainTable(DataTable):
         room = self.scrollable_content_region.width - self._row_label_column_width - padding
         natural = [column.content_width for column in columns]
         widths = fit_widths(
-            natural, [self._giving.get(column.key, Column("")) for column in columns], room
+            natural,
+            [self._giving.get(column.key, Column("")) for column in columns],
+            room,
+            2 * self.cell_padding,
         )
         changed = False
         for column, width, full in zip(columns, widths, natural, strict=True):
             cut = width < full
+            width = width or -2 * self.cell_padding  # vanished: not even its padding
             if column.auto_width == cut or (cut and column.width != width):
                 column.auto_width, column.width = not cut, width
                 changed = True
@@ -311,6 +336,9 @@ class PlainTable(DataTable):
         """DataTable draws every cell through Rich's general layout (padding, wrapping,
         cropping), some 0.1 ms a cell: a screen of rows took 30 ms each time it was drawn.
         A body cell of one line is drawn directly, with the same styles and cache."""
+        if width <= 0:  # a column that has vanished
+            row = self._row_locations.get_key(row_index) if row_index >= 0 else None
+            return [[] for _ in range(self.rows[row].height if row else self.header_height)]
         if min(row_index - self.fixed_rows, column_index - self.fixed_columns) < 0:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
