@@ -325,15 +325,15 @@ async def test_credit_dialog_marks_credited_lines_and_shows_the_running_total(or
             return str(form.query_one("#credit-total", Label).content)
 
         assert shown() == [
-            ("[credited] Design · 1.00 × 1.50 = 1.50 EUR", True),
-            ("[x] Build · 1.00 × 1.50 = 1.50 EUR", False),
+            ("[credited] 1.50 EUR · Design · 1.00 × 1.50", True),
+            ("[x] 1.50 EUR · Build · 1.00 × 1.50", False),
         ]
         assert total() == (
             "This credit note: net -1.50 · tax 19.00% -0.28 · total -1.78 EUR\n"
             "Credited before: total 1.79 EUR"
         )
         await press(app, pilot, "space")
-        assert shown()[1] == ("[ ] Build · 1.00 × 1.50 = 1.50 EUR", False)
+        assert shown()[1] == ("[ ] 1.50 EUR · Build · 1.00 × 1.50", False)
         assert total() == "This credit note: no line ticked"
         await press(app, pilot, "ctrl+s")
         assert "tick at least one line" in str(form.query_one("#form-error", Label).content)

@@ -1,4 +1,5 @@
-"""One snapshot per screen and modal of the terminal interface, on the demo database.
+"""One snapshot per screen and modal of the terminal interface, on the demo database, at
+80×24 (the size of most SSH sessions) and at 120×36.
 
 The demo is written once per module under a frozen clock (``TALLY_NOW``, a Friday) and copied
 for each test. The status line shows a fixed database name instead of the temporary path,
@@ -25,13 +26,20 @@ from tallytui.store.db import open_database
 from tallytui.store.models import db
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
+from tallytui.ui.modals.client_form import ClientForm
 from tallytui.ui.modals.confirm import Confirm
 from tallytui.ui.modals.credit_form import CreditForm
 from tallytui.ui.modals.entry_form import EntryForm
+from tallytui.ui.modals.entry_listing import EntryListing
+from tallytui.ui.modals.expense_form import ExpenseForm
+from tallytui.ui.modals.expense_list import ExpenseList
 from tallytui.ui.modals.freeform_form import FreeformForm
 from tallytui.ui.modals.invoice_create import CreateInvoiceForm
 from tallytui.ui.modals.invoice_detail import InvoiceDetail
+from tallytui.ui.modals.project_form import ProjectForm
 from tallytui.ui.modals.project_picker import ProjectPicker
+from tallytui.ui.modals.schedule_picker import SchedulePicker
+from tallytui.ui.modals.sent_filter import SentFilterForm
 from tallytui.ui.modals.text_prompt import TextPrompt
 from tallytui.ui.screens.approvals import ApprovalsScreen
 from tallytui.ui.screens.capture import CaptureScreen
@@ -42,7 +50,7 @@ from tallytui.ui.screens.review import ReviewScreen
 
 NOW = "2026-11-20T10:00:00+01:00"  # a Friday, Europe/Berlin
 TZ = "Europe/Berlin"
-SIZE = (120, 36)
+SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 SHOWN_DATABASE = "~/.local/share/tallytui/tally.db"  # never the temporary path
 
 
@@ -55,6 +63,12 @@ def demo(tmp_path_factory) -> Path:
         write_demo(str(path), admin="anna")
     db.close()  # checkpoints the write-ahead log into the file the tests copy
     return path
+
+
+@pytest.fixture(params=list(SIZES.values()), ids=list(SIZES))
+def size(request) -> tuple[int, int]:
+    """Every snapshot at both terminal sizes."""
+    return request.param
 
 
 @pytest.fixture
@@ -106,92 +120,178 @@ def _tables_sized(app) -> bool:
     )
 
 
-def test_review_week(snap_compare, app):
+def test_review_week(snap_compare, app, size):
     """The demo's week 47 for anna: her sessions, day, project and client totals."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady(shows=ReviewScreen))
+    assert snap_compare(app, terminal_size=size, run_before=steady(shows=ReviewScreen))
 
 
-def test_clients_and_projects(snap_compare, app):
+def test_clients_and_projects(snap_compare, app, size):
     """F3: the demo's eight projects and four clients."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("f3", shows=ProjectsScreen))
+    assert snap_compare(app, terminal_size=size, run_before=steady("f3", shows=ProjectsScreen))
 
 
-def test_capture_status(snap_compare, app):
+def test_capture_status(snap_compare, app, size):
     """F4: capture stopped, the demo's watched folders (missing on this machine)."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("f4", shows=CaptureScreen))
+    assert snap_compare(app, terminal_size=size, run_before=steady("f4", shows=CaptureScreen))
 
 
-def test_project_picker(snap_compare, app):
+def test_project_picker(snap_compare, app, size):
     """p on the first session: every active project with its client."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("p", shows=ProjectPicker))
+    assert snap_compare(app, terminal_size=size, run_before=steady("p", shows=ProjectPicker))
 
 
-def test_text_prompt(snap_compare, app):
+def test_text_prompt(snap_compare, app, size):
     """e on the first session: its description, ready to edit."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("e", shows=TextPrompt))
+    assert snap_compare(app, terminal_size=size, run_before=steady("e", shows=TextPrompt))
 
 
-def test_confirm_delete(snap_compare, app):
+def test_confirm_delete(snap_compare, app, size):
     """d on the first session: the question and how to undo it."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("d", shows=Confirm))
+    assert snap_compare(app, terminal_size=size, run_before=steady("d", shows=Confirm))
 
 
-def test_entry_form(snap_compare, app):
+def test_entry_form(snap_compare, app, size):
     """a: a new entry on the highlighted session's day, billable by default."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("a", shows=EntryForm))
+    assert snap_compare(app, terminal_size=size, run_before=steady("a", shows=EntryForm))
 
 
-def test_go_to_date(snap_compare, app):
+def test_go_to_date(snap_compare, app, size):
     """g: the week's day, ready to be replaced."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("g", shows=TextPrompt))
+    assert snap_compare(app, terminal_size=size, run_before=steady("g", shows=TextPrompt))
 
 
-def test_command_palette(snap_compare, app):
+def test_command_palette(snap_compare, app, size):
     """ctrl+p: the palette lists projects, clients and invoices to jump to."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("ctrl+p", shows=CommandPalette))
+    assert snap_compare(app, terminal_size=size, run_before=steady("ctrl+p", shows=CommandPalette))
 
 
 @pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
-def test_invoicing_screens(snap_compare, app, tab):
+def test_invoicing_screens(snap_compare, app, size, tab):
     """F5 then 1-5: Missing data, Pending, Ready for invoicing, Ready to send, Sent."""
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=steady("f5", tab, shows=InvoicingScreen)
+        app, terminal_size=size, run_before=steady("f5", tab, shows=InvoicingScreen)
     )
 
 
-def test_create_invoice_form(snap_compare, app):
+def test_create_invoice_form(snap_compare, app, size):
     """3 c: grouping and rounding of a ready period, the project's defaults chosen."""
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=steady("f5", "3", "c", shows=CreateInvoiceForm)
+        app, terminal_size=size, run_before=steady("f5", "3", "c", shows=CreateInvoiceForm)
     )
 
 
-def test_invoice_detail(snap_compare, app):
+def test_invoice_detail(snap_compare, app, size):
     """4 enter: a ready invoice's lines and the keys that apply to it."""
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=steady("f5", "4", "enter", shows=InvoiceDetail)
+        app, terminal_size=size, run_before=steady("f5", "4", "enter", shows=InvoiceDetail)
     )
 
 
-def test_freeform_form(snap_compare, app):
+def test_freeform_form(snap_compare, app, size):
     """n: a freeform invoice with one line typed, totals shown as it is typed."""
     keys = ("f5", "n", "enter", "down", "enter", "tab", "tab", "tab", *"Workshop", "tab", "2")
     keys += ("tab", *"day", "tab", *"800")
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady(*keys, shows=FreeformForm))
+    assert snap_compare(app, terminal_size=size, run_before=steady(*keys, shows=FreeformForm))
 
 
-def test_credit_note_form(snap_compare, app):
+def test_credit_note_form(snap_compare, app, size):
     """5 k: crediting a sent invoice, every line chosen."""
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=steady("f5", "5", "k", shows=CreditForm)
+        app, terminal_size=size, run_before=steady("f5", "5", "k", shows=CreditForm)
     )
 
 
-def test_approvals(snap_compare, app):
+def test_approvals(snap_compare, app, size):
     """F6: time waiting for anna's approval, per person and week, and the entries of one."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("f6", shows=ApprovalsScreen))
+    assert snap_compare(app, terminal_size=size, run_before=steady("f6", shows=ApprovalsScreen))
 
 
-def test_import_dialog(snap_compare, app):
+def test_import_dialog(snap_compare, app, size):
     """F7: the import dialog before a file is chosen."""
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady("f7", shows=ImportScreen))
+    assert snap_compare(app, terminal_size=size, run_before=steady("f7", shows=ImportScreen))
+
+
+def test_confirm_invoice_delete(snap_compare, app, size):
+    """4 d: what happens to the number, in full, wrapped in the dialog."""
+    assert snap_compare(app, terminal_size=size, run_before=steady("f5", "4", "d", shows=Confirm))
+
+
+def test_expense_list(snap_compare, app, size):
+    """x: the week's expenses."""
+    assert snap_compare(app, terminal_size=size, run_before=steady("x", shows=ExpenseList))
+
+
+def test_expense_form(snap_compare, app, size):
+    """x a: a new expense, taller than a small terminal: the body scrolls, the keys stay."""
+    assert snap_compare(app, terminal_size=size, run_before=steady("x", "a", shows=ExpenseForm))
+
+
+def test_client_form(snap_compare, app, size):
+    """F3 c: a new client."""
+    assert snap_compare(app, terminal_size=size, run_before=steady("f3", "c", shows=ClientForm))
+
+
+def test_project_form(snap_compare, app, size):
+    """F3 e: the first project, every field of it."""
+    assert snap_compare(app, terminal_size=size, run_before=steady("f3", "e", shows=ProjectForm))
+
+
+def test_schedule_picker(snap_compare, app, size):
+    """1 s: a schedule for the project that has none."""
+    assert snap_compare(
+        app, terminal_size=size, run_before=steady("f5", "1", "s", shows=SchedulePicker)
+    )
+
+
+def test_sent_filter(snap_compare, app, size):
+    """5 f: which sent documents to list."""
+    assert snap_compare(
+        app, terminal_size=size, run_before=steady("f5", "5", "f", shows=SentFilterForm)
+    )
+
+
+def test_entry_listing(snap_compare, app, size):
+    """2 e: the entries behind a pending period."""
+    assert snap_compare(
+        app, terminal_size=size, run_before=steady("f5", "2", "e", shows=EntryListing)
+    )
+
+
+def _screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def _read(lines: list[str]) -> str:
+    """The screen's words in reading order, lines joined: wrapped text reads as one."""
+    return " ".join(" ".join(line.strip(" █▌▐").split()) for line in lines)
+
+
+# What 80×24 must show: (keys, the screen then on top, texts that must all be on it).
+AT_80X24 = [
+    # Hours, billable and state whole; the two Alpenblick projects told apart.
+    (
+        (),
+        ReviewScreen,
+        ("Hours", "Bill", "State", "2.25", "open", "Alpenblick Ac", "Alpenblick Ta"),
+    ),
+    (("f5", "3"), InvoicingScreen, ("Hours", "Amount", "13.50", "1080.00 EUR")),
+    (("f5", "4"), InvoicingScreen, ("Total", "2632.50 EUR")),
+    (("f5", "5"), InvoicingScreen, ("Total", "Status", "1594.60 EUR")),
+    # The whole rule of the register, wrapped.
+    (("f5", "4", "d"), Confirm, ("it is given back.", "so the register keeps no gaps.")),
+    (("f5", "4", "enter"), InvoiceDetail, ("Amount", "2184.60", "total 2632.50 EUR", "esc close")),
+    # Forms taller than the screen keep their keys.
+    (("x", "a"), ExpenseForm, ("New expense", "ctrl+s", "esc cancel")),
+    (("f3", "e"), ProjectForm, ("Project Acme Support", "ctrl+s", "esc cancel")),
+    (("f5", "n"), FreeformForm, ("New freeform invoice", "ctrl+s", "esc cancel")),
+]
+
+
+@pytest.mark.parametrize(("keys", "shows", "texts"), AT_80X24)
+async def test_80x24_shows_money_hours_state_and_keys(app, keys, shows, texts):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steady(*keys, shows=shows)(pilot)
+        lines = _screen_lines(app)
+        shown = _read(lines)
+        for text in texts:
+            assert text in shown, f"{text!r} is not on the screen:\n" + "\n".join(lines)

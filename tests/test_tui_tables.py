@@ -16,7 +16,16 @@ from textual.render import measure
 from textual.renderables.styled import Styled
 from textual.widgets import DataTable
 
-from tallytui.ui.widgets.plain_table import PlainTable, draw_line, one_line
+from tallytui.ui.widgets.plain_table import (
+    KEEP,
+    NAME,
+    TEXT,
+    Column,
+    PlainTable,
+    draw_line,
+    fit_widths,
+    one_line,
+)
 
 
 class Shell(App):
@@ -28,6 +37,11 @@ class Shell(App):
 
 def _shown(app) -> str:
     return app.export_screenshot().replace("&#160;", " ")
+
+
+def screen_text(app) -> str:
+    """The screen's lines as painted, one line of text each."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_columns_widen_to_new_rows_even_after_a_frame_drawn_before():
@@ -185,3 +199,96 @@ async def test_plain_table_draws_its_rows_as_datatable_does(cursor_type):
 
 def marks(table) -> bool:
     return table.cursor_type == "row"
+
+
+GIVES = st.sampled_from([KEEP, NAME, TEXT])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    table=st.lists(
+        st.tuples(st.integers(0, 60), GIVES, st.one_of(st.none(), st.integers(0, 20))),
+        min_size=1,
+        max_size=10,
+    ),
+    room=st.integers(0, 200),
+    padding=st.integers(0, 2),
+)
+def test_columns_give_way_in_order_and_never_below_their_least(table, room, padding):
+    """Kept columns are never cut; a column is cut only once every column that gives way
+    more readily is at its least (or has vanished); what is cut is as little as makes the
+    table fit, and a column that vanishes leaves its padding to the others."""
+    natural = [width for width, _, _ in table]
+    columns = [Column("x", give, least) for _, give, least in table]
+    widths = fit_widths(natural, columns, room, padding)
+    floor = [min(n, c.least_width) for n, c in zip(natural, columns, strict=True)]
+    gone = [
+        w == 0 < n and c.least_width == 0 for w, n, c in zip(widths, natural, columns, strict=True)
+    ]
+    done = [w == f or g for w, f, g in zip(widths, floor, gone, strict=True)]
+    for width, full, low, column, vanished in zip(
+        widths, natural, floor, columns, gone, strict=True
+    ):
+        assert low <= width <= full or vanished
+        if column.give == KEEP:
+            assert width == full
+        if width < full:  # cut: the more readily giving columns are all at their least
+            assert all(d for d, c in zip(done, columns, strict=True) if c.give > column.give)
+    if widths != natural:
+        at_least = all(d for d, c in zip(done, columns, strict=True) if c.give != KEEP)
+        wider = room + padding * sum(gone)
+        assert sum(widths) <= wider or at_least
+        if sum(widths) < wider:  # room to spare: nothing shown is cut
+            assert all(w == n for w, n, g in zip(widths, natural, gone, strict=True) if not g)
+
+
+class Week(App):
+    CSS = "PlainTable { width: 1fr; height: 1fr; }"
+
+    def compose(self):
+        yield PlainTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(PlainTable)
+        table.add_columns(
+            "Day",
+            Column("Project", NAME),
+            Column("Description", TEXT),
+            "Hours",
+            "Amount",
+            Column("Source", TEXT, least=0),
+        )
+        table.add_row(
+            "Mon 16", "Alpenblick Accounting Sync", "Mapping " * 8, "2.25", "371.25 CHF", "manual"
+        )
+        table.add_row(
+            "Tue 17", "Alpenblick Tax Portal", "Client call", "2.50", "375.00 CHF", "capture"
+        )
+
+
+async def test_columns_are_fitted_to_the_terminal_on_every_resize():
+    """Narrow: the description gives way first, then the project names, each with an
+    ellipsis and still told apart, and the source vanishes; hours and money stay whole.
+    Wide again: all of it."""
+    app = Week()
+    async with app.run_test(size=(140, 6)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Mapping " * 7 in shown and "Alpenblick Accounting Sync" in shown
+        await pilot.resize_terminal(80, 6)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Alpenblick Accounting Sync" in shown and "Mapping " * 7 not in shown
+        assert "…" in shown and "371.25 CHF" in shown
+        await pilot.resize_terminal(53, 6)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Alpenblick Ac…" in shown and "Alpenblick Ta…" in shown
+        assert "2.25" in shown and "371.25 CHF" in shown and "375.00 CHF" in shown
+        assert "Source" not in shown and "capture" not in shown
+        table = app.query_one(PlainTable)
+        assert table.virtual_size.width <= table.size.width  # nothing to scroll sideways
+        await pilot.resize_terminal(140, 6)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Mapping " * 7 in shown and "capture" in shown

@@ -122,12 +122,14 @@ def shown_outside_toast(screen: str, text: str) -> bool:
     return any(text in line and "moved" not in line for line in screen.splitlines())
 
 
-def tally_in_terminal(demo: Path, tmp_path: Path, user: str) -> Terminal:
-    """The real `tally` as ``user`` in a 140x36 tmux pane, started."""
+def tally_in_terminal(
+    demo: Path, tmp_path: Path, user: str, width: int = 140, height: int = 36
+) -> Terminal:
+    """The real `tally` as ``user`` in a tmux pane of ``width`` × ``height``, started."""
     config = tmp_path / "tmux.conf"
-    # All 36 lines for the app, and that size from the first moment: a window that starts at
+    # All lines for the app, and that size from the first moment: a window that starts at
     # tmux's default 80x24 and is resized later can leave the app laid out for the old size.
-    config.write_text("set -g status off\nset -g default-size 140x36\n")
+    config.write_text(f"set -g status off\nset -g default-size {width}x{height}\n")
     environment = {
         "TALLY_NOW": NOW,
         "TALLY_USER": user,
@@ -136,15 +138,15 @@ def tally_in_terminal(demo: Path, tmp_path: Path, user: str) -> Terminal:
         "HOME": str(tmp_path),  # nor their browsers' history, if capture starts
         # Textual reads the size from COLUMNS and LINES when they are set, and a test run
         # may have set them in this process (they would reach tally through tmux).
-        "COLUMNS": "140",
-        "LINES": "36",
+        "COLUMNS": str(width),
+        "LINES": str(height),
     }
     tally = shlex.join(["env", *(f"{k}={v}" for k, v in environment.items()), str(TALLY)])
     # The shell shows the exit status and keeps the pane open to read it (and a traceback,
     # if any): tmux's own pane_dead_status can lag seconds behind when the machine is busy.
     command = f'{tally}; echo "tally exited with status $?"; sleep {DEADLINE_SECONDS * 3}'
     terminal = Terminal(tmux_binary(), config)
-    terminal.start(command, 140, 36)
+    terminal.start(command, width, height)
     return terminal
 
 
@@ -261,5 +263,35 @@ def test_a_document_sent_from_another_shell_leaves_the_open_ready_to_send(demo, 
             lambda s: "Ready to send (0)" in s and ready not in s,
         )
         assert "Sent (" in screen
+    finally:
+        terminal.kill()
+
+
+def _header(screen: str, first: str) -> list[str]:
+    """The column labels of the table whose header starts with ``first``."""
+    line = next(line for line in screen.splitlines() if line.split()[:1] == [first])
+    return line.split()
+
+
+def test_80x24_shows_hours_amounts_and_tells_projects_apart(demo, tmp_path):
+    """Over an 80×24 SSH session the review and Ready for invoicing show their hours,
+    money and states, and the two Alpenblick projects are told apart."""
+    terminal = tally_in_terminal(demo, tmp_path, "anna", 80, 24)
+    try:
+        review = terminal.wait_for("week 47", lambda s: "Week 47" in s and "Mon 16" in s)
+        assert _header(review, "Day")[:5] == ["Day", "Start", "End", "Hours", "Project"]
+        assert {"Bill", "State"} <= set(_header(review, "Day")), review
+        assert "Alpenblick Ta" in review and "Alpenblick Ac" in review, review
+        assert "Alpenb…" not in review and "0.65" in review and "open" in review, review
+
+        terminal.send("F5")
+        terminal.wait_for("the invoicing area", lambda s: "Missing data" in s)
+        terminal.send("3")
+        ready = terminal.wait_for("Ready for invoicing", lambda s: "Amount" in s)
+        assert {"Project", "Client", "Period", "Hours", "Amount"} <= set(_header(ready, "Project"))
+        assert "13.50" in ready and "1080.00 EUR" in ready, ready
+        assert all(len(line) <= 80 for line in ready.splitlines())
+        terminal.send("C-q")
+        terminal.wait_for("tally's exit", lambda s: "tally exited with status" in s)
     finally:
         terminal.kill()

@@ -1,11 +1,6 @@
-"""Fitting text into table cells."""
+"""Text in table cells (tables cut what does not fit themselves: ui/widgets/plain_table)."""
 
 from __future__ import annotations
-
-
-def cut(text: str, width: int) -> str:
-    """``text`` shortened to ``width`` with an ellipsis; the whole text is in the dialogs."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def hours(seconds: int) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
@@ -64,7 +64,7 @@ class ClientForm(ModalScreen[ClientChanges | None]):
             yield Label(
                 f"Client {c.name}" if c else "New client", classes="dialog-title", markup=False
             )
-            with Grid(classes="form"):
+            with VerticalScroll(classes="dialog-body", can_focus=False), Grid(classes="form"):
                 yield Label("Name")
                 yield Input(c.name if c else "", id="name")
                 yield Label("Currency")
@@ -85,8 +85,9 @@ class ClientForm(ModalScreen[ClientChanges | None]):
                 yield Input(
                     str(c.tax_rate) if c else "", id="tax", placeholder="organisation default"
                 )
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def _text(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
@@ -25,9 +25,11 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title", markup=False)
-            if self.detail:
-                yield Label(self.detail, classes="dialog-detail", markup=False)
-            yield Label("[b]y[/b] yes   [b]n[/b] no", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body"):
+                if self.detail:
+                    yield Label(self.detail, classes="dialog-detail", markup=False)
+            with Vertical(classes="dialog-footer"):
+                yield Label("[b]y[/b] yes   [b]n[/b] no", classes="dialog-keys")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -62,16 +62,18 @@ class CreditForm(ModalScreen[CreditRequest | None]):
             yield Label(
                 f"Credit note for {v.number} ({v.client})", classes="dialog-title", markup=False
             )
-            yield Label(
-                "space ticks [x] or unticks [ ] a line; credited time can be invoiced again",
-                classes="dialog-detail",
-                markup=False,
-            )
-            yield TickList(id="credit-lines")
-            yield Label("reading what is credited already…", id="credit-total", markup=False)
-            yield Input(placeholder="reason (printed on the credit note)", id="reason")
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]ctrl+s[/b] issue   [b]esc[/b] cancel", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(
+                    "space ticks [x] or unticks [ ] a line; credited time can be invoiced again",
+                    classes="dialog-detail",
+                    markup=False,
+                )
+                yield TickList(id="credit-lines")
+                yield Label("reading what is credited already…", id="credit-total", markup=False)
+                yield Input(placeholder="reason (printed on the credit note)", id="reason")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]ctrl+s[/b] issue   [b]esc[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.read_state()
@@ -101,9 +103,10 @@ class CreditForm(ModalScreen[CreditRequest | None]):
     def _option(self, line: LineView) -> Option:
         done = line.id in self.done
         mark = CREDITED if done else TICKED if line.id in self.ticked else UNTICKED
+        # The amount before the description: a narrow dialog cuts the end of an option.
         text = (
-            f"{mark} {line.description} · {format_plain(line.quantity)} × {line.unit_price} = "
-            f"{line.amount} {self.invoice.currency}"
+            f"{mark} {line.amount} {self.invoice.currency} · {line.description} · "
+            f"{format_plain(line.quantity)} × {line.unit_price}"
         )
         return Option(Content(text), id=str(line.id), disabled=done)
 

@@ -9,7 +9,7 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
@@ -43,7 +43,7 @@ class EntryForm(ModalScreen[EntryDraft | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label("New time entry", classes="dialog-title")
-            with Grid(classes="form"):
+            with VerticalScroll(classes="dialog-body", can_focus=False), Grid(classes="form"):
                 yield Label("Project")
                 yield Input(
                     id="project",
@@ -60,10 +60,11 @@ class EntryForm(ModalScreen[EntryDraft | None]):
                 yield Input(id="description")
                 yield Label("")
                 yield Checkbox("Billable", value=True, id="billable")
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label(
-                "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
-            )
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label(
+                    "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
+                )
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ...domain.localtime import local_datetime
 from ...services.views import EntryView
-from ..text import cut, hours
-from ..widgets.plain_table import PlainTable
+from ..text import hours
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
 
 class EntryListing(ModalScreen[None]):
@@ -30,16 +30,27 @@ class EntryListing(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wider"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield PlainTable(id="listing", cursor_type="row", zebra_stripes=True)
-            total = sum(e.seconds for e in self.entries)
-            yield Label(
-                f"{len(self.entries)} entries, {hours(total)} h   [b]esc[/b] close",
-                classes="dialog-keys",
-            )
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield PlainTable(id="listing", cursor_type="row", zebra_stripes=True)
+                total = sum(e.seconds for e in self.entries)
+            with Vertical(classes="dialog-footer"):
+                yield Label(
+                    f"{len(self.entries)} entries, {hours(total)} h   [b]esc[/b] close",
+                    classes="dialog-keys",
+                )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Id", "Day", "Start", "End", "Hours", "Person", "State", "Description")
+        table.add_columns(
+            "Id",
+            "Day",
+            "Start",
+            "End",
+            "Hours",
+            Column("Person", NAME, least=8),
+            "State",
+            Column("Description", TEXT),
+        )
         for e in self.entries:
             start = local_datetime(e.start_utc, self.timezone)
             end = local_datetime(e.end_utc, self.timezone)
@@ -51,7 +62,7 @@ class EntryListing(ModalScreen[None]):
                 hours(e.seconds),
                 e.user,
                 e.state,
-                cut(e.description, 44),
+                e.description,
             )
 
     def action_close(self) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
@@ -39,7 +39,7 @@ class ExpenseForm(ModalScreen[NewExpense | None]):
         unit_priced = x is not None and (x.quantity != 1 or x.unit)
         with Vertical(classes="dialog wide"):
             yield Label(f"Expense {x.id}" if x else "New expense", classes="dialog-title")
-            with Grid(classes="form"):
+            with VerticalScroll(classes="dialog-body", can_focus=False), Grid(classes="form"):
                 yield Label("Project")
                 yield Input(
                     x.project if x else "",
@@ -66,10 +66,11 @@ class ExpenseForm(ModalScreen[NewExpense | None]):
                 yield Input(x.description if x else "", id="description")
                 yield Label("")
                 yield Checkbox("Billable", value=x.billable if x else True, id="billable")
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label(
-                "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
-            )
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label(
+                    "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
+                )
 
     def _text(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

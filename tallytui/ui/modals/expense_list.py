@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ...services.views import ExpenseView
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
 
 class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
@@ -34,15 +34,25 @@ class ExpenseList(ModalScreen[tuple[str, int | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield PlainTable(id="expense-table", cursor_type="row")
-            yield Label(
-                "[b]a[/b] add   [b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close",
-                classes="dialog-keys",
-            )
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield PlainTable(id="expense-table", cursor_type="row")
+            with Vertical(classes="dialog-footer"):
+                yield Label(
+                    "[b]a[/b] add   [b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close",
+                    classes="dialog-keys",
+                )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Day", "Project", "Category", "Quantity", "Amount", "Billable", "Invoice")
+        table.add_columns(
+            "Day",
+            Column("Project", NAME),
+            Column("Category", TEXT),
+            "Quantity",
+            "Amount",
+            "Bill",
+            "Invoice",
+        )
         for x in self.expenses:
             table.add_row(
                 f"{x.day:%a %d}",

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select
 
@@ -20,7 +20,7 @@ from ...domain.invoicing import DraftLine, totals
 from ...domain.money import parse_amount, parse_decimal
 from ...services.corrections import LINE_TYPES, FreeLine, draft_line
 from ...services.views import ClientView, ProjectView
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import TEXT, Column, PlainTable
 
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price")
 
@@ -57,35 +57,43 @@ class FreeformForm(ModalScreen[FreeformDraft | None]):
         kind = "credit note" if self.credit_note else "invoice"
         with Vertical(classes="dialog wider"):
             yield Label(f"New freeform {kind}", classes="dialog-title")
-            with Grid(classes="form"):
-                yield Label("Client")
-                # Text prompts: a Select reads a str prompt as markup, names are plain text.
-                yield Select([(Text(name), name) for name in self.clients], id="client")
-                yield Label("Project")
-                yield Select([], prompt="no project", id="project")
-                if self.credit_note:
-                    yield Label("Reason")
-                    yield Input(placeholder="printed on the credit note", id="reason")
-            yield PlainTable(id="free-lines", cursor_type="row", zebra_stripes=True)
-            with Horizontal(id="new-line"):
-                yield Input(placeholder="description", id="description")
-                yield Input(placeholder="qty", id="quantity")
-                yield Input(placeholder="unit", id="unit")
-                yield Input(placeholder="unit price", id="unit_price")
-                yield Select(
-                    [(t, t) for t in LINE_TYPES], value="service", allow_blank=False, id="type"
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                with Grid(classes="form"):
+                    yield Label("Client")
+                    # Text prompts: a Select reads a str prompt as markup, names are plain text.
+                    yield Select([(Text(name), name) for name in self.clients], id="client")
+                    yield Label("Project")
+                    yield Select([], prompt="no project", id="project")
+                    if self.credit_note:
+                        yield Label("Reason")
+                        yield Input(placeholder="printed on the credit note", id="reason")
+                yield PlainTable(id="free-lines", cursor_type="row", zebra_stripes=True)
+                with Horizontal(id="new-line"):
+                    yield Input(placeholder="description", id="description")
+                    yield Input(placeholder="qty", id="quantity")
+                    yield Input(placeholder="unit", id="unit")
+                    yield Input(placeholder="unit price", id="unit_price")
+                    yield Select(
+                        [(t, t) for t in LINE_TYPES], value="service", allow_blank=False, id="type"
+                    )
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("", id="free-totals")
+                yield Label(
+                    "[b]enter[/b] add line   [b]ctrl+d[/b] remove line   "
+                    "[b]ctrl+s[/b] create   [b]esc[/b] cancel",
+                    classes="dialog-keys",
                 )
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("", id="free-totals")
-            yield Label(
-                "[b]enter[/b] add line   [b]ctrl+d[/b] remove line   "
-                "[b]ctrl+s[/b] create   [b]esc[/b] cancel",
-                classes="dialog-keys",
-            )
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            "#", "Description", "Quantity", "Unit", "Unit price", "Type", "Amount"
+            "#",
+            Column("Description", TEXT, least=12),
+            "Quantity",
+            "Unit",
+            "Unit price",
+            "Type",
+            "Amount",
         )
         self._show_totals()
 

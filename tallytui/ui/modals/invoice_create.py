@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select
 
@@ -44,28 +44,32 @@ class CreateInvoiceForm(ModalScreen[InvoiceRequest | None]):
         p = self.period
         with Vertical(classes="dialog wide"):
             yield Label(f"Invoice {p.project} ({p.client})", classes="dialog-title", markup=False)
-            yield Label(
-                f"{p.period_start} – {p.period_end}: {hours(p.seconds)} h, "
-                f"{p.amount} {p.currency} before tax",
-                classes="dialog-detail",
-            )
-            with Grid(classes="form"):
-                yield Label("Lines")
-                yield Select(
-                    [(GROUPING_LABELS[g], g) for g in GROUPINGS],
-                    value=p.grouping,
-                    allow_blank=False,
-                    id="grouping",
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(
+                    f"{p.period_start} – {p.period_end}: {hours(p.seconds)} h, "
+                    f"{p.amount} {p.currency} before tax",
+                    classes="dialog-detail",
                 )
-                yield Label("Rounding")
-                yield Input(p.rounding or "", placeholder="none, or 15:up", id="rounding")
-                yield Label("Expenses")
-                yield Checkbox("bill the period's expenses too", True, id="expenses")
-            note = Label(DETAILED_NOTE, id="grouping-note", classes="dialog-detail", markup=False)
-            note.display = p.grouping == "detailed"
-            yield note
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]ctrl+s[/b] create   [b]esc[/b] cancel", classes="dialog-keys")
+                with Grid(classes="form"):
+                    yield Label("Lines")
+                    yield Select(
+                        [(GROUPING_LABELS[g], g) for g in GROUPINGS],
+                        value=p.grouping,
+                        allow_blank=False,
+                        id="grouping",
+                    )
+                    yield Label("Rounding")
+                    yield Input(p.rounding or "", placeholder="none, or 15:up", id="rounding")
+                    yield Label("Expenses")
+                    yield Checkbox("bill the period's expenses too", True, id="expenses")
+                note = Label(
+                    DETAILED_NOTE, id="grouping-note", classes="dialog-detail", markup=False
+                )
+                note.display = p.grouping == "detailed"
+                yield note
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]ctrl+s[/b] create   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Select.Changed, "#grouping")
     def _grouping_changed(self, event: Select.Changed) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ...services.invoice_views import InvoiceView
-from ..text import cut
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
 # (action, line id): the invoicing screen carries it out, in a worker, and says so.
 Choice = tuple[str, int | None]
@@ -50,19 +49,21 @@ class InvoiceDetail(ModalScreen[Choice | None]):
                 classes="dialog-title",
                 markup=False,
             )
-            period = f" · period {v.period_start} – {v.period_end}" if v.period_start else ""
-            corrects = f" · corrects {v.credits}" if v.credits else ""
-            yield Label(
-                f"issued {v.issue_date} · due {v.due_date}{period}{corrects}",
-                classes="dialog-detail",
-            )
-            yield PlainTable(id="lines", cursor_type="row", zebra_stripes=True)
-            yield Label(
-                f"Subtotal {v.subtotal} · tax {v.tax_rate}% {v.tax} · "
-                f"[b]total {v.total} {v.currency}[/b]",
-                id="detail-totals",
-            )
-            yield Label(self._keys(), classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                period = f" · period {v.period_start} – {v.period_end}" if v.period_start else ""
+                corrects = f" · corrects {v.credits}" if v.credits else ""
+                yield Label(
+                    f"issued {v.issue_date} · due {v.due_date}{period}{corrects}",
+                    classes="dialog-detail",
+                )
+                yield PlainTable(id="lines", cursor_type="row", zebra_stripes=True)
+                yield Label(
+                    f"Subtotal {v.subtotal} · tax {v.tax_rate}% {v.tax} · "
+                    f"[b]total {v.total} {v.currency}[/b]",
+                    id="detail-totals",
+                )
+            with Vertical(classes="dialog-footer"):
+                yield Label(self._keys(), classes="dialog-keys")
 
     def _allowed(self) -> set[str]:
         v = self.invoice
@@ -85,12 +86,19 @@ class InvoiceDetail(ModalScreen[Choice | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Line", "Description", "Project", "Quantity", "Unit price", "Amount")
+        table.add_columns(
+            "Line",
+            Column("Description", TEXT, least=12),
+            Column("Project", NAME),
+            "Quantity",
+            "Unit price",
+            "Amount",
+        )
         for line in self.invoice.lines:
             table.add_row(
                 str(line.id),
-                cut(line.description, 40),
-                cut(line.project or "", 18),
+                line.description,
+                line.project or "",
                 f"{line.quantity} {line.unit}".strip(),
                 str(line.unit_price),
                 str(line.amount),

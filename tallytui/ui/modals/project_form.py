@@ -8,7 +8,7 @@ from dataclasses import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label
@@ -43,7 +43,7 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
             yield Label(
                 f"Project {p.name}" if p else "New project", classes="dialog-title", markup=False
             )
-            with Grid(classes="form"):
+            with VerticalScroll(classes="dialog-body", can_focus=False), Grid(classes="form"):
                 yield Label("Name")
                 yield Input(p.name if p else "", id="name")
                 yield Label("Client")
@@ -93,10 +93,13 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
                 yield Checkbox("Billable", value=p.billable if p else True, id="billable")
                 yield Label("")
                 yield Checkbox(
-                    "Approval required", value=p.approval_required if p else False, id="approval"
+                    "Approval required",
+                    value=p.approval_required if p else False,
+                    id="approval",
                 )
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def _text(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

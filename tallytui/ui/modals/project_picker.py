@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -28,9 +28,11 @@ class ProjectPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Move to project", classes="dialog-title")
-            yield Input(placeholder="type to filter", id="picker-filter")
-            yield OptionList(id="picker-options")
-            yield Label("[b]enter[/b] choose   [b]esc[/b] cancel", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Input(placeholder="type to filter", id="picker-filter")
+                yield OptionList(id="picker-options")
+            with Vertical(classes="dialog-footer"):
+                yield Label("[b]enter[/b] choose   [b]esc[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self._fill("")

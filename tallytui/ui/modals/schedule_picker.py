@@ -7,7 +7,7 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -39,14 +39,16 @@ class SchedulePicker(ModalScreen[tuple[str, date | None] | None]):
             yield Label(
                 f"Billing schedule for {self.project}", classes="dialog-title", markup=False
             )
-            yield OptionList(*(Option(text, id=spec) for spec, text in COMMON), id="schedules")
-            with Grid(classes="form"):
-                yield Label("Other")
-                yield Input(placeholder="every:N:days|weeks|months", id="spec")
-                yield Label("From")
-                yield Input(placeholder="first day (optional)", id="anchor")
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]enter[/b] choose   [b]esc[/b] cancel", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield OptionList(*(Option(text, id=spec) for spec, text in COMMON), id="schedules")
+                with Grid(classes="form"):
+                    yield Label("Other")
+                    yield Input(placeholder="every:N:days|weeks|months", id="spec")
+                    yield Label("From")
+                    yield Input(placeholder="first day (optional)", id="anchor")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]enter[/b] choose   [b]esc[/b] cancel", classes="dialog-keys")
 
     def _choose(self, spec: str) -> None:
         try:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
@@ -44,7 +44,7 @@ class SentFilterForm(ModalScreen[SentFilter | None]):
         month = self.current.month.strftime("%Y-%m") if self.current.month else ""
         with Vertical(classes="dialog"):
             yield Label("Show sent documents of", classes="dialog-title")
-            with Grid(classes="form"):
+            with VerticalScroll(classes="dialog-body", can_focus=False), Grid(classes="form"):
                 yield Label("Client")
                 yield Select(
                     [(Text(c), c) for c in self.clients],  # a str prompt is read as markup
@@ -54,8 +54,9 @@ class SentFilterForm(ModalScreen[SentFilter | None]):
                 )
                 yield Label("Month")
                 yield Input(month, placeholder="YYYY-MM, empty for all", id="filter-month")
-            yield Label("", id="form-error", classes="dialog-error", markup=False)
-            yield Label("[b]ctrl+s[/b] apply   [b]esc[/b] cancel", classes="dialog-keys")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="form-error", classes="dialog-error", markup=False)
+                yield Label("[b]ctrl+s[/b] apply   [b]esc[/b] cancel", classes="dialog-keys")
 
     @on(Input.Submitted)
     def action_save(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState
@@ -51,11 +51,13 @@ class TextPrompt(ModalScreen[object | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            if self.detail:
-                yield Label(self.detail, classes="dialog-detail", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("", id="prompt-error", classes="dialog-error", markup=False)
-            yield Label("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                if self.detail:
+                    yield Label(self.detail, classes="dialog-detail", markup=False)
+                yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="prompt-error", classes="dialog-error", markup=False)
+                yield Label("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def refuse(self, reason: str) -> None:
         self.busy = False

@@ -23,12 +23,26 @@ from ..messages import DataChanged
 from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
-GROUP_COLUMNS = ("Person", "Week", "Projects", "Waiting h", "Approved h")
-ENTRY_COLUMNS = ("Day", "Start", "End", "Hours", "Project", "State", "Description")
+GROUP_COLUMNS = (
+    Column("Person", NAME, least=8),
+    "Week",
+    Column("Projects", TEXT, least=14),
+    "Waiting h",
+    "Approved h",
+)
+ENTRY_COLUMNS = (
+    "Day",
+    "Start",
+    "End",
+    "Hours",
+    Column("Project", NAME),
+    "State",
+    Column("Description", TEXT),
+)
 
 
 def _key(group: Group) -> str:

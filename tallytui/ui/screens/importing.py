@@ -12,7 +12,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -23,8 +23,8 @@ from ...importers.values import DATE_FORMATS
 from ...services import importing
 from ...services.importing import ImportRequest, ImportResult
 from ..messages import DataChanged
-from ..text import cut, hours
-from ..widgets.plain_table import PlainTable
+from ..text import hours
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from .base import connection
 
 FORMATS = [
@@ -91,36 +91,47 @@ class ImportScreen(ModalScreen[ImportResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-dialog"):
             yield Label("Import time entries", classes="dialog-title")
-            with Grid(classes="form"):
-                yield Label("File")
-                yield Input(placeholder="~/Downloads/report.csv", id="import-path")
-                yield Label("Format")
-                yield Select(FORMATS, value="auto", allow_blank=False, id="import-format")
-                yield Label("Dates")
-                yield Select(DATES, value="auto", allow_blank=False, id="import-dates")
-                yield Label("Person")
-                yield Input(placeholder="as the file says, else you", id="import-user")
-                yield Label("")
-                yield Checkbox("Create missing clients and projects", id="import-create")
-            yield Label("", id="import-summary", markup=False)
-            yield PlainTable(id="import-totals", cursor_type="row", zebra_stripes=True)
-            yield PlainTable(id="import-rows", cursor_type="row", zebra_stripes=True)
-            yield PlainTable(id="import-errors", cursor_type="row", zebra_stripes=True)
-            yield ProgressBar(total=None, show_eta=False, id="import-progress")
-            yield Label("", id="import-error", classes="dialog-error", markup=False)
-            yield Label(
-                "[b]enter[/b]/[b]ctrl+r[/b] preview   [b]ctrl+s[/b] import   [b]esc[/b] close",
-                classes="dialog-keys",
-            )
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                with Grid(classes="form"):
+                    yield Label("File")
+                    yield Input(placeholder="~/Downloads/report.csv", id="import-path")
+                    yield Label("Format")
+                    yield Select(FORMATS, value="auto", allow_blank=False, id="import-format")
+                    yield Label("Dates")
+                    yield Select(DATES, value="auto", allow_blank=False, id="import-dates")
+                    yield Label("Person")
+                    yield Input(placeholder="as the file says, else you", id="import-user")
+                    yield Label("")
+                    yield Checkbox("Create missing clients and projects", id="import-create")
+                yield Label("", id="import-summary", markup=False)
+                yield PlainTable(id="import-totals", cursor_type="row", zebra_stripes=True)
+                yield PlainTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+                yield PlainTable(id="import-errors", cursor_type="row", zebra_stripes=True)
+                yield ProgressBar(total=None, show_eta=False, id="import-progress")
+            with Vertical(classes="dialog-footer"):
+                yield Label("", id="import-error", classes="dialog-error", markup=False)
+                yield Label(
+                    "[b]enter[/b]/[b]ctrl+r[/b] preview   [b]ctrl+s[/b] import   [b]esc[/b] close",
+                    classes="dialog-keys",
+                )
 
     def on_mount(self) -> None:
         self.query_one("#import-totals", DataTable).add_columns(
-            "Client", "Project", "Entries", "Hours"
+            Column("Client", NAME), Column("Project", NAME), "Entries", "Hours"
         )
         self.query_one("#import-rows", DataTable).add_columns(
-            "Line", "Date", "Start", "End", "Hours", "Person", "Project", "Description"
+            "Line",
+            "Date",
+            "Start",
+            "End",
+            "Hours",
+            Column("Person", NAME, least=8),
+            Column("Project", NAME),
+            Column("Description", TEXT),
         )
-        self.query_one("#import-errors", DataTable).add_columns("Line", "Column", "Problem")
+        self.query_one("#import-errors", DataTable).add_columns(
+            "Line", "Column", Column("Problem", TEXT, least=30)
+        )
 
     # The form ----------------------------------------------------------------------------
 
@@ -255,7 +266,7 @@ class ImportScreen(ModalScreen[ImportResult | None]):
                 hours(r.seconds),
                 r.user,
                 r.project,
-                cut(r.description, 40),
+                r.description,
             )
         errors = self.query_one("#import-errors", DataTable)
         errors.clear()

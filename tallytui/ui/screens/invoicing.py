@@ -44,7 +44,7 @@ from ..modals.sent_filter import SentFilter, SentFilterForm
 from ..modals.text_prompt import TextPrompt
 from ..text import hours
 from ..widgets.key_footer import KeyFooter
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
@@ -84,6 +84,26 @@ EMPTY = {
     "to-send": "Nothing to send: created invoices wait here until m marks them sent; "
     "n writes a freeform one",
     "sent": "Nothing sent: invoices marked sent show here (f filters them)",
+}
+# Names give way on a narrow terminal; hours, money, due dates and states never do. The
+# issue date of sent documents vanishes first (the invoice view shows it), so that their
+# totals fit 80 columns.
+CLIENT = Column("Client", NAME, least=12)
+KIND = Column("Kind", NAME, least=7)
+COLUMNS = {
+    "missing": (Column("Project", NAME), CLIENT, "Uninvoiced h", "Missing"),
+    "pending": (
+        Column("Project / person", NAME),
+        "Period",
+        "Hours",
+        "Open",
+        "Approval",
+        "Ready",
+        "Locked until",
+    ),
+    "ready": (Column("Project", NAME), CLIENT, "Period", "Hours", "Amount"),
+    "to-send": ("Number", KIND, CLIENT, "Issued", "Due", "Total"),
+    "sent": ("Number", KIND, "Status", CLIENT, Column("Issued", TEXT, least=0), "Due", "Total"),
 }
 SENT_SHOWN = 50  # the newest documents; a filter finds older ones
 RELEASED = "Its time and expenses become uninvoiced again."
@@ -162,22 +182,7 @@ class InvoicingScreen(AreaScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        columns = {
-            "missing": ("Project", "Client", "Uninvoiced h", "Missing"),
-            "pending": (
-                "Project / person",
-                "Period",
-                "Hours",
-                "Open",
-                "Approval",
-                "Ready",
-                "Locked until",
-            ),
-            "ready": ("Project", "Client", "Period", "Hours", "Amount"),
-            "to-send": ("Number", "Kind", "Client", "Issued", "Due", "Total"),
-            "sent": ("Number", "Kind", "Status", "Client", "Issued", "Due", "Total"),
-        }
-        for tab, names in columns.items():
+        for tab, names in COLUMNS.items():
             self.query_one(f"#{tab}-table", DataTable).add_columns(*names)
             self.query_one(f"#{tab}-empty").display = False  # until a load finds nothing
 
@@ -281,7 +286,7 @@ class InvoicingScreen(AreaScreen):
                     (
                         r.project,
                         r.client,
-                        f"{r.period_start} – {r.period_end}",
+                        _span(r.period_start, r.period_end),
                         hours(r.seconds),
                         f"{r.amount} {r.currency}",
                     ),
@@ -327,7 +332,7 @@ class InvoicingScreen(AreaScreen):
         self.pending_rows = []
         rows = []
         for period in c.pending:
-            span = f"{period.period_start} – {period.period_end}"
+            span = _span(period.period_start, period.period_end)
             key = f"{period.project}@{period.period_start}"  # the same row after a reload
             self.pending_rows.append(PendingRow(period))
             rows.append(

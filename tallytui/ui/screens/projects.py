@@ -20,7 +20,7 @@ from ...services.views import ClientView, ProjectView
 from ..modals.client_form import ClientForm, edit_client
 from ..modals.project_form import ProjectForm
 from ..widgets.key_footer import KeyFooter
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
@@ -56,10 +56,23 @@ class ProjectsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self.query_one("#project-table", DataTable).add_columns(
-            "Project", "Client", "Rate", "Billable", "Schedule", "Approval", "Watching", "URLs"
+            Column("Project", NAME),
+            Column("Client", NAME, least=12),
+            "Rate",
+            "Billable",
+            "Schedule",
+            Column("Approval", NAME, least=8),
+            Column("Watching", TEXT, least=0),  # also on the capture screen (F4)
+            Column("URLs", TEXT, least=0),
         )
         self.query_one("#client-table", DataTable).add_columns(
-            "Client", "Currency", "Terms", "Tax", "E-mail", "VAT id", "Address"
+            Column("Client", NAME),
+            "Currency",
+            "Terms",
+            "Tax",
+            Column("E-mail", TEXT),
+            Column("VAT id", TEXT),
+            Column("Address", TEXT),
         )
         self.projects: list[ProjectView] = []
         self.clients: list[ClientView] = []

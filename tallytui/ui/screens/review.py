@@ -32,9 +32,9 @@ from ...domain.localtime import (
 )
 from ...domain.timesheet import lock_state
 from ..messages import DataChanged
-from ..text import cut, hours
+from ..text import hours
 from ..widgets.key_footer import KeyFooter
-from ..widgets.plain_table import PlainTable
+from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
@@ -50,20 +50,21 @@ ON_A_WEEK = {"week", "this_week", "go_to", "lock", "expenses", "add", "person"}
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
 WRITES = EDITS | {"add", "undo"}  # off in a week the actor may only read
 OWN_ONLY = {"lock", "expenses"}  # the actor's own timesheet and expenses
+# On a narrow terminal the description gives way first, then the project and the source;
+# the whole description is in the edit dialog (e).
 COLUMNS = (
     "",
     "Day",
     "Start",
     "End",
     "Hours",
-    "Project",
-    "Description",
-    "Source",
-    "Billable",
+    Column("Project", NAME),
+    Column("Description", TEXT),
+    Column("Source", NAME, least=6),
+    "Bill",
     "State",
 )
 EMPTY_WEEK = "No sessions this week — a adds one, F4 starts capture, F7 imports a file"
-DESCRIPTION_WIDTH = 36  # the whole text is in the edit dialog (e)
 Clock = tuple[int, int, int]  # a wall-clock reading: hour, minute, second
 
 
@@ -81,6 +82,9 @@ def _clock_span(text: str) -> tuple[Clock, str]:
 class ReviewScreen(AreaScreen):
     """One ISO week of the acting user's time."""
 
+    # Narrower than this, the totals move below the sessions: beside them they would leave
+    # the sessions too little room for their columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("left_square_bracket", "week(-1)", "Prev week", id="review.previous"),
         Binding("right_square_bracket", "week(1)", "Next week", id="review.next"),
@@ -184,7 +188,7 @@ class ReviewScreen(AreaScreen):
         for entry in self.week.entries:
             start = local_datetime(entry.start_utc, self.week.timezone)
             end = local_datetime(entry.end_utc, self.week.timezone)
-            state = f"invoiced {entry.invoice}" if entry.invoice else entry.state
+            state = "invoiced" if entry.invoice else entry.state  # the number: status line
             table.add_row(
                 "●" if entry.id in self.selected else "",
                 "" if entry.day == shown_day else start.strftime("%a %d"),
@@ -192,7 +196,7 @@ class ReviewScreen(AreaScreen):
                 end.strftime("%H:%M" if end.date() == start.date() else "%a %H:%M"),
                 hours(entry.seconds),
                 entry.project,
-                cut(entry.description, DESCRIPTION_WIDTH),
+                entry.description,
                 entry.source,
                 "yes" if entry.billable else "no",
                 state,

@@ -1,23 +1,125 @@
 """The table every area uses: its cells show text as it was typed, in columns as wide as
-the text, drawn without Rich's general layout where a cell is one line of text."""
+the text, drawn without Rich's general layout where a cell is one line of text. Where the
+table is narrower than its columns, the columns that may give way are cut with an ellipsis
+(descriptions first, then names); money, hours and states are always shown whole."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.coordinate import Coordinate
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets._data_table import RowRenderables
 from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
 _NEWLINE = Text("\n")
 T = TypeVar("T")
+
+# How a column gives way when the table is narrower than its columns: those that give most
+# are cut first, each to its least width, before the next give way.
+KEEP = 0  # money, hours, states, dates, numbers: never cut
+NAME = 1  # projects, clients, people: cut after the descriptions
+TEXT = 2  # descriptions, notes, paths: cut first
+LEAST = {KEEP: 0, NAME: 14, TEXT: 8}  # "Alpenblick Ac…" and "Alpenblick Ta…" stay apart
+SHOWN = 4  # a column that may vanish (least 0) vanishes rather than show fewer cells
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as an area defines it: its label, how readily it gives way (:data:`KEEP`,
+    :data:`NAME` or :data:`TEXT`), and the narrowest it is cut to, ellipsis included
+    (``None``: the usual for how it gives way; 0: it vanishes on a narrow terminal)."""
+
+    label: str | Text
+    give: int = KEEP
+    least: int | None = None
+
+    @property
+    def least_width(self) -> int:
+        return LEAST[self.give] if self.least is None else self.least
+
+
+def fit_widths(
+    natural: Sequence[int], columns: Sequence[Column], room: int, padding: int = 0
+) -> list[int]:
+    """The widths of columns whose text is ``natural`` wide, so that they fit in ``room``
+    if cutting the columns that give way (most giving first, the widest of them first)
+    down to their least widths can make them fit. A column is never widened; one that may
+    vanish and would be narrower than :data:`SHOWN` is 0 wide, and its ``padding`` goes
+    to the others."""
+    widths = list(natural)
+    for give in sorted({c.give for c in columns if c.give != KEEP}, reverse=True):
+        excess = sum(widths) - room
+        if excess <= 0:
+            break
+        chosen = [i for i, column in enumerate(columns) if column.give == give]
+        cut = _level(
+            [widths[i] for i in chosen],
+            [min(widths[i], columns[i].least_width) for i in chosen],
+            sum(widths[i] for i in chosen) - excess,
+        )
+        for i, width in zip(chosen, cut, strict=True):
+            widths[i] = width
+    kept = [
+        i
+        for i, (width, column) in enumerate(zip(widths, columns, strict=True))
+        if column.least_width or width >= min(natural[i], SHOWN)
+    ]
+    if len(kept) == len(columns):
+        return widths
+    shown = fit_widths(
+        [natural[i] for i in kept],
+        [columns[i] for i in kept],
+        room + padding * (len(columns) - len(kept)),
+        padding,
+    )
+    widths = [0] * len(columns)
+    for i, width in zip(kept, shown, strict=True):
+        widths[i] = width
+    return widths
+
+
+def _level(widths: list[int], least: list[int], goal: int) -> list[int]:
+    """``widths`` cut to one level, each no lower than its ``least``, as high as keeps
+    their sum within ``goal``; what the level leaves over widens the first ones cut."""
+
+    def at(level: int) -> list[int]:
+        return [min(w, max(low, level)) for w, low in zip(widths, least, strict=True)]
+
+    low, high = 0, max(widths)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(at(middle)) <= goal:
+            low = middle
+        else:
+            high = middle - 1
+    cut = at(low)
+    spare = goal - sum(cut)
+    for i, width in enumerate(cut):
+        if spare > 0 and width < widths[i]:
+            cut[i] += 1
+            spare -= 1
+    return cut
+
+
+def fitted(cell: Text, width: int) -> Text:
+    """A one-line cell cut to ``width`` cells, ending in an ellipsis where it was cut."""
+    if cell.cell_len <= width:
+        return cell
+    if not (cell.spans or cell.style) and cell.plain.isascii():
+        return Text(cell.plain[: max(width - 1, 0)] + "…"[: max(width, 0)], end="")
+    cut = cell.copy()
+    cut.truncate(max(width, 0), overflow="ellipsis")
+    return cut
 
 
 class _RowDrawing(NamedTuple):
@@ -87,9 +189,25 @@ def located(line: list[Segment], row: int, column: int) -> list[Segment]:
 
 class PlainTable(DataTable):
     """A DataTable whose str cells and labels are never markup; style one by passing a
-    Text."""
+    Text. Columns are as wide as their text while the table has room, and are fitted to
+    its width (see :func:`fit_widths`) whenever it or its rows change."""
 
     _frame: dict | None = None  # what is looked up once during one render_lines call
+    _remeasure = False  # cleared: the next rows measured are all of them
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._giving: dict[ColumnKey, Column] = {}
+
+    def add_columns(self, *columns: str | Text | Column) -> list[ColumnKey]:
+        """Columns by label (never cut) or as :class:`Column` (cut as it says)."""
+        keys = []
+        for column in columns:
+            given = column if isinstance(column, Column) else Column(column)
+            key = self.add_column(given.label)
+            self._giving[key] = given
+            keys.append(key)
+        return keys
 
     def add_column(
         self,
@@ -139,6 +257,14 @@ class PlainTable(DataTable):
     ) -> None:
         super().update_cell(row_key, column_key, plain(value), update_width=update_width)
 
+    def clear(self, columns: bool = False):
+        """Columns are sized again to the rows that come next, not kept as wide as any row
+        shown before."""
+        self._remeasure = True
+        if columns:
+            self._giving.clear()
+        return super().clear(columns)
+
     def _update_dimensions(self, new_rows) -> None:
         """DataTable sizes its columns to new rows when idle, measuring each cell through
         Rich (which asks the terminal for its size three times a cell); a row of
@@ -149,6 +275,10 @@ class PlainTable(DataTable):
         changed redraw every row."""
         before = [column.get_render_width(self) for column in self.ordered_columns]
         columns = self.ordered_columns
+        if self._remeasure:
+            self._remeasure = False
+            for column in columns:
+                column.content_width = column.label.cell_len
         rest = []
         for key in new_rows:
             row, index = self.rows.get(key), self._row_locations.get(key)
@@ -161,9 +291,55 @@ class PlainTable(DataTable):
             for column, cell in zip(columns, cells, strict=False):
                 column.content_width = max(column.content_width, cell.cell_len)
         super()._update_dimensions(rest)
+        self._fit_columns()
         if before != [column.get_render_width(self) for column in self.ordered_columns]:
             self._clear_caches()
             self.refresh()
+
+    def _on_resize(self, _: events.Resize) -> None:
+        self._fit_columns()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scroll bar takes its width from the columns."""
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Cut the columns that give way to the table's width, or widen them back to their
+        text: on every resize and whenever the rows change."""
+        columns = self.ordered_columns
+        if not columns or not self.size.width:
+            return  # not laid out yet
+        padding = 2 * self.cell_padding * len(columns)
+        room = self.scrollable_content_region.width - self._row_label_column_width - padding
+        natural = [column.content_width for column in columns]
+        widths = fit_widths(
+            natural,
+            [self._giving.get(column.key, Column("")) for column in columns],
+            room,
+            2 * self.cell_padding,
+        )
+        changed = False
+        for column, width, full in zip(columns, widths, natural, strict=True):
+            cut = width < full
+            width = width or -2 * self.cell_padding  # vanished: not even its padding
+            if column.auto_width == cut or (cut and column.width != width):
+                column.auto_width, column.width = not cut, width
+                changed = True
+        if changed:
+            total = sum(column.get_render_width(self) for column in columns)
+            self.virtual_size = Size(total + self._row_label_column_width, self.virtual_size.height)
+            self._clear_caches()
+
+    def _compute_row_renderables(self, row_index: int) -> RowRenderables:
+        """The labels of columns cut narrower than their text end in an ellipsis."""
+        found = super()._compute_row_renderables(row_index)
+        if row_index != -1:
+            return found
+        labels = [
+            label if column.auto_width else fitted(label, column.width)
+            for column, label in zip(self.ordered_columns, found.cells, strict=True)
+        ]
+        return RowRenderables(found.label, labels)
 
     def _render_cell(
         self,
@@ -177,6 +353,9 @@ class PlainTable(DataTable):
         """DataTable draws every cell through Rich's general layout (padding, wrapping,
         cropping), some 0.1 ms a cell: a screen of rows took 30 ms each time it was drawn.
         A body cell of one line is drawn directly, with the same styles and cache."""
+        if width <= 0:  # a column that has vanished
+            row = self._row_locations.get_key(row_index) if row_index >= 0 else None
+            return [[] for _ in range(self.rows[row].height if row else self.header_height)]
         if min(row_index - self.fixed_rows, column_index - self.fixed_columns) < 0:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
@@ -196,8 +375,14 @@ class PlainTable(DataTable):
         cache = self._cell_render_cache
         if key not in cache:
             style, post_style = self._cell_styles(cursor, hover)
+            padding = self.cell_padding
             line = draw_line(
-                cell, width, self.cell_padding, base_style + style, post_style, self.app.console
+                fitted(cell, width - 2 * padding),
+                width,
+                padding,
+                base_style + style,
+                post_style,
+                self.app.console,
             )
             cache[key] = [located(line, row_index, column_index)]
         return cache[key]
@@ -254,6 +439,7 @@ class PlainTable(DataTable):
             zip(self._get_row_renderables(row_index).cells, widths, strict=True)
         ):
             if drawn_directly(cell, width, padding, one_high):
+                cell = fitted(cell, width - 2 * padding)
                 line = draw_line(cell, width, padding, style, post_style, console)
                 cells.append(located(line, row_index, index))
             else:
