@@ -277,8 +277,15 @@ AT_80X24 = [
     (("f5", "3"), InvoicingScreen, ("Hours", "Amount", "13.50", "1080.00 EUR")),
     (("f5", "4"), InvoicingScreen, ("Total", "2632.50 EUR")),
     (("f5", "5"), InvoicingScreen, ("Total", "Status", "1594.60 EUR")),
-    # The whole rule of the register, wrapped.
-    (("f5", "4", "d"), Confirm, ("it is given back.", "so the register keeps no gaps.")),
+    # What happens to the number, wrapped, to the last word.
+    (
+        ("f5", "4", "d"),
+        Confirm,
+        (
+            "the number is given back to the register, and the next document takes it.",
+            "Its time and expenses become uninvoiced again.",
+        ),
+    ),
     (("f5", "4", "enter"), InvoiceDetail, ("Amount", "2184.60", "total 2632.50 EUR", "esc close")),
     # Forms taller than the screen keep their keys.
     (("x", "a"), ExpenseForm, ("New expense", "ctrl+s", "esc cancel")),
