@@ -121,7 +121,10 @@ class Totals:
 
 @dataclass(frozen=True)
 class EDocument:
-    """An invoice or credit note, with every business term the writers put out."""
+    """An invoice or credit note, with every business term the writers put out.
+
+    ``delivery_country`` (BT-80) is needed by intra-community supplies (K) only.
+    """
 
     number: str
     kind: str
@@ -141,6 +144,7 @@ class EDocument:
     preceding_date: date | None = None
     payment_terms: str = ""
     note: str = ""
+    delivery_country: str = ""
 
     @property
     def is_credit_note(self) -> bool:

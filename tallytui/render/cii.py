@@ -9,7 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..domain.edocument import EDocument, Line, Party, TaxSubtotal
-from .einvoice import amount, compact, names_vat_ids, number, price, type_code
+from .einvoice import amount, compact, exemption, names_vat_ids, number, price, type_code
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -55,7 +55,10 @@ def write_cii(document: EDocument, specification: str, process: str = "") -> byt
     vat_ids = names_vat_ids(document)
     _party(agreement, "SellerTradeParty", document.seller, vat_ids)
     _party(agreement, "BuyerTradeParty", document.buyer, vat_ids)
-    _ram(transaction, "ApplicableHeaderTradeDelivery")
+    delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
+    if document.delivery_country:
+        ship_to = _ram(_ram(delivery, "ShipToTradeParty"), "PostalTradeAddress")
+        _ram(ship_to, "CountryID", document.delivery_country)
     _settlement(_ram(transaction, "ApplicableHeaderTradeSettlement"), document)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
@@ -156,13 +159,14 @@ def _settlement(settlement, document: EDocument) -> None:
 
 
 def _tax(settlement, sub: TaxSubtotal) -> None:
+    reason, code = exemption(sub)
     tax = _ram(settlement, "ApplicableTradeTax")
     _ram(tax, "CalculatedAmount", amount(sub.tax))
     _ram(tax, "TypeCode", "VAT")
-    if sub.exemption_reason:
-        _ram(tax, "ExemptionReason", sub.exemption_reason)
+    if reason:
+        _ram(tax, "ExemptionReason", reason)
     _ram(tax, "BasisAmount", amount(sub.taxable))
     _ram(tax, "CategoryCode", sub.category)
-    if sub.exemption_code:
-        _ram(tax, "ExemptionReasonCode", sub.exemption_code)
+    if code:
+        _ram(tax, "ExemptionReasonCode", code)
     _ram(tax, "RateApplicablePercent", number(sub.rate))

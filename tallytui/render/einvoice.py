@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..domain.edocument import CENT, EDocument, cents
+from ..domain.edocument import CENT, EDocument, TaxSubtotal, cents
 
 FORMATS = ("cii", "ubl", "xrechnung-cii", "xrechnung-ubl", "peppol")
 
@@ -89,3 +89,11 @@ def names_vat_ids(document: EDocument) -> bool:
     """Whether the parties' VAT identifiers may appear: an invoice outside the scope of VAT
     (category O) must not carry any (BR-O-02)."""
     return all(sub.category != "O" for sub in document.tax)
+
+
+def exemption(sub: TaxSubtotal) -> tuple[str, str]:
+    """The exemption reason text and code of a breakdown line; none for S and Z, which
+    EN 16931 forbids to carry one (BR-S-10, BR-Z-10) even where the PDF prints it."""
+    if sub.category in ("S", "Z"):
+        return "", ""
+    return sub.exemption_reason, sub.exemption_code

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..domain.edocument import EDocument, Line, Party, TaxSubtotal
-from .einvoice import amount, iso, names_vat_ids, number, price, type_code
+from .einvoice import amount, exemption, iso, names_vat_ids, number, price, type_code
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -73,6 +73,9 @@ class _Writer:
         vat_ids = names_vat_ids(doc)
         self.party(_cac(root, "AccountingSupplierParty"), doc.seller, vat_ids)
         self.party(_cac(root, "AccountingCustomerParty"), doc.buyer, vat_ids)
+        if doc.delivery_country:
+            address = _cac(_cac(_cac(root, "Delivery"), "DeliveryLocation"), "Address")
+            _cbc(_cac(address, "Country"), "IdentificationCode", doc.delivery_country)
         self.payment(root)
         if doc.payment_terms:
             _cbc(_cac(root, "PaymentTerms"), "Note", doc.payment_terms)
@@ -140,10 +143,11 @@ class _Writer:
         category = _cac(node, "TaxCategory")
         _cbc(category, "ID", sub.category)
         _cbc(category, "Percent", number(sub.rate))
-        if sub.exemption_code:
-            _cbc(category, "TaxExemptionReasonCode", sub.exemption_code)
-        if sub.exemption_reason:
-            _cbc(category, "TaxExemptionReason", sub.exemption_reason)
+        reason, code = exemption(sub)
+        if code:
+            _cbc(category, "TaxExemptionReasonCode", code)
+        if reason:
+            _cbc(category, "TaxExemptionReason", reason)
         _cbc(_cac(category, "TaxScheme"), "ID", "VAT")
 
     def totals(self, root) -> None:
