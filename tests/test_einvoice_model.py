@@ -73,6 +73,13 @@ def test_tax_is_rounded_once_per_category_and_rate_on_the_summed_net():
     assert (reduced.category, reduced.rate, reduced.tax) == ("S", Decimal(7), Decimal("0.70"))
 
 
+def test_a_document_refuses_an_unknown_kind_or_vat_category_by_name():
+    with pytest.raises(ValueError, match="kind 'quote'"):
+        document([line(1, "x", "1", "h", "1.00")], kind="quote")
+    with pytest.raises(ValueError, match="line 1: VAT category 'X' is not one of S, Z"):
+        document([line(1, "x", "1", "h", "1.00", category="X")])
+
+
 REASONS = {
     "Z": ("Zero rated goods", "VATEX-EU-Z"),
     "E": ("Exempt based on article 132 of Council Directive 2006/112/EC", "VATEX-EU-132"),

@@ -146,6 +146,16 @@ class EDocument:
     note: str = ""
     delivery_country: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"document {self.number}: kind {self.kind!r} is not one of {KINDS}")
+        for line in self.lines:
+            if line.tax_category not in CATEGORIES:
+                raise ValueError(
+                    f"document {self.number}, line {line.id}: VAT category "
+                    f"{line.tax_category!r} is not one of {', '.join(CATEGORIES)}"
+                )
+
     @property
     def is_credit_note(self) -> bool:
         return self.kind == CREDIT_NOTE
