@@ -7,7 +7,16 @@ import argparse
 import os
 import sys
 
-from . import capture, cli_timing, importing, invoicing, live, pdf, tui_paint  # noqa: F401  (importing a module registers its groups)
+from . import (  # noqa: F401  (importing a module registers its groups)
+    capture,
+    cli_timing,
+    einvoice,
+    importing,
+    invoicing,
+    live,
+    pdf,
+    tui_paint,
+)
 from .core import GROUPS, table
 
 
