@@ -110,7 +110,7 @@ def client_list(as_json):
                     c.name + (" (archived)" if c.archived else ""),
                     c.currency,
                     f"{c.payment_terms_days} d",
-                    f"{c.tax_rate}%",
+                    f"{c.tax_rate}%" if c.vat == "standard" else c.vat,
                     c.email,
                     c.vat_id,
                 ]
