@@ -51,7 +51,7 @@ def _create(org):
     )
 
 
-def test_time_at_19_and_travel_at_7_percent_on_one_invoice(org):
+def test_time_at_19_and_travel_at_7_percent_on_one_invoice(engine, org):
     _period_work(org)
     invoice = _create(org).json()
     assert [
@@ -210,7 +210,8 @@ def test_freeform_lines_may_carry_their_own_rate(org):
     assert len(org.ok("invoice", "list", "--json").json()) == 1
 
 
-def test_credit_notes_across_two_rates_take_back_each_rate_s_tax_exactly(org):
+def test_credit_notes_across_two_rates_take_back_each_rate_s_tax_exactly(engine, org):
+    """On SQLite and on PostgreSQL (the credited tax per rate is summed in SQL)."""
     # 19 %: 1.50 + 1.50, tax 0.57 on 3.00 (0.29 on each alone); 7 %: 0.07 + 0.07, tax 0.01
     # on 0.14 (0.00 on each alone).
     doc = org.ok(

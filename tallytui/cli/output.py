@@ -153,7 +153,7 @@ def tax_json(g) -> dict:
         "rate": format_plain(g.rate),
         "taxable": money(g.taxable),
         "tax": money(g.tax),
-        "exemption_code": g.exemption.code if g.exemption else None,
+        "exemption_code": (g.exemption.code or None) if g.exemption else None,
         "exemption_reason": g.exemption.text if g.exemption else None,
     }
 
