@@ -574,8 +574,9 @@ INVOICE_COLUMNS = (
 )
 LINE_COLUMNS = (
     "id, invoice_id, position, description, quantity_hundredths, unit, unit_price_minor, "
-    "amount_minor, line_type, project_id, group_key"
+    "amount_minor, line_type, project_id, group_key, tax_category, tax_rate_bp"
 )
+TAX_COLUMNS = "invoice_id, category, rate_bp, taxable_minor, tax_minor"
 
 
 @dataclass
@@ -615,6 +616,8 @@ def _plan_lines(billing: Billing, invoice_id: int, unit: Unit, names: dict[int, 
     from tallytui.domain.money import from_minor, to_minor
 
     project, currency = unit.project, unit.project.client.currency
+    rate_bp = project.client.effective_tax_bp
+    category = "S" if rate_bp > 0 else "Z"  # the product's rule: standard at 0 % is zero rated
     items = [
         BillableTime(
             entry_id=s.id,
@@ -646,6 +649,8 @@ def _plan_lines(billing: Billing, invoice_id: int, unit: Unit, names: dict[int, 
                 line.line_type,
                 project.id,
                 line.group_key,
+                category,
+                rate_bp,
             )
         )
         for entry_id in line.entry_ids:
@@ -664,8 +669,8 @@ def _status(invoice_id: int, issued: date, newest: date) -> str:
 
 def _invoice_row(rng, invoice_id: int, number: str, unit: Unit, subtotal: int, status: str):
     """Tax and the frozen copies of seller and buyer as the product computes and stores them."""
-    from tallytui.domain.invoicing import totals
     from tallytui.domain.money import basis_points_to_percent, from_minor, to_minor
+    from tallytui.domain.vat import tax_of
     from tallytui.services.invoice_views import PartyView, snapshot
 
     client = unit.project.client
@@ -673,7 +678,7 @@ def _invoice_row(rng, invoice_id: int, number: str, unit: Unit, subtotal: int, s
     terms = client.effective_terms
     tax_rate = basis_points_to_percent(client.effective_tax_bp)
     net = from_minor(subtotal, client.currency)
-    tax = to_minor(totals([net], tax_rate, client.currency).tax, client.currency)
+    tax = to_minor(tax_of(net, tax_rate, client.currency), client.currency)
     created = _local_midnight_utc(issued) + 10 * 3600
     paid_on = min(LAST_DAY, issued + timedelta(days=rng.randrange(3, terms + 10)))
     seller = snapshot(PartyView(name=ORG_NAME, **ORG_DETAILS))
@@ -809,6 +814,13 @@ def _heartbeat_rows(plan: Plan) -> Iterator[tuple]:
             next_id += 1
 
 
+def _tax_rows(invoices: list[tuple]) -> Iterator[tuple]:
+    """Each invoice's one-rate VAT breakdown, from its row in INVOICE_COLUMNS order."""
+    for row in invoices:
+        invoice_id, rate_bp, subtotal, tax = row[0], row[11], row[12], row[13]
+        yield invoice_id, "S" if rate_bp > 0 else "Z", rate_bp, subtotal, tax
+
+
 # (table, columns, rows of the plan), parents before children.
 _TABLES = (
     ("app_user", "id, name, role, locked_until, created_at", _user_rows),
@@ -832,6 +844,7 @@ _TABLES = (
     ),
     ("invoice", INVOICE_COLUMNS, lambda plan: plan.billing.invoices),
     ("invoice_line", LINE_COLUMNS, lambda plan: plan.billing.lines),
+    ("invoice_tax", TAX_COLUMNS, lambda plan: _tax_rows(plan.billing.invoices)),
     (
         "number_counter",
         "organisation_id, period, last_number",

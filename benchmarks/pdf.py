@@ -16,6 +16,7 @@ MAX_LARGE_MS = 3000
 
 
 def _document(lines: int):
+    from tallytui.domain.vat import TaxGroup
     from tallytui.services.invoice_views import InvoiceView, LineView, PartyView
 
     rows = tuple(
@@ -32,10 +33,13 @@ def _document(lines: int):
             (i,),
             (),
             None,
+            "S",
+            Decimal("19.00"),
         )
         for i in range(1, lines + 1)
     )
     total = Decimal("118.75") * lines
+    tax = (total * Decimal("0.19")).quantize(Decimal("0.01"))
     return InvoiceView(
         "BENCH-202611-0001",
         "invoice",
@@ -52,8 +56,9 @@ def _document(lines: int):
         rows,
         total,
         Decimal("19.00"),
-        (total * Decimal("0.19")).quantize(Decimal("0.01")),
-        total,
+        tax,
+        total + tax,
+        (TaxGroup("S", Decimal("19.00"), total, tax),),
         "detailed",
         None,
         "",

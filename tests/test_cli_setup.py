@@ -88,6 +88,8 @@ def test_client_add_and_list_json(org):
         "vat_id": "US-1",
         "terms": 30,
         "tax_rate": "0.00",
+        "vat": "standard",
+        "exemption_reason": "",
         "archived": False,
     }
     # Defaults come from the organisation: EUR, 14 days, 19 %.

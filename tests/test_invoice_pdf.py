@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tallytui.domain.vat import Exemption, TaxGroup
 from tallytui.render import pdf
 from tallytui.render.layout import ASSETS
 from tallytui.render.pagination import paginate
@@ -61,6 +62,10 @@ def document(lines, **changes) -> InvoiceView:
         paid_on=None,
     )
     values.update(changes)
+    values.setdefault(
+        "tax_breakdown",
+        (TaxGroup("S", values["tax_rate"], values["subtotal"], values["tax"]),),
+    )
     return InvoiceView(**values)
 
 
@@ -78,6 +83,8 @@ def line(position: int, description: str, amount: str = "118.75", **changes) -> 
         entries=(position,),
         expenses=(),
         credits_line=None,
+        tax_category="S",
+        tax_rate=Decimal("19.00"),
     )
     values.update(changes)
     return LineView(**values)
@@ -123,6 +130,50 @@ def test_document_shows_parties_dates_lines_and_totals():
         *[item.description for item in UNICODE_LINES],
     ):
         assert expected in page, expected
+
+
+def test_several_rates_print_each_rate_with_its_net_and_each_line_its_rate():
+    lines = [
+        line(1, "Consulting", amount="1000.00"),
+        line(2, "Train Berlin–Hamburg", amount="100.00", tax_rate=Decimal("7.00")),
+    ]
+    doc = document(
+        lines,
+        subtotal=Decimal("1100.00"),
+        tax=Decimal("197.00"),
+        total=Decimal("1297.00"),
+        tax_breakdown=(
+            TaxGroup("S", Decimal("19.00"), Decimal("1000.00"), Decimal("190.00")),
+            TaxGroup("S", Decimal("7.00"), Decimal("100.00"), Decimal("7.00")),
+        ),
+    )
+    [page] = text_of(pdf.pdf_bytes(doc))
+    for expected in ("Tax 19% on €1,000.00 €190.00", "Tax 7% on €100.00 €7.00", "€1,297.00"):
+        assert expected in page, expected
+    assert "VAT" in page and "Train Berlin–Hamburg 7%" in page
+
+
+def test_an_exemption_reason_prints_beside_its_category_and_user_text_stays_text():
+    reason = "Steuerschuldnerschaft des Leistungsempfängers <b>§ 13b</b> & Co"
+    doc = document(
+        [line(1, "Consulting", amount="1000.00", tax_category="AE", tax_rate=Decimal("0.00"))],
+        subtotal=Decimal("1000.00"),
+        tax_rate=Decimal("0.00"),
+        tax=Decimal("0.00"),
+        total=Decimal("1000.00"),
+        tax_breakdown=(
+            TaxGroup(
+                "AE",
+                Decimal("0.00"),
+                Decimal("1000.00"),
+                Decimal("0.00"),
+                Exemption("VATEX-EU-AE", reason),
+            ),
+        ),
+    )
+    [page] = text_of(pdf.pdf_bytes(doc))
+    assert "Tax 0% (reverse charge) €0.00" in page
+    assert reason in page
 
 
 @pytest.mark.parametrize(

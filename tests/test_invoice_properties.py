@@ -37,7 +37,8 @@ from hypothesis.control import currently_in_test_context
 
 from tallytui.cli.output import invoice_json
 from tallytui.domain.errors import Conflict
-from tallytui.domain.invoicing import Totals, credit_totals, totals
+from tallytui.domain.invoicing import credit_totals, totals
+from tallytui.domain.vat import TaxedAmount, TaxGroup, line_tax
 from tallytui.services import (
     clients,
     corrections,
@@ -497,23 +498,33 @@ def expected_expense_lines(model: Model, expense_ids):
 
 
 def check_arithmetic(view) -> None:
-    """What the client can check with a pocket calculator, on any stored document."""
+    """What the client can check with a pocket calculator, on any stored document: per
+    (category, rate) the breakdown's net is the sum of its lines and its tax is that net's,
+    rounded once (or, on a credit note, what the invoice has left at that rate)."""
     subtotal = Decimal(0)
+    nets: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
     for line in view.lines:
         assert line.amount == half_up(line.quantity * line.unit_price), line
         assert line.quantity == line.quantity.quantize(CENT)
         subtotal += line.amount
+        nets[(line.tax_category, line.tax_rate)] += line.amount
     assert view.subtotal == subtotal
-    if view.credits is None:
-        assert view.tax == half_up(view.subtotal * view.tax_rate / 100)
-    else:
-        assert view.tax == -credit_tax_left(view)
+    assert {g.key: g.taxable for g in view.tax_breakdown} == nets
+    for group in view.tax_breakdown:
+        if view.credits is None:
+            assert group.tax == half_up(group.taxable * group.rate / 100), group
+        else:
+            assert group.tax == -credit_tax_left(view, group.key), group
+    if len(view.tax_breakdown) == 1:
+        assert view.tax_rate == view.tax_breakdown[0].rate
+    assert view.tax == sum((g.tax for g in view.tax_breakdown), Decimal(0))
     assert view.total == view.subtotal + view.tax
 
 
-def credit_tax_left(note) -> Decimal:
-    """The model of a credit note's tax: its own net's tax, but never more than the
-    invoice has left; the note that takes the last of the net takes the last of the tax."""
+def credit_tax_left(note, key) -> Decimal:
+    """The model of a credit note's tax at one (category, rate): its own net's tax, but
+    never more than the invoice has left at that rate; the note that takes the last of the
+    rate's net takes the last of its tax."""
     original = invoices.show(USERS[0], note.credits)
     others = [
         invoices.show(USERS[0], number)
@@ -525,11 +536,15 @@ def credit_tax_left(note) -> Decimal:
         )
         .tuples()
     ]
-    net_left = original.subtotal + sum(o.subtotal for o in others)
-    tax_left = original.tax + sum(o.tax for o in others)
-    if -note.subtotal == net_left:
+
+    def at(view, what: str) -> Decimal:
+        return sum((getattr(g, what) for g in view.tax_breakdown if g.key == key), Decimal(0))
+
+    net_left = at(original, "taxable") + sum(at(o, "taxable") for o in others)
+    tax_left = at(original, "tax") + sum(at(o, "tax") for o in others)
+    if -at(note, "taxable") == net_left:
         return tax_left
-    return min(half_up(-note.subtotal * note.tax_rate / 100), tax_left)
+    return min(half_up(-at(note, "taxable") * key[1] / 100), tax_left)
 
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
@@ -1173,13 +1188,9 @@ def test_ten_thousand_entries_are_each_billed_exactly_once(tmp_path):
 # Partial credit notes
 # --------------------------------------------------------------------------------------
 
-line_amounts = st.lists(
-    st.one_of(
-        st.integers(0, 2_000).map(lambda c: Decimal(c) / 100),
-        st.sampled_from(["0.01", "0.03", "1.50", "0.05", "2.50"]).map(Decimal),
-    ),
-    min_size=1,
-    max_size=12,
+line_amount = st.one_of(
+    st.integers(0, 2_000).map(lambda c: Decimal(c) / 100),
+    st.sampled_from(["0.01", "0.03", "1.50", "0.05", "2.50"]).map(Decimal),
 )
 tax_rates = st.one_of(
     st.sampled_from(["0", "7", "7.7", "19", "20", "19.25", "50"]).map(Decimal),
@@ -1196,26 +1207,35 @@ def _partition(draw, n: int) -> list[list[int]]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(amounts=line_amounts, rate=tax_rates, data=st.data())
-def test_partial_credits_in_any_steps_never_exceed_the_invoice_and_end_at_zero(amounts, rate, data):
-    """The rule alone, for any invoice and any cut of its lines into credit notes: the
-    credited net, tax and total never exceed the invoice's, and the last note brings all
-    three to zero exactly."""
-    invoiced = totals(amounts, rate, "EUR")
-    credited = Totals(Decimal(0), Decimal(0), Decimal(0))
-    for group in _partition(data.draw, len(amounts)):
-        note = credit_totals(invoiced, credited, sum(amounts[i] for i in group), rate, "EUR")
+@given(
+    lines=st.lists(st.tuples(line_amount, st.integers(0, 3)), min_size=1, max_size=12),
+    rates=st.lists(tax_rates, min_size=3, max_size=3),
+    data=st.data(),
+)
+def test_partial_credits_in_any_steps_never_exceed_the_invoice_and_end_at_zero(lines, rates, data):
+    """The rule alone, for any invoice of lines at several rates (and one category without
+    VAT) and any cut of its lines into credit notes: per (category, rate) the credited net
+    and tax never exceed the invoice's, and the last note brings every rate, and the
+    totals, to zero exactly."""
+    treatments = [line_tax("S", rate) for rate in rates] + [("AE", Decimal("0.00"))]
+    taxed = [TaxedAmount(amount, *treatments[k]) for amount, k in lines]
+    invoiced = totals(taxed, "EUR")
+    have = {g.key: g for g in invoiced.breakdown}
+    credited: dict[tuple[str, Decimal], TaxGroup] = {}
+    for group in _partition(data.draw, len(taxed)):
+        note = credit_totals(
+            invoiced.breakdown, tuple(credited.values()), [taxed[i] for i in group], "EUR"
+        )
         assert note.total == note.subtotal + note.tax
         assert note.tax <= 0 and note.subtotal <= 0
-        credited = Totals(
-            credited.subtotal - note.subtotal,
-            credited.tax - note.tax,
-            credited.total - note.total,
-        )
-        assert credited.subtotal <= invoiced.subtotal
-        assert credited.tax <= invoiced.tax
-        assert credited.total <= invoiced.total
-    assert credited == invoiced
+        for g in note.breakdown:
+            before = credited.get(g.key, TaxGroup(*g.key, Decimal(0), Decimal(0)))
+            now = TaxGroup(*g.key, before.taxable - g.taxable, before.tax - g.tax)
+            assert now.taxable <= have[g.key].taxable and now.tax <= have[g.key].tax
+            credited[g.key] = now
+    assert {k: (g.taxable, g.tax) for k, g in credited.items()} == {
+        k: (g.taxable, g.tax) for k, g in have.items()
+    }
 
 
 free_lines = st.lists(
@@ -1225,6 +1245,7 @@ free_lines = st.lists(
             st.integers(0, 20_000).map(lambda c: Decimal(c) / 100),
             st.sampled_from(["1.50", "0.50", "0.01", "12.50"]).map(Decimal),
         ),
+        st.sampled_from([None, Decimal("7"), Decimal("0")]),  # vat=: its own rate
     ),
     min_size=1,
     max_size=8,
@@ -1234,16 +1255,20 @@ free_lines = st.lists(
 @PROPERTY_SETTINGS
 @given(lines=free_lines, rate=tax_rates, data=st.data())
 def test_credit_notes_of_chosen_lines_never_take_back_more_than_the_invoice(lines, rate, data):
-    """Through the service, on a sent invoice of random lines at a random rate: credit notes
-    of chosen lines in any order (some deleted again while ready) never take back more net,
-    tax or total than the invoice holds, and crediting every line nets to zero exactly."""
+    """Through the service, on a sent invoice of random lines at a random rate (some at 7 %
+    or 0 % of their own): credit notes of chosen lines in any order (some deleted again
+    while ready) never take back more net, tax or total than the invoice holds, and
+    crediting every line nets to zero exactly."""
     with fresh_database():
         org.init(org.OrgSettings(name="Acme Consulting", code=CODE, tax_rate=rate), USERS[0])
         clients.add(USERS[0], clients.ClientChanges(name=CLIENTS[0]))
         invoice = corrections.freeform(
             USERS[0],
             CLIENTS[0],
-            [corrections.FreeLine(f"line {n}", q, p) for n, (q, p) in enumerate(lines)],
+            [
+                corrections.FreeLine(f"line {n}", q, p, tax_rate=r)
+                for n, (q, p, r) in enumerate(lines)
+            ],
         )
         invoice_lifecycle.mark_sent(USERS[0], invoice.number)
         ids = [line.id for line in invoice.lines]

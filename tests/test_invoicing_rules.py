@@ -11,7 +11,6 @@ from tallytui.domain.errors import Conflict, InvalidInput
 from tallytui.domain.invoicing import (
     BillableExpense,
     BillableTime,
-    Totals,
     check_grouping,
     client_description,
     credit_totals,
@@ -22,8 +21,23 @@ from tallytui.domain.invoicing import (
 )
 from tallytui.domain.numbering import format_number, next_sequence, parse_number, register_period
 from tallytui.domain.rounding import Rounding
+from tallytui.domain.vat import TaxedAmount, TaxGroup
 
 D = Decimal
+
+
+def at(rate, *amounts, category="S"):
+    """Lines of ``amounts`` at one (category, rate)."""
+    return [TaxedAmount(D(a), category, D(rate)) for a in amounts]
+
+
+def sums(t):
+    return t.subtotal, t.tax, t.total
+
+
+def taken(net, tax, rate):
+    """What earlier credit notes took back at a standard ``rate``."""
+    return (TaxGroup("S", D(rate), D(net), D(tax)),)
 
 
 def item(
@@ -142,20 +156,20 @@ def test_expenses_are_product_lines_with_their_recorded_amount():
 def test_tax_once_on_the_net_and_total_is_net_plus_tax():
     # Per-line tax would give 0.19 + 0.19 = 0.38; on the sum 2.00 × 19 % = 0.38 too, but
     # 1.03 + 1.03 → per line 0.20 + 0.20 = 0.40, on the net 2.06 × 19 % = 0.39.
-    result = totals([D("1.03"), D("1.03")], D("19"), "EUR")
+    result = totals(at(19, "1.03", "1.03"), "EUR")
     assert (result.subtotal, result.tax, result.total) == (D("2.06"), D("0.39"), D("2.45"))
 
 
 def test_negative_totals_round_symmetrically():
-    positive = totals([D("10.05")], D("7.7"), "CHF")
-    negative = totals([D("-10.05")], D("7.7"), "CHF")
+    positive = totals(at("7.7", "10.05"), "CHF")
+    negative = totals(at("7.7", "-10.05"), "CHF")
     assert negative.tax == -positive.tax and negative.total == -positive.total
 
 
 def test_zero_decimal_currency():
     [line] = time_lines([item(1, 5400, price="12000")], "project", "JPY")
     assert line.amount == D("18000")
-    assert totals([line.amount], D("10"), "JPY").tax == D("1800")
+    assert totals(at(10, line.amount), "JPY").tax == D("1800")
 
 
 def test_number_format_and_register():
@@ -170,32 +184,51 @@ def test_number_format_and_register():
 
 
 def test_a_partial_credit_rounds_its_own_tax_and_the_last_takes_what_is_left():
-    invoiced = totals([D("1.50"), D("1.50")], D(19), "EUR")
-    assert invoiced == Totals(D("3.00"), D("0.57"), D("3.57"))
-    none = Totals(D(0), D(0), D(0))
-    first = credit_totals(invoiced, none, D("1.50"), D(19), "EUR")
-    assert first == Totals(D("-1.50"), D("-0.29"), D("-1.79"))
-    taken = Totals(D("1.50"), D("0.29"), D("1.79"))
-    assert credit_totals(invoiced, taken, D("1.50"), D(19), "EUR") == Totals(
-        D("-1.50"), D("-0.28"), D("-1.78")
-    )
+    invoiced = totals(at(19, "1.50", "1.50"), "EUR")
+    assert sums(invoiced) == (D("3.00"), D("0.57"), D("3.57"))
+    first = credit_totals(invoiced.breakdown, (), at(19, "1.50"), "EUR")
+    assert sums(first) == (D("-1.50"), D("-0.29"), D("-1.79"))
+    last = credit_totals(invoiced.breakdown, taken("1.50", "0.29", 19), at(19, "1.50"), "EUR")
+    assert sums(last) == (D("-1.50"), D("-0.28"), D("-1.78"))
 
 
 def test_a_partial_credit_never_takes_more_tax_than_is_left():
     # Four lines of 0.01 at 50 %: tax 0.02 on the whole, but 0.01 on each line alone.
-    invoiced = totals([D("0.01")] * 4, D(50), "EUR")
+    invoiced = totals(at(50, *["0.01"] * 4), "EUR")
     assert invoiced.tax == D("0.02")
-    taken = Totals(D("0.02"), D("0.02"), D("0.04"))  # two lines, 0.01 tax each
-    third = credit_totals(invoiced, taken, D("0.01"), D(50), "EUR")
-    assert third == Totals(D("-0.01"), D("0.00"), D("-0.01"))
+    two_lines = taken("0.02", "0.02", 50)  # two lines, 0.01 tax each
+    third = credit_totals(invoiced.breakdown, two_lines, at(50, "0.01"), "EUR")
+    assert sums(third) == (D("-0.01"), D("0.00"), D("-0.01"))
     assert str(third.tax) == "0.00"
 
 
 def test_a_credit_of_more_net_than_is_left_is_refused():
-    invoiced = totals([D("10.00")], D(19), "EUR")
-    taken = Totals(D("6.00"), D("1.14"), D("7.14"))
+    invoiced = totals(at(19, "10.00"), "EUR")
     with pytest.raises(Conflict, match="more than the 4.00 net left"):
-        credit_totals(invoiced, taken, D("4.01"), D(19), "EUR")
+        credit_totals(invoiced.breakdown, taken("6.00", "1.14", 19), at(19, "4.01"), "EUR")
+
+
+def test_the_credit_that_completes_a_rate_takes_exactly_that_rate_s_tax():
+    # 19 %: 1.50 + 1.50 (tax 0.57); 7 %: 0.07 + 0.07 (tax 0.01 on the whole, 0.00 each).
+    invoiced = totals(at(19, "1.50", "1.50") + at(7, "0.07", "0.07"), "EUR")
+    first = credit_totals(invoiced.breakdown, (), at(19, "1.50") + at(7, "0.07"), "EUR")
+    assert [(g.rate, g.taxable, g.tax) for g in first.breakdown] == [
+        (D("19.00"), D("-1.50"), D("-0.29")),
+        (D("7.00"), D("-0.07"), D("0.00")),
+    ]
+    before = tuple(TaxGroup(g.category, g.rate, -g.taxable, -g.tax) for g in first.breakdown)
+    second = credit_totals(invoiced.breakdown, before, at(19, "1.50") + at(7, "0.07"), "EUR")
+    assert [(g.rate, g.tax) for g in second.breakdown] == [
+        (D("19.00"), D("-0.28")),
+        (D("7.00"), D("-0.01")),
+    ]
+    assert first.total + second.total == -invoiced.total
+
+
+def test_a_credit_at_a_rate_the_invoice_does_not_have_is_refused():
+    invoiced = totals(at(19, "10.00"), "EUR")
+    with pytest.raises(Conflict, match="no S 7.00% VAT"):
+        credit_totals(invoiced.breakdown, (), at("7.00", "1.00"), "EUR")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import textwrap
 import threading
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import peewee
@@ -34,6 +35,7 @@ from tallytui.store.models import (
     Heartbeat,
     Invoice,
     InvoiceLine,
+    InvoiceTax,
     NumberCounter,
     Organisation,
     Project,
@@ -320,6 +322,12 @@ def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
         if table == "time_entry":  # no description counts as edited by a person yet
             assert [row[-1] for row in after] == [0, 0]
             after = [row[:-1] for row in after]
+        if table == "client":  # standard VAT, no exemption reason
+            assert [row[-2:] for row in after] == [("S", "")]
+            after = [row[:-2] for row in after]
+        if table == "expense":  # no VAT rate of its own: the client's
+            assert [row[-1] for row in after] == [None]
+            after = [row[:-1] for row in after]
         assert after == content, table
     recorded = new.execute_sql(
         "SELECT version, name FROM schema_migration ORDER BY version"
@@ -329,6 +337,73 @@ def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
     assert TimeEntry.select().count() == 2
     assert Heartbeat.create(user=1, at=NOW, source="file", target="/src/app.py", project=1).id
     assert User.get_by_id(1).locked_until == date(2026, 1, 4)
+
+
+def _insert_documents_before_vat(database):
+    """Three documents as tallytui wrote them before VAT per line: a sent invoice at 19 %
+    (two lines), a ready one at 0 %, and a void one without lines."""
+    party = '{"name": "%s"}'
+    for number, status, rate, net, tax in [
+        ("ACME-202601-0001", "sent", 1900, 10_050, 1_910),
+        ("ACME-202601-0002", "ready", 0, 5_000, 0),
+        ("ACME-202601-0003", "void", 1900, 0, 0),
+    ]:
+        database.execute_sql(
+            "INSERT INTO invoice (number, kind, status, client_id, issue_date, due_date, "
+            "currency, tax_rate_bp, subtotal_minor, tax_minor, total_minor, "
+            "payment_terms_days, seller, buyer, created_at) VALUES "
+            "(?, 'invoice', ?, 1, '2026-02-01', '2026-02-15', 'EUR', ?, ?, ?, ?, 14, ?, ?, 100)",
+            (number, status, rate, net, tax, net + tax, party % "Acme", party % "Globex"),
+        )
+    for invoice, position, amount in [(1, 1, 6_025), (1, 2, 4_025), (2, 1, 5_000)]:
+        database.execute_sql(
+            "INSERT INTO invoice_line (invoice_id, position, description, quantity_hundredths,"
+            " unit_price_minor, amount_minor, line_type) VALUES (?, ?, 'Web', 100, ?, ?,"
+            " 'service')",
+            (invoice, position, amount, amount),
+        )
+
+
+def test_upgrade_gives_old_documents_their_rate_as_lines_and_breakdown(dbpath, _close_databases):
+    from tallytui.cli.output import invoice_json
+    from tallytui.services import corrections, invoices
+
+    old = open_database(str(dbpath), upgrade=False)
+    _close_databases.append(old)
+    migrate(old, target=5)
+    _insert_v1_rows(old)
+    _insert_documents_before_vat(old)
+    old.close()
+
+    new = open_database(str(dbpath))
+    _close_databases.append(new)
+    sent = invoices.show("anna", "ACME-202601-0001")
+    assert [(ln.tax_category, ln.tax_rate) for ln in sent.lines] == [("S", Decimal("19.00"))] * 2
+    assert invoice_json(sent)["tax_breakdown"] == [
+        {
+            "category": "S",
+            "rate": "19.00",
+            "taxable": "100.50",
+            "tax": "19.10",
+            "exemption_code": None,
+            "exemption_reason": None,
+        }
+    ]
+    assert (sent.tax_rate, sent.tax, sent.total) == (
+        Decimal("19.00"),
+        Decimal("19.10"),
+        Decimal("119.60"),
+    )
+    at_zero = invoices.show("anna", "ACME-202601-0002")
+    assert [(ln.tax_category, ln.tax_rate) for ln in at_zero.lines] == [("Z", Decimal("0.00"))]
+    assert [(g.category, g.taxable, g.tax) for g in at_zero.tax_breakdown] == [
+        ("Z", Decimal("50.00"), Decimal("0.00"))
+    ]
+    assert invoices.show("anna", "ACME-202601-0003").tax_breakdown == ()
+    # Crediting the old invoice line by line gives back its stored tax to the cent.
+    first, second = (corrections.credit("anna", sent.number, [ln.id]) for ln in sent.lines)
+    assert first.tax + second.tax == -sent.tax
+    assert first.total + second.total == -sent.total
 
 
 def test_migrate_returns_version_and_is_idempotent(dbpath, _close_databases):
@@ -623,6 +698,11 @@ def _populate():
         amount_minor=14325,
         line_type="service",
         project=project,
+        tax_category="S",
+        tax_rate_bp=1900,
+    )
+    InvoiceTax.create(
+        invoice=invoice, category="S", rate_bp=1900, taxable_minor=14325, tax_minor=2722
     )
     TimeEntry.create(
         user=anna,
@@ -644,6 +724,7 @@ def _populate():
         unit="km",
         unit_price_minor=30,
         amount_minor=75,
+        tax_rate_bp=700,
         invoice_line=line,
         created_at=NOW,
     )

@@ -285,6 +285,44 @@ async def test_expenses_add_edit_and_delete_from_the_review(week):
         assert Expense.select().count() == 0
 
 
+async def test_an_expense_may_carry_its_own_vat_rate_from_the_form(week):
+    from textual.widgets import Label
+
+    from tallytui.store.models import Expense
+    from tallytui.ui.modals.expense_form import ExpenseForm
+
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#project").value = "Web"
+        form.query_one("#day").value = "2026-11-18"
+        form.query_one("#amount").value = "86.40"
+        form.query_one("#tax_rate").value = "7,5"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExpenseForm) and Expense.select().count() == 0
+        error = str(app.screen.query_one("#form-error", Label).render())
+        assert "VAT rate: '7,5' is not a number" in error
+        form.query_one("#tax_rate").value = "7"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert Expense.get().tax_rate_bp == 700
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.query_one("#tax_rate").value == "7.00"
+        app.screen.query_one("#tax_rate").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert Expense.get().tax_rate_bp is None  # the client's rate again
+
+
 async def test_the_database_is_opened_after_the_first_frame(week, monkeypatch):
     """`tally` hands the app a way to open the database; the app calls it in a worker once
     its first frame is drawn, keeps the other areas shut until it is done, and the review

@@ -13,6 +13,20 @@ _CLIENT_OPTIONS = [
     click.option("--address", default=None, help="Postal address (\\n starts a new line)."),
     click.option("--email", default=None, help="Billing e-mail."),
     click.option("--vat-id", default=None, help="The client's VAT identification number."),
+    click.option(
+        "--vat",
+        default=None,
+        type=click.Choice(
+            ["standard", "zero", "exempt", "reverse-charge", "intra-eu", "export", "outside-scope"]
+        ),
+        help="VAT treatment of the client's lines (default: standard, at --tax-rate).",
+    ),
+    click.option(
+        "--exemption-reason",
+        default=None,
+        metavar="TEXT",
+        help="Why no VAT is charged (printed; a leading VATEX code is exported as the code).",
+    ),
 ]
 
 
@@ -22,7 +36,9 @@ def client_options(func):
     return func
 
 
-def _changes(name, currency, terms, tax_rate, address, email, vat_id, **extra):
+def _changes(
+    name, currency, terms, tax_rate, address, email, vat_id, vat, exemption_reason, **extra
+):
     from ..domain.names import address_text
     from ..services.clients import ClientChanges
     from . import parse
@@ -35,6 +51,8 @@ def _changes(name, currency, terms, tax_rate, address, email, vat_id, **extra):
         address=address_text(address) if address is not None else None,
         email=email,
         vat_id=vat_id,
+        vat=vat,
+        exemption_reason=exemption_reason,
         **extra,
     )
 
@@ -92,7 +110,7 @@ def client_list(as_json):
                     c.name + (" (archived)" if c.archived else ""),
                     c.currency,
                     f"{c.payment_terms_days} d",
-                    f"{c.tax_rate}%",
+                    f"{c.tax_rate}%" if c.vat == "standard" else c.vat,
                     c.email,
                     c.vat_id,
                 ]

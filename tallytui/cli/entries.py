@@ -221,6 +221,12 @@ _EXPENSE_OPTIONS = [
     click.option("--category", default="", help="Category, e.g. travel."),
     click.option("--description", default="", help="What it was."),
     click.option("--billable/--non-billable", default=None, help="Default: the project's setting."),
+    click.option(
+        "--tax-rate",
+        default=None,
+        metavar="PCT",
+        help="Its own VAT rate, e.g. 7 for travel (default: the client's).",
+    ),
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
 ]
 
@@ -231,7 +237,9 @@ def expense_options(func):
     return func
 
 
-def _new_expense(project, day, amount, quantity, unit_price, unit, category, description, billable):
+def _new_expense(
+    project, day, amount, quantity, unit_price, unit, category, description, billable, tax_rate
+):
     from ..services import expenses
     from . import parse
 
@@ -245,6 +253,7 @@ def _new_expense(project, day, amount, quantity, unit_price, unit, category, des
         category=category,
         description=description,
         billable=billable,
+        tax_rate=parse.percent(tax_rate, "--tax-rate"),
     )
 
 

@@ -39,12 +39,26 @@ def _document_text(v) -> str:
     body = table(
         ["Line", "Description", "Quantity", "Unit price", "Amount"], rows, right={0, 2, 3, 4}
     )
-    foot = [
-        f"Subtotal {v.subtotal} {v.currency}",
-        f"Tax {v.tax_rate}% {v.tax} {v.currency}",
-        f"Total {v.total} {v.currency}",
-    ]
+    foot = [f"Subtotal {v.subtotal} {v.currency}"]
+    foot += [_tax_text(g, v.currency, len(v.tax_breakdown) > 1) for g in v.tax_breakdown]
+    if not v.tax_breakdown:
+        foot.append(f"Tax {v.tax_rate}% {v.tax} {v.currency}")
+    foot.append(f"Total {v.total} {v.currency}")
     return "\n".join(head + [body] + foot)
+
+
+def _tax_text(group, currency: str, several: bool) -> str:
+    """``Tax 19.00% 190.00 EUR``; with several rates each says its net; a category other
+    than standard says which and why."""
+    from ..domain.vat import WORDS
+
+    text = f"Tax {group.rate}% {group.tax} {currency}"
+    if several:
+        text += f" on {group.taxable} {currency}"
+    if group.category != "S":
+        text += f" ({WORDS[group.category]}"
+        text += f": {group.exemption.text})" if group.exemption else ")"
+    return text
 
 
 @click.group()
@@ -119,20 +133,23 @@ def invoice_create(
     _show(invoices.create(s.actor, request), as_json, "updated" if into else "created")
 
 
+LINE_FORMAT = "DESC|QTY|UNIT_PRICE[|UNIT][|service|product][|vat=PCT]"
+
+
 def _free_line(text: str, n: int):
     from ..domain.errors import InvalidInput
     from ..services.corrections import FreeLine
     from . import parse
 
     parts = text.split("|")
-    if not 3 <= len(parts) <= 5:
-        raise InvalidInput(
-            f"--line {n}: {text!r} is not DESC|QTY|UNIT_PRICE[|UNIT][|service|product]"
-        )
-    unit, kind = "", "service"
+    if not 3 <= len(parts) <= 6:
+        raise InvalidInput(f"--line {n}: {text!r} is not {LINE_FORMAT}")
+    unit, kind, rate = "", "service", None
     for extra in parts[3:]:
         if extra.strip() in ("service", "product"):
             kind = extra.strip()
+        elif extra.strip().lower().startswith("vat="):
+            rate = parse.percent(extra.strip()[4:], f"--line {n} vat")
         else:
             unit = extra
     return FreeLine(
@@ -141,6 +158,7 @@ def _free_line(text: str, n: int):
         unit_price=parse.amount(parts[2].strip(), f"--line {n} unit price"),
         unit=unit,
         line_type=kind,
+        tax_rate=rate,
     )
 
 
@@ -152,8 +170,8 @@ def _free_line(text: str, n: int):
     "lines",
     multiple=True,
     required=True,
-    metavar="DESC|QTY|UNIT_PRICE[|UNIT][|service|product]",
-    help="A line; repeat for more.",
+    metavar=LINE_FORMAT,
+    help="A line; repeat for more. vat=PCT gives it a VAT rate of its own (default: the client's).",
 )
 @click.option("--credit-note", is_flag=True, help="Issue a freeform credit note instead.")
 @click.option("--reason", default="", help="Why (shown on credit notes).")

@@ -46,6 +46,8 @@ def client_json(c: ClientView) -> dict:
         "vat_id": c.vat_id,
         "terms": c.payment_terms_days,
         "tax_rate": format_plain(c.tax_rate),
+        "vat": c.vat,
+        "exemption_reason": c.exemption_reason,
         "archived": c.archived,
     }
 
@@ -89,6 +91,7 @@ def expense_json(x: ExpenseView) -> dict:
         "description": x.description,
         "billable": x.billable,
         "invoice": x.invoice,
+        "tax_rate": None if x.tax_rate is None else format_plain(x.tax_rate),
     }
 
 
@@ -123,6 +126,8 @@ def invoice_json(v) -> dict:
                 "entries": list(line.entries),
                 "expenses": list(line.expenses),
                 "credits_line": line.credits_line,
+                "tax_category": line.tax_category,
+                "tax_rate": format_plain(line.tax_rate),
             }
             for line in v.lines
         ],
@@ -130,6 +135,7 @@ def invoice_json(v) -> dict:
         "tax_rate": format_plain(v.tax_rate),
         "tax": money(v.tax),
         "total": money(v.total),
+        "tax_breakdown": [tax_json(g) for g in v.tax_breakdown],
         "grouping": v.grouping,
         "round": v.rounding,
         "reason": v.reason,
@@ -137,6 +143,18 @@ def invoice_json(v) -> dict:
         "paid_on": _day(v.paid_on),
         "seller": dict(v.seller.__dict__),
         "buyer": dict(v.buyer.__dict__),
+    }
+
+
+def tax_json(g) -> dict:
+    """One row of the VAT breakdown: ``category`` is the EN 16931 code, as on each line."""
+    return {
+        "category": g.category,
+        "rate": format_plain(g.rate),
+        "taxable": money(g.taxable),
+        "tax": money(g.tax),
+        "exemption_code": (g.exemption.code or None) if g.exemption else None,
+        "exemption_reason": g.exemption.text if g.exemption else None,
     }
 
 

@@ -2,20 +2,22 @@
 
 The rules a client can check with a pocket calculator: a time line's quantity is hours
 rounded half-up to two decimals, its amount is quantity × unit price rounded half-up to
-the currency's minor unit, tax is computed once on the summed net, total = net + tax.
-A rate change inside a period gives a separate line, never a blended price.
+the currency's minor unit, tax is computed once per (VAT category, rate) on the summed net
+of those lines, total = net + tax. A rate change inside a period gives a separate line,
+never a blended price.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import Conflict, InvalidInput
 from .money import CENT, round_money
 from .rounding import Rounding
+from .vat import Exemption, Taxed, TaxGroup, breakdown, line_tax, net_by_group, tax_of
 
 GROUPINGS = ("project", "single", "detailed", "user", "date")
 HOUR_UNIT = "h"
@@ -51,6 +53,7 @@ class BillableExpense:
     amount: Decimal
     category: str
     description: str
+    tax_rate: Decimal | None = None  # its own VAT rate; None: the client's
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class DraftLine:
     group_key: str
     entry_ids: tuple[int, ...] = ()
     expense_ids: tuple[int, ...] = ()
+    # None until ``apply_vat`` gives the line its client's treatment; a rate set before
+    # (an expense's own, a freeform line's ``vat=``) is kept.
+    tax_category: str | None = None
+    tax_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class Totals:
     subtotal: Decimal
     tax: Decimal
     total: Decimal
+    breakdown: tuple[TaxGroup, ...] = ()
 
 
 def hours(seconds: int) -> Decimal:
@@ -168,6 +176,7 @@ def expense_lines(items: Sequence[BillableExpense]) -> list[DraftLine]:
                 project=item.project,
                 group_key=f"expense|{item.expense_id}",
                 expense_ids=(item.expense_id,),
+                tax_rate=item.tax_rate,
             )
         )
     return lines
@@ -177,33 +186,56 @@ def line_amount(quantity: Decimal, unit_price: Decimal, currency: str) -> Decima
     return round_money(quantity * unit_price, currency)
 
 
-def totals(amounts: Iterable[Decimal], tax_rate: Decimal, currency: str) -> Totals:
-    """Tax once on the summed net (per rate: an invoice carries one rate)."""
-    subtotal = sum(amounts, Decimal(0))
-    tax = round_money(subtotal * tax_rate / 100, currency)
-    return Totals(subtotal=subtotal, tax=tax, total=subtotal + tax)
+def apply_vat(drafts: Iterable[DraftLine], category: str, rate: Decimal) -> list[DraftLine]:
+    """Give each line the client's VAT ``category``; a line without its own rate takes the
+    client's ``rate`` (see ``vat.line_tax``: standard at 0 % is zero rated)."""
+    taxed = []
+    for draft in drafts:
+        code, own = line_tax(category, rate if draft.tax_rate is None else draft.tax_rate)
+        taxed.append(replace(draft, tax_category=code, tax_rate=own))
+    return taxed
+
+
+def totals(
+    lines: Iterable[Taxed], currency: str, reasons: dict[str, Exemption] | None = None
+) -> Totals:
+    """Tax once per (category, rate) on the summed net of its lines; total = net + tax."""
+    groups = breakdown(lines, currency, reasons)
+    subtotal = sum((g.taxable for g in groups), Decimal(0))
+    tax = sum((g.tax for g in groups), Decimal(0))
+    return Totals(subtotal=subtotal, tax=tax, total=subtotal + tax, breakdown=groups)
 
 
 def credit_totals(
-    invoiced: Totals, credited: Totals, net: Decimal, tax_rate: Decimal, currency: str
+    invoiced: Sequence[TaxGroup],
+    credited: Sequence[TaxGroup],
+    lines: Iterable[Taxed],
+    currency: str,
 ) -> Totals:
-    """The totals of a credit note that takes back ``net`` of an invoice's ``invoiced``
-    totals, of which live credit notes took back ``credited`` already (all three as
+    """The totals of a credit note that takes back ``lines`` of an invoice whose breakdown
+    is ``invoiced``, of which live credit notes took back ``credited`` already (all as
     positive amounts); returned negated, as the credit note stores them.
 
     Tax rounded once per credit note could add up to more than the invoice's own tax (two
-    halves of 0.57 round to 0.29 each). So a partial credit never takes more tax than is
-    left, and the credit that takes the last of the net takes exactly the tax that is left:
-    crediting everything, in any steps, gives back the invoice's net, tax and total to the
-    cent. One rate per call: an invoice carries one rate.
+    halves of 0.57 round to 0.29 each). So, per (category, rate), a partial credit never
+    takes more tax than is left, and the credit that takes the last of a rate's net takes
+    exactly the tax left at that rate: crediting everything, in any steps, gives back the
+    invoice's net and tax of every rate, and its total, to the cent.
     """
-    left_net = invoiced.subtotal - credited.subtotal
-    left_tax = invoiced.tax - credited.tax
-    if net > left_net:
-        raise Conflict(f"a credit of {net} is more than the {left_net} net left to credit")
-    if net == left_net:
-        tax = left_tax
-    else:
-        tax = min(round_money(net * tax_rate / 100, currency), left_tax)
+    have = {g.key: g for g in invoiced}
+    taken = {g.key: g for g in credited}
     zero = Decimal(0)  # subtracted from, not negated: no amount prints as -0.00
-    return Totals(subtotal=zero - net, tax=zero - tax, total=zero - net - tax)
+    groups = []
+    for key, net in net_by_group(lines).items():
+        if key not in have:
+            raise Conflict(f"the invoice has no {key[0]} {key[1]}% VAT to credit")
+        got, gone = have[key], taken.get(key)
+        left_net = got.taxable - (gone.taxable if gone else zero)
+        left_tax = got.tax - (gone.tax if gone else zero)
+        if net > left_net:
+            raise Conflict(f"a credit of {net} is more than the {left_net} net left to credit")
+        tax = left_tax if net == left_net else min(tax_of(net, key[1], currency), left_tax)
+        groups.append(TaxGroup(key[0], key[1], zero - net, zero - tax, got.exemption))
+    subtotal = sum((g.taxable for g in groups), zero)
+    tax = sum((g.tax for g in groups), zero)
+    return Totals(subtotal=subtotal, tax=tax, total=subtotal + tax, breakdown=tuple(groups))

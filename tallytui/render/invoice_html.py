@@ -11,6 +11,7 @@ from functools import cache
 from markupsafe import Markup, escape
 
 from ..domain.names import address_lines
+from ..domain.vat import TaxGroup
 from ..services.invoice_views import InvoiceView, LineView
 from .layout import ASSETS
 
@@ -39,6 +40,29 @@ def percent(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
+# How the totals name a breakdown row that is not standard rated (its reason is printed
+# in full below the totals).
+_CATEGORY_LABELS = {
+    "Z": "zero rated",
+    "E": "exempt",
+    "AE": "reverse charge",
+    "K": "intra-EU supply",
+    "G": "export",
+    "O": "not subject to VAT",
+}
+
+
+def tax_label(group: TaxGroup, doc: InvoiceView) -> str:
+    """``Tax 19%``; ``Tax 7% on €100.00`` when the document has several rates; ``Tax 0%
+    (reverse charge)`` for a category other than standard."""
+    text = f"Tax {percent(group.rate)}"
+    if len(doc.tax_breakdown) > 1:
+        text += f" on {money(group.taxable, doc.currency)}"
+    if group.category in _CATEGORY_LABELS:
+        text += f" ({_CATEGORY_LABELS[group.category]})"
+    return text
+
+
 def iban(value: str) -> str:
     """Groups of four, as printed on bank statements."""
     return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
@@ -63,7 +87,13 @@ def _environment():
         lstrip_blocks=True,
     )
     env.filters.update(
-        money=money, quantity=quantity, day=day, percent=percent, iban=iban, lines=lines
+        money=money,
+        quantity=quantity,
+        day=day,
+        percent=percent,
+        iban=iban,
+        lines=lines,
+        tax_label=tax_label,
     )
     return env
 
@@ -78,6 +108,7 @@ def render_html(
     """HTML for ``pages`` of the document's lines, one table per page; a document laid out
     in parts gives the parties and dates to the first part and the totals to the last."""
     credit = doc.kind == "credit_note"
+    reasons = dict.fromkeys(g.exemption.text for g in doc.tax_breakdown if g.exemption)
     return (
         _environment()
         .get_template("invoice.html")
@@ -89,6 +120,8 @@ def render_html(
             fonts=FONTS.as_posix(),
             show_header=show_header,
             show_totals=show_totals,
+            rates=len(doc.tax_breakdown) > 1,
+            reasons=list(reasons),
         )
     )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ..domain.errors import Conflict
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import check_name
+from ..domain.vat import WORDS, check_reason, parse_category
 from ..store.db import write_transaction
 from ..store.models import Client, Organisation, db
 from . import lookup, permissions
@@ -28,6 +29,8 @@ class ClientChanges:
     payment_terms_days: int | None = None
     tax_rate: Decimal | None = None
     archived: bool | None = None
+    vat: str | None = None  # a category word or EN 16931 code
+    exemption_reason: str | None = None
 
 
 def view(row: Client, org: Organisation) -> ClientView:
@@ -42,6 +45,8 @@ def view(row: Client, org: Organisation) -> ClientView:
         archived=row.archived,
         payment_terms_days=org.payment_terms_days if terms is None else terms,
         tax_rate=basis_points_to_percent(org.tax_rate_bp if tax is None else tax),
+        vat=WORDS[row.vat_category],
+        exemption_reason=row.vat_exemption_reason,
     )
 
 
@@ -60,6 +65,13 @@ def _apply(row: Client, changes: ClientChanges) -> None:
         row.tax_rate_bp = percent_to_basis_points(changes.tax_rate)
     if changes.archived is not None:
         row.archived = changes.archived
+    if changes.vat is not None:
+        category = parse_category(changes.vat)
+        if category != row.vat_category:  # the old reason was the old category's
+            row.vat_category, row.vat_exemption_reason = category, ""
+    if changes.exemption_reason is not None:
+        row.vat_exemption_reason = changes.exemption_reason
+    row.vat_exemption_reason = check_reason(row.vat_category, row.vat_exemption_reason)
 
 
 def _refuse_duplicate(name: str, own_id: int | None = None) -> None:

@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
-from ..domain.invoicing import DraftLine, Totals, line_amount
-from ..domain.money import from_minor, to_minor
+from ..domain.invoicing import DraftLine, Totals, apply_vat, line_amount
+from ..domain.money import basis_points_to_percent, from_minor, to_minor
 from ..domain.names import check_name
+from ..domain.vat import WORDS
 from ..store.db import write_transaction
 from ..store.models import BilledEntry, BilledExpense, Invoice, InvoiceLine, Project, db
 from . import lookup, permissions
-from .documents import credited_totals, new_document, refresh_totals, release, write_lines
+from .documents import (
+    client_vat,
+    credited_totals,
+    new_document,
+    refresh_totals,
+    release,
+    write_lines,
+)
 from .invoice_views import InvoiceView, load, view
 from .org import local_today
 
@@ -27,6 +35,7 @@ class FreeLine:
     unit_price: Decimal
     unit: str = ""
     line_type: str = "service"
+    tax_rate: Decimal | None = None  # its own VAT rate; None: the client's
 
 
 def draft_line(line: FreeLine, currency: str, project: str | None, sign: int, n: int) -> DraftLine:
@@ -52,6 +61,7 @@ def draft_line(line: FreeLine, currency: str, project: str | None, sign: int, n:
         line_type=line.line_type,
         project=project,
         group_key="freeform",
+        tax_rate=line.tax_rate,
     )
 
 
@@ -77,10 +87,21 @@ def freeform(
                 f"project {row.name!r} belongs to {row.client.name}, not {buyer.name}"
             )
         sign = -1 if credit_note else 1
-        drafts = [
-            draft_line(line, buyer.currency, project, sign, n)
-            for n, line in enumerate(lines, start=1)
-        ]
+        category, rate = client_vat(org, buyer)
+        own = [n for n, line in enumerate(lines, start=1) if line.tax_rate is not None]
+        if own and category != "S":
+            raise InvalidInput(
+                f"line {own[0]}: a VAT rate of its own needs a standard-rated client; "
+                f"{buyer.name} is {WORDS[category]}"
+            )
+        drafts = apply_vat(
+            [
+                draft_line(line, buyer.currency, project, sign, n)
+                for n, line in enumerate(lines, start=1)
+            ],
+            category,
+            rate,
+        )
         invoice = new_document(
             org,
             buyer,
@@ -169,6 +190,8 @@ def _negated(line: InvoiceLine, currency: str, project: str | None) -> DraftLine
         line_type=line.line_type,
         project=project,
         group_key=line.group_key,
+        tax_category=line.tax_category,
+        tax_rate=basis_points_to_percent(line.tax_rate_bp),
         entry_ids=tuple(
             e
             for (e,) in BilledEntry.select(BilledEntry.entry)
@@ -187,7 +210,8 @@ def _negated(line: InvoiceLine, currency: str, project: str | None) -> DraftLine
 @dataclass(frozen=True)
 class CreditState:
     """How much of an invoice live credit notes have taken back: the lines, and the net,
-    tax and total (positive) that the next credit note's figures start from."""
+    tax and total (positive, with their breakdown per rate) that the next credit note's
+    figures start from."""
 
     lines: frozenset[int]
     credited: Totals

@@ -14,7 +14,13 @@ from peewee import fn
 
 from ..domain.errors import Conflict
 from ..domain.invoicing import DraftLine, Totals, credit_totals, totals
-from ..domain.money import basis_points_to_percent, from_minor, to_minor
+from ..domain.money import (
+    basis_points_to_percent,
+    from_minor,
+    percent_to_basis_points,
+    to_minor,
+)
+from ..domain.vat import Exemption, TaxedAmount, TaxGroup, check_vat_ids, exemption, headline_rate
 from ..store.bulk import insert_rows
 from ..store.models import (
     BilledEntry,
@@ -23,13 +29,14 @@ from ..store.models import (
     Expense,
     Invoice,
     InvoiceLine,
+    InvoiceTax,
     Organisation,
     Project,
     TimeEntry,
     User,
 )
 from .clock import now_utc
-from .invoice_views import PartyView, snapshot
+from .invoice_views import PartyView, party, snapshot, stored_breakdown
 from .register import take_number
 
 CHUNK = 500  # ids per statement, well under every engine's parameter limit
@@ -60,6 +67,11 @@ def client_terms(org: Organisation, client: Client) -> tuple[int, int]:
     )
     tax = org.tax_rate_bp if client.tax_rate_bp is None else client.tax_rate_bp
     return terms, tax
+
+
+def client_vat(org: Organisation, client: Client) -> tuple[str, Decimal]:
+    """The VAT category the client's lines get, and the rate of lines without their own."""
+    return client.vat_category, basis_points_to_percent(client_terms(org, client)[1])
 
 
 def new_document(
@@ -170,6 +182,8 @@ def write_lines(
             InvoiceLine.project,
             InvoiceLine.group_key,
             InvoiceLine.credits_line,
+            InvoiceLine.tax_category,
+            InvoiceLine.tax_rate_bp,
         ],
         [
             (
@@ -184,6 +198,8 @@ def write_lines(
                 projects.get(draft.project),
                 draft.group_key,
                 credits[index] if credits else None,
+                draft.tax_category,
+                percent_to_basis_points(draft.tax_rate),
             )
             for index, draft in enumerate(drafts)
         ],
@@ -207,52 +223,121 @@ def write_lines(
 
 
 def refresh_totals(invoice: Invoice) -> None:
-    """Totals from the stored line amounts: tax once on the net, total = net + tax; a
-    credit note of an invoice never takes back more tax than the invoice has left."""
+    """Totals from the stored lines: tax once per (category, rate) on their net, total =
+    net + tax, the breakdown stored beside; a credit note of an invoice never takes back
+    more tax of a rate than the invoice has left at that rate."""
     currency = invoice.currency
-    net = sum(
-        (
-            from_minor(m, currency)
-            for (m,) in InvoiceLine.select(InvoiceLine.amount_minor)
-            .where(InvoiceLine.invoice == invoice)
-            .tuples()
-        ),
-        Decimal(0),
+    lines = [
+        TaxedAmount(from_minor(m, currency), category, basis_points_to_percent(bp))
+        for m, category, bp in InvoiceLine.select(
+            InvoiceLine.amount_minor, InvoiceLine.tax_category, InvoiceLine.tax_rate_bp
+        )
+        .where(InvoiceLine.invoice == invoice)
+        .tuples()
+    ]
+    buyer = party(invoice.buyer)
+    check_vat_ids(
+        (line.tax_category for line in lines),
+        party(invoice.seller).vat_id,
+        buyer.vat_id,
+        buyer.name,
     )
-    rate = basis_points_to_percent(invoice.tax_rate_bp)
     if invoice.credits_id is None:
-        result = totals([net], rate, currency)
+        result = totals(lines, currency, _reasons(invoice))
     else:
         original = Invoice.get_by_id(invoice.credits_id)
+        positive = [TaxedAmount(-x.amount, x.tax_category, x.tax_rate) for x in lines]
         result = credit_totals(
-            stored_totals(original), credited_totals(original, invoice), -net, rate, currency
+            stored_breakdown(original),
+            credited_totals(original, invoice).breakdown,
+            positive,
+            currency,
         )
     invoice.subtotal_minor = to_minor(result.subtotal, currency)
     invoice.tax_minor = to_minor(result.tax, currency)
     invoice.total_minor = to_minor(result.total, currency)
+    rate = headline_rate(result.breakdown)
+    if rate is not None:
+        invoice.tax_rate_bp = percent_to_basis_points(rate)
     invoice.save()
+    _store_breakdown(invoice, result.breakdown)
 
 
-def stored_totals(invoice: Invoice) -> Totals:
+def _reasons(invoice: Invoice) -> dict[str, Exemption]:
+    """Exemption reasons per category: those the document printed already (a ready invoice
+    that takes more lines keeps its wording), else the client's."""
+    kept = {
+        category: Exemption(code, text)
+        for category, code, text in InvoiceTax.select(
+            InvoiceTax.category, InvoiceTax.exemption_code, InvoiceTax.exemption_reason
+        )
+        .where((InvoiceTax.invoice == invoice) & (InvoiceTax.exemption_reason != ""))
+        .tuples()
+    }
+    client = Client.get_by_id(invoice.client_id)
+    own = exemption(client.vat_category, client.vat_exemption_reason)
+    if own is not None:
+        kept.setdefault(client.vat_category, own)
+    return kept
+
+
+def _store_breakdown(invoice: Invoice, groups: Sequence[TaxGroup]) -> None:
     currency = invoice.currency
-    return Totals(
-        subtotal=from_minor(invoice.subtotal_minor, currency),
-        tax=from_minor(invoice.tax_minor, currency),
-        total=from_minor(invoice.total_minor, currency),
+    InvoiceTax.delete().where(InvoiceTax.invoice == invoice).execute()
+    insert_rows(
+        [
+            InvoiceTax.invoice,
+            InvoiceTax.category,
+            InvoiceTax.rate_bp,
+            InvoiceTax.taxable_minor,
+            InvoiceTax.tax_minor,
+            InvoiceTax.exemption_code,
+            InvoiceTax.exemption_reason,
+        ],
+        [
+            (
+                invoice.id,
+                g.category,
+                percent_to_basis_points(g.rate),
+                to_minor(g.taxable, currency),
+                to_minor(g.tax, currency),
+                g.exemption.code if g.exemption else "",
+                g.exemption.text if g.exemption else "",
+            )
+            for g in groups
+        ],
     )
 
 
 def credited_totals(invoice: Invoice, leaving_out: Invoice | None = None) -> Totals:
-    """What the live (not void) credit notes of ``invoice`` take back, as positive amounts;
-    ``leaving_out`` is the credit note being totalled itself."""
-    query = Invoice.select(
-        fn.COALESCE(fn.SUM(Invoice.subtotal_minor), 0),
-        fn.COALESCE(fn.SUM(Invoice.tax_minor), 0),
-    ).where((Invoice.credits == invoice) & (Invoice.status != "void"))
+    """What the live (not void) credit notes of ``invoice`` take back, per (category, rate)
+    and in all, as positive amounts; ``leaving_out`` is the credit note being totalled."""
+    currency = invoice.currency
+    query = (
+        InvoiceTax.select(
+            InvoiceTax.category,
+            InvoiceTax.rate_bp,
+            fn.SUM(InvoiceTax.taxable_minor),
+            fn.SUM(InvoiceTax.tax_minor),
+        )
+        .join(Invoice)
+        .where((Invoice.credits == invoice) & (Invoice.status != "void"))
+        .group_by(InvoiceTax.category, InvoiceTax.rate_bp)
+    )
     if leaving_out is not None:
         query = query.where(Invoice.id != leaving_out.id)
-    net, tax = (from_minor(-int(m), invoice.currency) for m in query.tuples().get())
-    return Totals(subtotal=net, tax=tax, total=net + tax)
+    groups = tuple(
+        TaxGroup(
+            category,
+            basis_points_to_percent(bp),
+            from_minor(-int(net), currency),
+            from_minor(-int(tax), currency),
+        )
+        for category, bp, net, tax in query.tuples()
+    )
+    net = sum((g.taxable for g in groups), Decimal(0))
+    tax = sum((g.tax for g in groups), Decimal(0))
+    return Totals(subtotal=net, tax=tax, total=net + tax, breakdown=groups)
 
 
 def release(line_ids: Sequence[int]) -> None:

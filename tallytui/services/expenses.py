@@ -9,7 +9,13 @@ from decimal import Decimal
 from peewee import JOIN
 
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..domain.money import from_minor, round_money, to_minor
+from ..domain.money import (
+    basis_points_to_percent,
+    from_minor,
+    percent_to_basis_points,
+    round_money,
+    to_minor,
+)
 from ..store.db import write_transaction
 from ..store.models import Client, Expense, Invoice, InvoiceLine, Project, User, db
 from . import lookup, permissions
@@ -28,6 +34,7 @@ class NewExpense:
     category: str = ""
     description: str = ""
     billable: bool | None = None
+    tax_rate: Decimal | None = None  # its own VAT rate (7 % travel); None: the client's
 
 
 def _hundredths(quantity: Decimal) -> int:
@@ -54,6 +61,7 @@ def _view(row: Expense) -> ExpenseView:
         description=row.description,
         billable=row.billable,
         invoice=row.invoice_line.invoice.number if row.invoice_line_id else None,
+        tax_rate=None if row.tax_rate_bp is None else basis_points_to_percent(row.tax_rate_bp),
     )
 
 
@@ -94,6 +102,8 @@ def _fill(row: Expense, expense: NewExpense) -> None:
     row.category = expense.category.strip()
     row.description = expense.description.strip()
     row.billable = project.billable if expense.billable is None else expense.billable
+    rate = expense.tax_rate
+    row.tax_rate_bp = None if rate is None else percent_to_basis_points(rate)
 
 
 def add(actor: str, expense: NewExpense) -> ExpenseView:

@@ -12,7 +12,16 @@ from peewee import JOIN
 
 from ..domain.errors import NotFound
 from ..domain.money import basis_points_to_percent, from_minor
-from ..store.models import BilledEntry, BilledExpense, Client, Invoice, InvoiceLine, Project
+from ..domain.vat import Exemption, TaxGroup, group_order
+from ..store.models import (
+    BilledEntry,
+    BilledExpense,
+    Client,
+    Invoice,
+    InvoiceLine,
+    InvoiceTax,
+    Project,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class LineView:
     entries: tuple[int, ...]
     expenses: tuple[int, ...]
     credits_line: int | None
+    tax_category: str  # EN 16931 code: S, Z, E, AE, K, G, O
+    tax_rate: Decimal
 
 
 @dataclass(frozen=True)
@@ -60,9 +71,10 @@ class InvoiceView:
     credits_issue_date: date | None
     lines: tuple[LineView, ...]
     subtotal: Decimal
-    tax_rate: Decimal
+    tax_rate: Decimal  # the only rate, or the rate of the largest taxable amount
     tax: Decimal
     total: Decimal
+    tax_breakdown: tuple[TaxGroup, ...]
     grouping: str
     rounding: str | None
     reason: str
@@ -123,6 +135,8 @@ def _lines(invoice: Invoice) -> tuple[LineView, ...]:
             InvoiceLine.unit_price_minor,
             InvoiceLine.amount_minor,
             InvoiceLine.credits_line,
+            InvoiceLine.tax_category,
+            InvoiceLine.tax_rate_bp,
         )
         .join(Project, JOIN.LEFT_OUTER)
         .where(InvoiceLine.invoice == invoice)
@@ -143,6 +157,8 @@ def _lines(invoice: Invoice) -> tuple[LineView, ...]:
             entries=tuple(entries[line_id]),
             expenses=tuple(expenses[line_id]),
             credits_line=credits_line,
+            tax_category=category,
+            tax_rate=basis_points_to_percent(rate_bp),
         )
         for (
             line_id,
@@ -155,8 +171,26 @@ def _lines(invoice: Invoice) -> tuple[LineView, ...]:
             price,
             amount,
             credits_line,
+            category,
+            rate_bp,
         ) in rows
     )
+
+
+def stored_breakdown(invoice: Invoice) -> tuple[TaxGroup, ...]:
+    """The document's VAT breakdown as it was issued, in breakdown order."""
+    currency = invoice.currency
+    groups = [
+        TaxGroup(
+            row.category,
+            basis_points_to_percent(row.rate_bp),
+            from_minor(row.taxable_minor, currency),
+            from_minor(row.tax_minor, currency),
+            Exemption(row.exemption_code, row.exemption_reason) if row.exemption_reason else None,
+        )
+        for row in InvoiceTax.select().where(InvoiceTax.invoice == invoice)
+    ]
+    return tuple(sorted(groups, key=lambda g: group_order(g.key)))
 
 
 def load(number: str) -> Invoice:
@@ -187,6 +221,7 @@ def view(invoice: Invoice) -> InvoiceView:
         tax_rate=basis_points_to_percent(invoice.tax_rate_bp),
         tax=from_minor(invoice.tax_minor, currency),
         total=from_minor(invoice.total_minor, currency),
+        tax_breakdown=stored_breakdown(invoice),
         grouping=invoice.grouping,
         rounding=invoice.rounding,
         reason=invoice.reason,

@@ -12,13 +12,14 @@ from ..domain.errors import Conflict, InvalidInput
 from ..domain.invoicing import (
     BillableExpense,
     BillableTime,
+    apply_vat,
     check_grouping,
     client_description,
     expense_lines,
     time_lines,
 )
 from ..domain.localtime import day_start, days_to_utc_range, local_date
-from ..domain.money import from_minor
+from ..domain.money import basis_points_to_percent, from_minor
 from ..domain.rates import rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
@@ -26,7 +27,7 @@ from ..domain.timesheet import is_locked, readiness
 from ..store.db import locking, write_transaction
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import lookup, permissions
-from .documents import new_document, refresh_totals, write_lines
+from .documents import client_vat, new_document, refresh_totals, write_lines
 from .invoice_views import InvoiceSummary, InvoiceView, load, summaries, summary, view
 from .org import local_today
 from .projects import project_rates
@@ -235,6 +236,7 @@ def billable_expense(row: Expense, project: str, currency: str) -> BillableExpen
         from_minor(row.amount_minor, currency),
         row.category,
         row.description,
+        None if row.tax_rate_bp is None else basis_points_to_percent(row.tax_rate_bp),
     )
 
 
@@ -260,7 +262,10 @@ def create(actor: str, request: InvoiceRequest) -> InvoiceView:
         items = _billable_time(scope, request, org, rounding_rule)
         expenses = _billable_expenses(scope, org) if request.expenses else []
         currency = scope.client.currency
-        drafts = time_lines(items, grouping, currency) + expense_lines(expenses)
+        drafts = apply_vat(
+            time_lines(items, grouping, currency) + expense_lines(expenses),
+            *client_vat(org, scope.client),
+        )
         if not drafts:
             where = scope.project.name if scope.project else scope.client.name
             span = f" from {scope.first} to {scope.last}" if scope.first else ""

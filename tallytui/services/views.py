@@ -41,6 +41,8 @@ class ClientView:
     payment_terms_days: int
     tax_rate: Decimal
     archived: bool
+    vat: str = "standard"  # the VAT category word (vat.CATEGORIES)
+    exemption_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,4 @@ class ExpenseView:
     description: str
     billable: bool
     invoice: str | None
+    tax_rate: Decimal | None = None  # its own VAT rate; None: the client's

@@ -64,6 +64,9 @@ class Client(BaseModel):
     currency = TextField()
     payment_terms_days = IntegerField(null=True)
     tax_rate_bp = IntegerField(null=True)
+    # EN 16931 VAT category code of the client's lines, and why a non-standard one applies.
+    vat_category = TextField(default="S")
+    vat_exemption_reason = TextField(default="")
     archived = BooleanField(default=False)
     created_at = BigIntegerField()
 
@@ -131,6 +134,24 @@ class InvoiceLine(BaseModel):
     project = ForeignKeyField(Project, null=True, on_delete="RESTRICT")
     group_key = TextField(default="")
     credits_line = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    tax_category = TextField()
+    tax_rate_bp = IntegerField()
+
+
+class InvoiceTax(BaseModel):
+    """One row of an invoice's VAT breakdown per (category, rate), as issued: the tax is
+    the rounded-once figure the document prints, not recomputed on reading."""
+
+    invoice = ForeignKeyField(Invoice, backref="taxes", on_delete="CASCADE")
+    category = TextField()
+    rate_bp = IntegerField()
+    taxable_minor = BigIntegerField()
+    tax_minor = BigIntegerField()
+    exemption_code = TextField(default="")
+    exemption_reason = TextField(default="")
+
+    class Meta:
+        indexes = ((("invoice", "category", "rate_bp"), True),)
 
 
 class TimeEntry(BaseModel):
@@ -163,6 +184,7 @@ class Expense(BaseModel):
     category = TextField(default="")
     description = TextField(default="")
     billable = BooleanField(default=True)
+    tax_rate_bp = IntegerField(null=True)  # its own VAT rate; None: the client's
     invoice_line = ForeignKeyField(InvoiceLine, null=True, backref="expenses", on_delete="SET NULL")
     created_at = BigIntegerField()
 
@@ -253,6 +275,7 @@ ALL_MODELS = (
     ProjectRate,
     Invoice,
     InvoiceLine,
+    InvoiceTax,
     TimeEntry,
     Expense,
     BilledEntry,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -125,11 +124,9 @@ class CreditForm(ModalScreen[CreditRequest | None]):
             left = "every line is credited already" if not self._open() else "no line ticked"
             label.update(f"This credit note: {left}")
             return
-        net = sum((ln.amount for ln in v.lines if ln.id in self.ticked), Decimal(0))
+        chosen = [ln for ln in v.lines if ln.id in self.ticked]
         try:
-            note = credit_totals(
-                Totals(v.subtotal, v.tax, v.total), self.credited, net, v.tax_rate, v.currency
-            )
+            note = credit_totals(v.tax_breakdown, self.credited.breakdown, chosen, v.currency)
         except TallyError as exc:
             label.update(f"This credit note: {exc}")
             return

@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, Label
 
 from ...domain.errors import InvalidInput
 from ...domain.localtime import parse_date
-from ...domain.money import parse_decimal
+from ...domain.money import parse_decimal, parse_percent
 from ...services.expenses import NewExpense
 from ...services.views import ExpenseView
 
@@ -64,6 +64,12 @@ class ExpenseForm(ModalScreen[NewExpense | None]):
                 yield Input(x.category if x else "", id="category")
                 yield Label("Description")
                 yield Input(x.description if x else "", id="description")
+                yield Label("VAT rate %")
+                yield Input(
+                    "" if x is None or x.tax_rate is None else str(x.tax_rate),
+                    id="tax_rate",
+                    placeholder="the client's rate",
+                )
                 yield Label("")
                 yield Checkbox("Billable", value=x.billable if x else True, id="billable")
             with Vertical(classes="dialog-footer"):
@@ -99,6 +105,7 @@ class ExpenseForm(ModalScreen[NewExpense | None]):
             category=self._text("category"),
             description=self._text("description"),
             billable=self.query_one("#billable", Checkbox).value,
+            tax_rate=parse_percent(rate, "VAT rate") if (rate := self._text("tax_rate")) else None,
         )
 
     @on(Input.Submitted)

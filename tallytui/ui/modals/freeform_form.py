@@ -16,8 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select
 
 from ...domain.errors import InvalidInput
-from ...domain.invoicing import DraftLine, totals
+from ...domain.invoicing import DraftLine, apply_vat, totals
 from ...domain.money import parse_amount, parse_decimal
+from ...domain.vat import CATEGORIES, headline_rate
 from ...services.corrections import LINE_TYPES, FreeLine, draft_line
 from ...services.views import ClientView, ProjectView
 from ..widgets.plain_table import TEXT, Column, PlainTable
@@ -175,9 +176,10 @@ class FreeformForm(ModalScreen[FreeformDraft | None]):
         if client is None:
             shown.update("choose a client to see the totals")
             return
-        t = totals([d.amount for d in drafts], client.tax_rate, client.currency)
+        t = totals(apply_vat(drafts, CATEGORIES[client.vat], client.tax_rate), client.currency)
+        rate = headline_rate(t.breakdown)
         shown.update(
-            f"Subtotal {t.subtotal} · tax {client.tax_rate}% {t.tax} · "
+            f"Subtotal {t.subtotal} · tax {client.tax_rate if rate is None else rate}% {t.tax} · "
             f"[b]total {t.total} {client.currency}[/b]"
         )
 
