@@ -89,6 +89,13 @@ def test_client_add_and_list_json(org):
         "terms": 30,
         "tax_rate": "0.00",
         "archived": False,
+        "street": "",
+        "postcode": "",
+        "city": "",
+        "country": "",
+        "buyer_reference": "",
+        "endpoint": "",
+        "einvoice": "none",
     }
     # Defaults come from the organisation: EUR, 14 days, 19 %.
     assert clients["Globex"]["currency"] == "EUR"
