@@ -143,11 +143,12 @@ async def test_set_a_missing_rate_and_client_address(org):
         assert "more than 2 decimals" in str(app.screen.query_one("#prompt-error").content)
         await press(app, pilot, "ctrl+a", "ctrl+k", *"80", "enter")
         assert screen.cycle.missing_data[0].missing == ("client address",)
-        # The fix starts in the address (typing kept the name), which takes several lines.
+        # The fix starts in the street (typing kept the name), post code and city follow.
         await press(app, pilot, "a")
-        assert app.screen.query_one("#address").size.height >= 3
-        await press(app, pilot, *"Initech Way 1", "enter", *"10115 Berlin", "ctrl+s")
-        assert Client.get(Client.name == "Initech").address == "Initech Way 1\n10115 Berlin"
+        assert app.screen.focused.id == "street"
+        await press(app, pilot, *"Initech Way 1", "tab", *"10115", "tab", *"Berlin", "ctrl+s")
+        initech = Client.get(Client.name == "Initech")
+        assert (initech.street, initech.postcode, initech.city) == ("Initech Way 1", "10115", "Berlin")
         assert screen.cycle.missing_data == ()
         assert [p.project for p in screen.cycle.pending] == ["Tps"]
     db.close()

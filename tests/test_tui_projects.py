@@ -41,15 +41,20 @@ async def test_new_client_form_validates_then_saves(opened):
         assert "not an ISO 4217 code" in str(form.query_one("#form-error").render())
         form.query_one("#currency").value = "usd"
         form.query_one("#terms").value = "30"
-        form.query_one("#address").text = "1 Infinite Loop\nCupertino"
+        form.query_one("#street").value = "1 Infinite Loop"
+        form.query_one("#city").value = "Cupertino"
+        form.query_one("#country").value = "us"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         initech = {c.name: c for c in clients.list_all()}["Initech"]
-        assert (initech.currency, initech.payment_terms_days, initech.address) == (
-            "USD",
-            30,
-            "1 Infinite Loop\nCupertino",
+        assert (initech.currency, initech.payment_terms_days) == ("USD", 30)
+        assert (initech.street, initech.city, initech.country) == (
+            "1 Infinite Loop",
+            "Cupertino",
+            "US",
         )
+        listed = app.screen.query_one("#client-table").get_row("Initech")
+        assert str(listed[-1]) == "1 Infinite Loop, Cupertino, US"
 
 
 async def test_edit_the_client_of_the_highlighted_project(opened):

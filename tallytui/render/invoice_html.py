@@ -10,8 +10,9 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+from ..domain.identifiers import country_name
 from ..domain.names import address_lines
-from ..services.invoice_views import InvoiceView, LineView
+from ..services.invoice_views import InvoiceView, LineView, PartyView
 from .layout import ASSETS
 
 FONTS = ASSETS / "fonts"
@@ -51,6 +52,16 @@ def lines(text: str) -> Markup:
     return Markup("<br/>").join(escape(line) for line in address_lines(text))
 
 
+def postal(party: PartyView) -> Markup:
+    """The party's address: its structured parts when it has them (street; post code and
+    city; country), else the free text it was given before those existed."""
+    if not party.structured:
+        return lines(party.address)
+    place = f"{party.postcode} {party.city}".strip()
+    parts = [party.street, place, country_name(party.country) if party.country else ""]
+    return Markup("<br/>").join(escape(part) for part in parts if part)
+
+
 @cache
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -63,7 +74,13 @@ def _environment():
         lstrip_blocks=True,
     )
     env.filters.update(
-        money=money, quantity=quantity, day=day, percent=percent, iban=iban, lines=lines
+        money=money,
+        quantity=quantity,
+        day=day,
+        percent=percent,
+        iban=iban,
+        lines=lines,
+        postal=postal,
     )
     return env
 
