@@ -148,7 +148,11 @@ async def test_set_a_missing_rate_and_client_address(org):
         assert app.screen.focused.id == "street"
         await press(app, pilot, *"Initech Way 1", "tab", *"10115", "tab", *"Berlin", "ctrl+s")
         initech = Client.get(Client.name == "Initech")
-        assert (initech.street, initech.postcode, initech.city) == ("Initech Way 1", "10115", "Berlin")
+        assert (initech.street, initech.postcode, initech.city) == (
+            "Initech Way 1",
+            "10115",
+            "Berlin",
+        )
         assert screen.cycle.missing_data == ()
         assert [p.project for p in screen.cycle.pending] == ["Tps"]
     db.close()
