@@ -84,9 +84,10 @@ def test_one_missing_piece_at_a_time(format, party, field, needed_by, rule, opti
     document = replace(COMPLETE, **{party: replace(getattr(COMPLETE, party), **{field: ""})})
     found = gaps(format, document)
     if format == "peppol" and field == "endpoint":
-        needed_by, rule = ("peppol",), ("PEPPOL-EN16931-R020", "PEPPOL-EN16931-R010")[
-            party == "buyer"
-        ]
+        needed_by, rule = (
+            ("peppol",),
+            ("PEPPOL-EN16931-R020", "PEPPOL-EN16931-R010")[party == "buyer"],
+        )
     if format == "peppol" and field == "buyer_reference":  # or an order reference
         needed_by, rule, option = ("peppol",), "PEPPOL-EN16931-R003", "--buyer-reference REF"
     if format not in needed_by:
