@@ -143,7 +143,11 @@ def test_outside_the_scope_of_vat_the_seller_is_identified_by_its_registration()
 def test_peppol_needs_peppol_endpoints_and_a_reference():
     email_seller = replace(SELLER, endpoint="EM:billing@acme.example")
     [gap] = gaps("peppol", Document(email_seller, BUYER))
-    assert gap.rule == "PEPPOL-EN16931-R020" and "not EM" in gap.message
+    assert gap.rule == "PEPPOL-EN16931-R020"
+    assert gap.message == (
+        "Peppol BIS 3.0 needs a Peppol electronic address (BT-34; EM is not a Peppol scheme) "
+        "of Acme Consulting GmbH: tally org set --endpoint SCHEME:ID"
+    )
     no_reference = replace(BUYER, buyer_reference="")
     [gap] = gaps("peppol", Document(SELLER, no_reference))
     assert gap.rule == "PEPPOL-EN16931-R003"

@@ -342,6 +342,28 @@ def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
     assert User.get_by_id(1).locked_until == date(2026, 1, 4)
 
 
+def test_upgrade_to_structured_parties_keeps_the_free_text_addresses(dbpath, _close_databases):
+    """0006 adds the parts of an address; the text typed before stays, and is what an
+    invoice prints, until the parts are filled."""
+    from tallytui.services import clients, org
+
+    old = open_database(str(dbpath), upgrade=False)
+    _close_databases.append(old)
+    migrate(old, target=5)
+    _insert_v1_rows(old)
+    old.execute_sql("UPDATE organisation SET address = 'Hauptstr. 1\n10115 Berlin'")
+    old.execute_sql("UPDATE client SET address = '1 Main St\nSpringfield', vat_id = 'US-1'")
+    old.close()
+
+    new = open_database(str(dbpath))
+    _close_databases.append(new)
+    [globex] = clients.list_all()
+    assert (globex.address, globex.vat_id) == ("1 Main St\nSpringfield", "US-1")
+    assert (globex.street, globex.city, globex.country, globex.einvoice) == ("", "", "", "none")
+    seller = org.current()
+    assert seller.address == "Hauptstr. 1\n10115 Berlin" and seller.street == ""
+
+
 def test_migrate_returns_version_and_is_idempotent(dbpath, _close_databases):
     handle = open_database(str(dbpath), upgrade=False)
     _close_databases.append(handle)

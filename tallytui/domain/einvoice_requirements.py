@@ -201,7 +201,7 @@ def _peppol(document: Document, need) -> None:
         scheme = SCHEMES.get(endpoint.scheme) if endpoint else None
         if scheme is None or not scheme.peppol:
             if endpoint is not None:  # PEPPOL-EN16931-CL008: EM is no Peppol scheme
-                term += f", not {endpoint.scheme}"
+                term = term[:-1] + f"; {endpoint.scheme} is not a Peppol scheme)"
             need(rule, term, party, "--endpoint SCHEME:ID")
     buyer = document.buyer
     if not (buyer.buyer_reference or document.order_reference):
