@@ -301,3 +301,19 @@ def test_a_project_leaves_missing_data_once_its_parties_are_complete(einvoiced):
         "Peppol BIS 3.0: Peppol electronic address (BT-34; EM is not a Peppol scheme) "
         "of the organisation"
     ]
+
+
+def test_parties_on_sqlite_and_postgresql(engine, tally):
+    """The new columns, their checks and the frozen copies, on either engine."""
+    tally.ok("init", "--org", "Acme", "--code", "ACME", "--vat-id", "DE136695976")
+    tally.ok("org", "set", "--country", "DE", "--endpoint", "EM:billing@acme.example")
+    tally.ok("client", "add", "Globex", "--country", "FR", "--einvoice", "peppol")
+    refused = tally("client", "set", "Globex", "--endpoint", "0088:4000001123453")
+    assert refused.exit_code == 1 and "is not a valid GLN (GS1)" in refused.stderr
+    [globex] = tally.ok("client", "list", "--json").json()
+    assert (globex["country"], globex["endpoint"], globex["einvoice"]) == ("FR", "", "peppol")
+    issued = invoice(tally)
+    tally.ok("org", "set", "--country", "AT")
+    shown = tally.ok("invoice", "show", issued["number"], "--json").json()
+    assert shown["seller"]["country"] == "DE" and shown["buyer"]["country"] == "FR"
+    assert tally.ok("org", "show", "--json").json()["country"] == "AT"
