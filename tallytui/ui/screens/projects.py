@@ -95,6 +95,7 @@ class ProjectsScreen(AreaScreen):
         self.clients, self.people = event.clients, event.people
         self.organisation = event.organisation
         self.currency = event.organisation.currency
+        self.refresh_bindings()  # O applies once the organisation is read
         table = self.query_one("#project-table", DataTable)
         keep = table.cursor_row
         table.clear()
