@@ -317,3 +317,20 @@ def test_parties_on_sqlite_and_postgresql(engine, tally):
     shown = tally.ok("invoice", "show", issued["number"], "--json").json()
     assert shown["seller"]["country"] == "DE" and shown["buyer"]["country"] == "FR"
     assert tally.ok("org", "show", "--json").json()["country"] == "AT"
+
+
+def test_init_takes_the_new_details_too(tally):
+    tally.ok(
+        "init", "--org", "Acme", "--code", "ACME", "--street", "Hauptstr. 1",
+        "--postcode", "10115", "--city", "Berlin", "--country", "de",
+        "--tax-number", "21/815/08150", "--endpoint", "EM:billing@acme.example",
+    )  # fmt: skip
+    shown = tally.ok("org", "show", "--json").json()
+    assert {k: shown[k] for k in ("street", "postcode", "city", "country", "tax_number")} == {
+        "street": "Hauptstr. 1",
+        "postcode": "10115",
+        "city": "Berlin",
+        "country": "DE",
+        "tax_number": "21/815/08150",
+    }
+    assert shown["endpoint"] == "EM:billing@acme.example"

@@ -34,11 +34,34 @@ _OPTIONS = [
 ]
 
 
+# What `init` takes besides its own options (they have defaults of their own there).
+BEYOND_INIT = (
+    "--bank-name",
+    "--street",
+    "--postcode",
+    "--city",
+    "--country",
+    "--phone",
+    "--contact",
+    "--tax-number",
+    "--registration",
+    "--endpoint",
+)
+
+
 def org_set_options(func):
     for flag, field, text, *kind in reversed(_OPTIONS):
         func = click.option(flag, field, default=None, help=text, type=kind[0] if kind else None)(
             func
         )
+    return func
+
+
+def beyond_init_options(func):
+    """The details `org set` changes that `init` may set at once."""
+    for flag, field, text, *_ in reversed(_OPTIONS):
+        if flag in BEYOND_INIT:
+            func = click.option(flag, field, default="", help=text)(func)
     return func
 
 
