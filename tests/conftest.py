@@ -107,7 +107,7 @@ def org(tally) -> Tally:
         "--address",
         "Hauptstr. 1\\n10115 Berlin",
         "--vat-id",
-        "DE111",
+        "DE136695976",
         "--iban",
         "DE89370400440532013000",
     )

@@ -115,7 +115,7 @@ def test_invoice_json_follows_the_contract(billed):
         "710.85",
     )
     assert sorted(e for line in invoice["lines"] for e in line["entries"]) == [1, 2, 3, 4]
-    assert invoice["buyer"]["name"] == "Globex" and invoice["seller"]["vat_id"] == "DE111"
+    assert invoice["buyer"]["name"] == "Globex" and invoice["seller"]["vat_id"] == "DE136695976"
     assert set(entry_invoices(billed).values()) == {"ACME-202611-0001"}
     assert billed.ok("invoice", "show", invoice["number"], "--json").json() == invoice
 

@@ -91,6 +91,13 @@ def test_client_add_and_list_json(org):
         "vat": "standard",
         "exemption_reason": "",
         "archived": False,
+        "street": "",
+        "postcode": "",
+        "city": "",
+        "country": "",
+        "buyer_reference": "",
+        "endpoint": "",
+        "einvoice": "none",
     }
     # Defaults come from the organisation: EUR, 14 days, 19 %.
     assert clients["Globex"]["currency"] == "EUR"

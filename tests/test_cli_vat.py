@@ -119,7 +119,7 @@ def test_reverse_charge_needs_the_buyer_s_vat_id(org, tmp_path):
     assert org.ok("invoice", "list", "--json").json() == []
     assert all(e["invoice"] is None for e in org.ok("entry", "list", "--json").json())
 
-    org.ok("client", "set", "Globex", "--vat-id", "FR12345678901")
+    org.ok("client", "set", "Globex", "--vat-id", "FR40303265045")
     invoice = _create(org).json()
     assert {(ln["tax_category"], ln["tax_rate"]) for ln in invoice["lines"]} == {("AE", "0.00")}
     assert invoice["tax_breakdown"] == [

@@ -296,6 +296,13 @@ def _insert_v1_rows(database):
         database.execute_sql(statement)
 
 
+# Columns 0006 adds, with the value an older row gets.
+PARTY_COLUMNS = {
+    "organisation": ("",) * 9,
+    "client": ("",) * 6 + ("none",),
+}
+
+
 def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
     old = open_database(str(dbpath), upgrade=False)
     _close_databases.append(old)
@@ -328,6 +335,10 @@ def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
         if table == "expense":  # no VAT rate of its own: the client's
             assert [row[-1] for row in after] == [None]
             after = [row[:-1] for row in after]
+        if table in PARTY_COLUMNS:  # the structured parts of an address start empty
+            added = PARTY_COLUMNS[table]
+            assert [row[-len(added) :] for row in after] == [added]
+            after = [row[: -len(added)] for row in after]
         assert after == content, table
     recorded = new.execute_sql(
         "SELECT version, name FROM schema_migration ORDER BY version"
@@ -828,3 +839,25 @@ def test_module_handles(database):
     # open_database binds the proxy used by every model (sanity check of the fixture setup).
     assert store_db.is_sqlite()
     assert all(model._meta.database is db for model in ALL_MODELS)
+
+
+def test_upgrade_to_structured_parties_keeps_the_free_text_addresses(dbpath, _close_databases):
+    """0006 adds the parts of an address; the text typed before stays, and is what an
+    invoice prints, until the parts are filled."""
+    from tallytui.services import clients, org
+
+    old = open_database(str(dbpath), upgrade=False)
+    _close_databases.append(old)
+    migrate(old, target=5)
+    _insert_v1_rows(old)
+    old.execute_sql("UPDATE organisation SET address = 'Hauptstr. 1\n10115 Berlin'")
+    old.execute_sql("UPDATE client SET address = '1 Main St\nSpringfield', vat_id = 'US-1'")
+    old.close()
+
+    new = open_database(str(dbpath))
+    _close_databases.append(new)
+    [globex] = clients.list_all()
+    assert (globex.address, globex.vat_id) == ("1 Main St\nSpringfield", "US-1")
+    assert (globex.street, globex.city, globex.country, globex.einvoice) == ("", "", "", "none")
+    seller = org.current()
+    assert seller.address == "Hauptstr. 1\n10115 Berlin" and seller.street == ""

@@ -16,12 +16,14 @@ from tallytui.store.db import open_database
 from tallytui.store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
+from tallytui.ui.modals.client_form import ClientForm
 from tallytui.ui.modals.confirm import Confirm
 from tallytui.ui.modals.credit_form import CreditForm
 from tallytui.ui.modals.entry_listing import EntryListing
 from tallytui.ui.modals.freeform_form import FreeformForm
 from tallytui.ui.modals.invoice_create import CreateInvoiceForm
 from tallytui.ui.modals.invoice_detail import InvoiceDetail
+from tallytui.ui.modals.org_form import OrgForm
 from tallytui.ui.screens.invoicing import EMPTY, TABS, InvoicingScreen
 
 TZ = "Europe/Berlin"
@@ -143,14 +145,46 @@ async def test_set_a_missing_rate_and_client_address(org):
         assert "more than 2 decimals" in str(app.screen.query_one("#prompt-error").content)
         await press(app, pilot, "ctrl+a", "ctrl+k", *"80", "enter")
         assert screen.cycle.missing_data[0].missing == ("client address",)
-        # The fix starts in the address (typing kept the name), which takes several lines.
+        # The fix starts in the street (typing kept the name), post code and city follow.
         await press(app, pilot, "a")
-        assert app.screen.query_one("#address").size.height >= 3
-        await press(app, pilot, *"Initech Way 1", "enter", *"10115 Berlin", "ctrl+s")
-        assert Client.get(Client.name == "Initech").address == "Initech Way 1\n10115 Berlin"
+        assert app.screen.focused.id == "street"
+        await press(app, pilot, *"Initech Way 1", "tab", *"10115", "tab", *"Berlin", "ctrl+s")
+        initech = Client.get(Client.name == "Initech")
+        assert (initech.street, initech.postcode, initech.city) == (
+            "Initech Way 1",
+            "10115",
+            "Berlin",
+        )
         assert screen.cycle.missing_data == ()
         assert [p.project for p in screen.cycle.pending] == ["Tps"]
     db.close()
+
+
+async def test_enter_on_an_einvoice_gap_opens_the_form_that_fills_it(seeded):
+    """Globex wants XRechnung: the first gap is the organisation's country, then, once
+    that is given, the client's; each opens its party's form in the field that fills it."""
+    seeded.ok("project", "set", "Api", "--schedule", "monthly")
+    seeded.ok("client", "set", "Globex", "--einvoice", "xrechnung-cii")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        assert screen.cycle.missing_data[0].missing[0] == (
+            "XRechnung: country (BT-40) of the organisation"
+        )
+        await press(app, pilot, "enter")
+        assert isinstance(app.screen, OrgForm) and app.screen.focused.id == "country"
+        await press(app, pilot, "D", "E", "ctrl+s")
+        await until(
+            pilot,
+            lambda: (
+                screen.cycle.missing_data[0].missing[0].endswith("country (BT-55) of the client")
+            ),
+            "the client's country comes first",
+        )
+        await press(app, pilot, "enter")
+        assert isinstance(app.screen, ClientForm) and app.screen.focused.id == "country"
+        await press(app, pilot, "escape")
+    assert Client.get(Client.name == "Globex").country == ""
 
 
 async def test_entries_behind_a_pending_figure(seeded):

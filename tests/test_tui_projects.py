@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 
 import pytest
+from textual.widgets import Select
 from tui_waiting import settle
 
 from tallytui.services import clients, projects
+from tallytui.services import org as organisation
 from tallytui.store.db import open_database
 from tallytui.store.models import db
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
+from tallytui.ui.modals.org_form import OrgForm
 
 
 @pytest.fixture
@@ -41,15 +44,20 @@ async def test_new_client_form_validates_then_saves(opened):
         assert "not an ISO 4217 code" in str(form.query_one("#form-error").render())
         form.query_one("#currency").value = "usd"
         form.query_one("#terms").value = "30"
-        form.query_one("#address").text = "1 Infinite Loop\nCupertino"
+        form.query_one("#street").value = "1 Infinite Loop"
+        form.query_one("#city").value = "Cupertino"
+        form.query_one("#country").value = "us"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         initech = {c.name: c for c in clients.list_all()}["Initech"]
-        assert (initech.currency, initech.payment_terms_days, initech.address) == (
-            "USD",
-            30,
-            "1 Infinite Loop\nCupertino",
+        assert (initech.currency, initech.payment_terms_days) == ("USD", 30)
+        assert (initech.street, initech.city, initech.country) == (
+            "1 Infinite Loop",
+            "Cupertino",
+            "US",
         )
+        listed = app.screen.query_one("#client-table").get_row("Initech")
+        assert str(listed[-1]) == "1 Infinite Loop, Cupertino, US"
 
 
 async def test_edit_the_client_of_the_highlighted_project(opened):
@@ -102,3 +110,101 @@ async def test_approval_owner_and_clearing_the_approver(opened, tally):
         await settle(app, pilot)
         [web] = projects.list_all()
         assert (web.approval_required, web.approver, web.owner) == (True, None, "otto")
+
+
+async def test_organisation_form_keeps_a_refusal_in_the_dialog_then_saves(opened):
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(100, 24)) as pilot:
+        form = await open_form(pilot, app, "O")
+        assert isinstance(form, OrgForm)
+        assert form.query_one("#name").value == "Acme Consulting"
+        # Typed before addresses had parts: shown as it is, and kept.
+        assert form.query_one("#address").text == "Hauptstr. 1\n10115 Berlin"
+        form.query_one("#street").value = "Hauptstraße 1"
+        form.query_one("#postcode").value = "10115"
+        form.query_one("#city").value = "Berlin"
+        form.query_one("#country").value = "de"
+        form.query_one("#contact").value = "Anna Schmidt"
+        form.query_one("#endpoint").value = "EM:billing@acme.example"
+        form.query_one("#iban").value = "DE89 3704 0044 0532 0130 01"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert str(form.query_one("#form-error").render()) == (
+            "IBAN: DE89 3704 0044 0532 0130 01 has a wrong check digit"
+        )
+        assert form.query_one("#iban").value == "DE89 3704 0044 0532 0130 01"
+        assert organisation.current().street == ""  # nothing saved yet
+        # The save and cancel keys stay in sight on a small terminal; the body scrolls.
+        keys = form.query_one(".dialog-keys")
+        assert keys.region.bottom <= app.size.height and keys.region.height > 0
+        form.query_one("#iban").value = "DE89 3704 0044 0532 0130 00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, OrgForm)
+        saved = organisation.current()
+        assert (saved.street, saved.city, saved.country, saved.contact) == (
+            "Hauptstraße 1",
+            "Berlin",
+            "DE",
+            "Anna Schmidt",
+        )
+        assert (saved.endpoint, saved.iban) == ("EM:billing@acme.example", "DE89370400440532013000")
+        assert saved.address == "Hauptstr. 1\n10115 Berlin"
+
+
+async def test_organisation_form_cancel_changes_nothing(opened):
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        before = organisation.current()
+        form = await open_form(pilot, app, "O")
+        form.query_one("#city").value = "Potsdam"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, OrgForm) and organisation.current() == before
+
+
+async def test_client_form_sets_address_parts_identifiers_and_format(opened):
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, app, "E")
+        assert form.query_one("#address").text == "1 Main St"  # the old text, kept
+        form.query_one("#street").value = "Am Markt 2"
+        form.query_one("#postcode").value = "50667"
+        form.query_one("#city").value = "Köln"
+        form.query_one("#country").value = "Deutschland"
+        form.query_one("#buyer_reference").value = "991-33333TEST-33"
+        form.query_one("#endpoint").value = "0204:991-33333TEST-33"
+        form.query_one("#einvoice", Select).value = "xrechnung-ubl"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "country: Deutschland is not an ISO 3166-1" in str(
+            form.query_one("#form-error").render()
+        )
+        form.query_one("#country").value = "de"
+        form.query_one("#vat_id").value = "DE136695977"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert str(form.query_one("#form-error").render()) == (
+            "VAT id: DE136695977 has a wrong check digit"
+        )
+        assert clients.list_all()[0].street == ""  # nothing saved yet
+        form.query_one("#vat_id").value = "DE136695976"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [globex] = clients.list_all()
+        assert (globex.street, globex.postcode, globex.city, globex.country) == (
+            "Am Markt 2",
+            "50667",
+            "Köln",
+            "DE",
+        )
+        assert (globex.buyer_reference, globex.endpoint, globex.einvoice, globex.vat_id) == (
+            "991-33333TEST-33",
+            "0204:991-33333TEST-33",
+            "xrechnung-ubl",
+            "DE136695976",
+        )
+        assert globex.address == "1 Main St"
+        listed = app.screen.query_one("#client-table").get_row("Globex")
+        assert str(listed[-1]) == "Am Markt 2, 50667 Köln, DE"

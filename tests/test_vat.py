@@ -166,11 +166,11 @@ def register():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TALLY_NOW", "2026-11-20T10:00:00+01:00")
         handle = open_database(os.path.join(folder, "tally.db"))
-        org.init(org.OrgSettings(name="Acme", code="ACME", vat_id="DE111"), "anna")
+        org.init(org.OrgSettings(name="Acme", code="ACME", vat_id="DE136695976"), "anna")
         for word in ["standard", *WITHOUT_VAT]:
             clients.add(
                 "anna",
-                clients.ClientChanges(name=word, vat=word, vat_id="FR222", tax_rate=D(19)),
+                clients.ClientChanges(name=word, vat=word, vat_id="FR40303265045", tax_rate=D(19)),
             )
         yield
         handle.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..domain.einvoice_requirements import EINVOICE_FORMATS
 from .app import emit_json, settings, table
 
 _CLIENT_OPTIONS = [
@@ -12,7 +13,7 @@ _CLIENT_OPTIONS = [
     click.option("--tax-rate", default=None, help="Tax rate in percent."),
     click.option("--address", default=None, help="Postal address (\\n starts a new line)."),
     click.option("--email", default=None, help="Billing e-mail."),
-    click.option("--vat-id", default=None, help="The client's VAT identification number."),
+    click.option("--vat-id", default=None, help="VAT id with its country prefix (BT-48)."),
     click.option(
         "--vat",
         default=None,
@@ -26,6 +27,24 @@ _CLIENT_OPTIONS = [
         default=None,
         metavar="TEXT",
         help="Why no VAT is charged (printed; a leading VATEX code is exported as the code).",
+    ),
+    click.option("--street", default=None, help="Street and number (BT-50)."),
+    click.option("--postcode", default=None, help="Post code (BT-53)."),
+    click.option("--city", default=None, help="City (BT-52)."),
+    click.option("--country", default=None, help="ISO 3166-1 alpha-2 code, e.g. DE (BT-55)."),
+    click.option(
+        "--buyer-reference",
+        default=None,
+        help="Buyer reference (BT-10): the Leitweg-ID of a German public buyer.",
+    ),
+    click.option(
+        "--endpoint", default=None, help="Electronic address SCHEME:ID (BT-49), e.g. 0204:…"
+    ),
+    click.option(
+        "--einvoice",
+        default=None,
+        type=click.Choice(EINVOICE_FORMATS, case_sensitive=False),
+        help="The e-invoice format the client wants.",
     ),
 ]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..domain.localtime import format_utc
 from ..domain.money import format_plain
-from ..services.views import ClientView, EntryView, ExpenseView, ProjectView
+from ..services.views import ClientView, EntryView, ExpenseView, OrgView, ProjectView
 
 
 def hours(seconds: int) -> str:
@@ -49,6 +49,40 @@ def client_json(c: ClientView) -> dict:
         "vat": c.vat,
         "exemption_reason": c.exemption_reason,
         "archived": c.archived,
+        "street": c.street,
+        "postcode": c.postcode,
+        "city": c.city,
+        "country": c.country,
+        "buyer_reference": c.buyer_reference,
+        "endpoint": c.endpoint,
+        "einvoice": c.einvoice,
+    }
+
+
+def org_json(o: OrgView) -> dict:
+    return {
+        "name": o.name,
+        "code": o.code,
+        "currency": o.currency,
+        "timezone": o.timezone,
+        "address": o.address,
+        "street": o.street,
+        "postcode": o.postcode,
+        "city": o.city,
+        "country": o.country,
+        "email": o.email,
+        "phone": o.phone,
+        "contact": o.contact,
+        "vat_id": o.vat_id,
+        "tax_number": o.tax_number,
+        "registration": o.registration,
+        "endpoint": o.endpoint,
+        "iban": o.iban,
+        "bic": o.bic,
+        "bank_name": o.bank_name,
+        "tax_rate": format_plain(o.tax_rate),
+        "terms": o.payment_terms_days,
+        "round": o.rounding,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .app import settings
+from .org import beyond_init_options
 
 
 @click.command()
@@ -27,8 +28,21 @@ from .app import settings
     "--terms", default=14, show_default=True, type=int, help="Default payment terms in days."
 )
 @click.option("--round", "rounding", default=None, help="Default time rounding N:up|down|nearest.")
+@beyond_init_options
 def init(
-    name, code, currency, timezone, address, email, vat_id, iban, bic, tax_rate, terms, rounding
+    name,
+    code,
+    currency,
+    timezone,
+    address,
+    email,
+    vat_id,
+    iban,
+    bic,
+    tax_rate,
+    terms,
+    rounding,
+    **details,
 ):
     """Create the organisation and make you its admin."""
     from ..services import org
@@ -50,6 +64,7 @@ def init(
             tax_rate=parse.percent(tax_rate, "--tax-rate"),
             payment_terms_days=terms,
             rounding=rounding,
+            **details,
         ),
         admin=s.actor,
     )

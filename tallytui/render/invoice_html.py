@@ -10,9 +10,10 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+from ..domain.identifiers import country_name
 from ..domain.names import address_lines
 from ..domain.vat import TaxGroup
-from ..services.invoice_views import InvoiceView, LineView
+from ..services.invoice_views import InvoiceView, LineView, PartyView
 from .layout import ASSETS
 
 FONTS = ASSETS / "fonts"
@@ -75,6 +76,16 @@ def lines(text: str) -> Markup:
     return Markup("<br/>").join(escape(line) for line in address_lines(text))
 
 
+def postal(party: PartyView) -> Markup:
+    """The party's address: its structured parts when it has them (street; post code and
+    city; country), else the free text it was given before those existed."""
+    if not party.structured:
+        return lines(party.address)
+    place = f"{party.postcode} {party.city}".strip()
+    parts = [party.street, place, country_name(party.country) if party.country else ""]
+    return Markup("<br/>").join(escape(part) for part in parts if part)
+
+
 @cache
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -94,6 +105,7 @@ def _environment():
         iban=iban,
         lines=lines,
         tax_label=tax_label,
+        postal=postal,
     )
     return env
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from peewee import SQL, Case, PostgresqlDatabase, fn
 
+from ..domain.einvoice_requirements import Document, Gap, Party, gaps, party_from
 from ..domain.invoicing import expense_lines, hours, line_amount
 from ..domain.localtime import day_end, day_start, local_date
 from ..domain.rates import Rate, rate_on
@@ -37,6 +38,8 @@ class MissingData:
     client: str
     uninvoiced_seconds: int
     missing: tuple[str, ...]
+    # What the client's e-invoice format lacks (each also in ``missing``, described).
+    einvoice: tuple[Gap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,24 @@ def _due_periods(work: list[_Open], all_rates, today: date, users: _Users, tz: s
     return periods
 
 
-def _missing(bucket: _Open, rates) -> tuple[str, ...]:
+def has_address(client: Client) -> bool:
+    """A postal address, as the free text of old or in structured parts."""
+    return bool(client.address.strip() or client.street or client.city)
+
+
+def einvoice_gaps(seller: Party, client: Client, tax_rate_bp: int) -> tuple[Gap, ...]:
+    """What the client's preferred e-invoice format would lack, were it issued today.
+
+    The VAT category is read from the client's tax rate: a rate charges standard VAT (S);
+    without one, only what every category needs is checked."""
+    if client.einvoice == "none":
+        return ()
+    categories = frozenset({"S"}) if tax_rate_bp else frozenset()
+    document = Document(seller, party_from(client), categories)
+    return tuple(gaps(client.einvoice, document))
+
+
+def _missing(bucket: _Open, rates, seller: Party, org_rate: int) -> MissingData | None:
     project = bucket.project
     missing = []
     if bucket.schedule.is_none:
@@ -343,9 +363,15 @@ def _missing(bucket: _Open, rates) -> tuple[str, ...]:
     first = bucket.first_day
     if not rates or (first is not None and rate_on(rates, first) is None):
         missing.append("rate")
-    if not project.client.address.strip():
+    client = project.client
+    if not has_address(client):
         missing.append("client address")
-    return tuple(missing)
+    rate = org_rate if client.tax_rate_bp is None else client.tax_rate_bp
+    einvoice = einvoice_gaps(seller, client, rate)
+    missing.extend(gap.short for gap in einvoice)
+    if not missing:
+        return None
+    return MissingData(project.name, client.name, bucket.seconds, tuple(missing), einvoice)
 
 
 def _amount(project: Project, due: _Due) -> Decimal:
@@ -423,13 +449,13 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
         work = _open_work(billable, schedules, org.timezone, org_rule)
         users = {u.id: (u.name, u.locked_until) for u in User.select()}
         all_rates = project_rates([bucket.project for bucket in work.values()])
+        seller = party_from(org)
         missing, pending, ready, invoiceable = [], [], [], []
         for bucket in sorted(work.values(), key=lambda b: b.project.name):
             project = bucket.project
-            gaps = _missing(bucket, all_rates[project.id])
-            if gaps:
-                name, client = project.name, project.client.name
-                missing.append(MissingData(name, client, bucket.seconds, gaps))
+            found = _missing(bucket, all_rates[project.id], seller, org.tax_rate_bp)
+            if found:
+                missing.append(found)
             else:
                 invoiceable.append(bucket)
         periods = _due_periods(invoiceable, all_rates, today, users, org.timezone)

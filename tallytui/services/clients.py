@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..domain.errors import Conflict
+from ..domain.einvoice_requirements import EINVOICE_FORMATS
+from ..domain.errors import Conflict, InvalidInput
+from ..domain.identifiers import check_country, check_endpoint, check_vat_id
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
-from ..domain.names import check_name
+from ..domain.names import address_text, check_name
 from ..domain.vat import WORDS, check_reason, parse_category
 from ..store.db import write_transaction
 from ..store.models import Client, Organisation, db
@@ -31,6 +33,39 @@ class ClientChanges:
     archived: bool | None = None
     vat: str | None = None  # a category word or EN 16931 code
     exemption_reason: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    buyer_reference: str | None = None
+    endpoint: str | None = None
+    einvoice: str | None = None
+
+
+def check_einvoice(value: str, field: str = "--einvoice") -> str:
+    name = (value or "").strip().lower()
+    if name not in EINVOICE_FORMATS:
+        raise InvalidInput(f"{field}: {value} is not one of {', '.join(EINVOICE_FORMATS)}")
+    return name
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+# Every value typed for a client passes its check here, from the command line or the form.
+_CHECKS = {
+    "address": address_text,
+    "email": _text,
+    "vat_id": check_vat_id,
+    "street": _text,
+    "postcode": _text,
+    "city": _text,
+    "country": check_country,
+    "buyer_reference": _text,
+    "endpoint": check_endpoint,
+    "einvoice": check_einvoice,
+}
 
 
 def view(row: Client, org: Organisation) -> ClientView:
@@ -47,6 +82,13 @@ def view(row: Client, org: Organisation) -> ClientView:
         tax_rate=basis_points_to_percent(org.tax_rate_bp if tax is None else tax),
         vat=WORDS[row.vat_category],
         exemption_reason=row.vat_exemption_reason,
+        street=row.street,
+        postcode=row.postcode,
+        city=row.city,
+        country=row.country,
+        buyer_reference=row.buyer_reference,
+        endpoint=row.endpoint,
+        einvoice=row.einvoice,
     )
 
 
@@ -55,10 +97,10 @@ def _apply(row: Client, changes: ClientChanges) -> None:
         row.name = check_name(changes.name, "client")
     if changes.currency is not None:
         row.currency = check_currency(changes.currency)
-    for text_field in ("address", "email", "vat_id"):
+    for text_field, check in _CHECKS.items():
         value = getattr(changes, text_field)
         if value is not None:
-            setattr(row, text_field, value.strip())
+            setattr(row, text_field, check(value))
     if changes.payment_terms_days is not None:
         row.payment_terms_days = check_terms(changes.payment_terms_days)
     if changes.tax_rate is not None:

@@ -42,21 +42,27 @@ from .register import take_number
 CHUNK = 500  # ids per statement, well under every engine's parameter limit
 
 
+_ADDRESS = ("address", "street", "postcode", "city", "country", "email", "vat_id", "endpoint")
+
+
+def _copy(row, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: getattr(row, name) for name in names}
+
+
 def seller(org: Organisation) -> PartyView:
+    """The organisation as the document freezes it: what it prints and what e-invoices
+    carry (contact, identifiers, electronic address, bank account)."""
     return PartyView(
         name=org.name,
-        address=org.address,
-        email=org.email,
-        vat_id=org.vat_id,
-        iban=org.iban,
-        bic=org.bic,
-        bank_name=org.bank_name,
+        **_copy(org, _ADDRESS),
+        **_copy(org, ("iban", "bic", "bank_name", "phone", "contact", "tax_number")),
+        registration=org.registration,
     )
 
 
 def buyer(client: Client) -> PartyView:
     return PartyView(
-        name=client.name, address=client.address, email=client.email, vat_id=client.vat_id
+        name=client.name, **_copy(client, _ADDRESS), buyer_reference=client.buyer_reference
     )
 
 

@@ -26,7 +26,8 @@ from ..store.models import (
 
 @dataclass(frozen=True)
 class PartyView:
-    """Seller or buyer as they were when the document was issued."""
+    """Seller or buyer as they were when the document was issued. Documents issued before
+    the structured fields existed have them empty: their ``address`` text stands."""
 
     name: str
     address: str = ""
@@ -35,6 +36,21 @@ class PartyView:
     iban: str = ""
     bic: str = ""
     bank_name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    phone: str = ""
+    contact: str = ""
+    tax_number: str = ""
+    registration: str = ""
+    endpoint: str = ""
+    buyer_reference: str = ""
+
+    @property
+    def structured(self) -> bool:
+        """Whether the address is given in parts (else the free text is all there is)."""
+        return any((self.street, self.postcode, self.city, self.country))
 
 
 @dataclass(frozen=True)
@@ -97,8 +113,13 @@ class InvoiceSummary:
     total: Decimal
 
 
+_PARTY_FIELDS = frozenset(PartyView.__dataclass_fields__)
+
+
 def party(snapshot: str) -> PartyView:
-    return PartyView(**json.loads(snapshot))
+    """The frozen party; fields it predates are empty, fields it postdates are ignored."""
+    stored = json.loads(snapshot)
+    return PartyView(**{key: value for key, value in stored.items() if key in _PARTY_FIELDS})
 
 
 def snapshot(view: PartyView) -> str:

@@ -7,13 +7,20 @@ from datetime import date
 from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
+from ..domain.identifiers import (
+    check_bic,
+    check_country,
+    check_endpoint,
+    check_iban,
+    check_vat_id,
+)
 from ..domain.localtime import check_timezone, local_date
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
-from ..domain.names import check_name, check_org_code, check_user_name
+from ..domain.names import address_text, check_name, check_org_code, check_user_name
 from ..domain.rounding import parse_rounding
 from ..store.db import write_transaction
 from ..store.models import Organisation, User, db
-from . import lookup
+from . import lookup, permissions
 from .clock import now_utc
 from .views import OrgView
 
@@ -33,6 +40,43 @@ class OrgSettings:
     tax_rate: Decimal = Decimal("0")
     payment_terms_days: int = 14
     rounding: str | None = None
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    phone: str = ""
+    contact: str = ""
+    tax_number: str = ""
+    registration: str = ""
+    endpoint: str = ""
+
+
+@dataclass(frozen=True)
+class OrgChanges:
+    """Fields of :class:`OrgSettings` to change; None leaves a field as it is."""
+
+    name: str | None = None
+    code: str | None = None
+    currency: str | None = None
+    timezone: str | None = None
+    address: str | None = None
+    email: str | None = None
+    vat_id: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    bank_name: str | None = None
+    tax_rate: Decimal | None = None
+    payment_terms_days: int | None = None
+    rounding: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    contact: str | None = None
+    tax_number: str | None = None
+    registration: str | None = None
+    endpoint: str | None = None
 
 
 def check_terms(days: int) -> int:
@@ -41,23 +85,51 @@ def check_terms(days: int) -> int:
     return days
 
 
+def _text(value: str) -> str:
+    return value.strip()
+
+
+# Field -> (column, check): every value typed for the organisation passes its check here,
+# whether it comes from init, org set or the interface's form.
+_CHECKS = {
+    "name": ("name", lambda v: check_name(v, "organisation")),
+    "code": ("code", check_org_code),
+    "currency": ("currency", check_currency),
+    "timezone": ("timezone", check_timezone),
+    "address": ("address", address_text),
+    "email": ("email", _text),
+    "vat_id": ("vat_id", check_vat_id),
+    "iban": ("iban", check_iban),
+    "bic": ("bic", check_bic),
+    "bank_name": ("bank_name", _text),
+    "tax_rate": ("tax_rate_bp", percent_to_basis_points),
+    "payment_terms_days": ("payment_terms_days", check_terms),
+    "rounding": ("rounding", lambda v: r.spec() if (r := parse_rounding(v)) else None),
+    "street": ("street", _text),
+    "postcode": ("postcode", _text),
+    "city": ("city", _text),
+    "country": ("country", check_country),
+    "phone": ("phone", _text),
+    "contact": ("contact", _text),
+    "tax_number": ("tax_number", _text),
+    "registration": ("registration", _text),
+    "endpoint": ("endpoint", check_endpoint),
+}
+
+
+def _columns(fields: dict) -> dict:
+    """Column values for the given fields, each checked; a field given as None is left
+    out (on init: the column's default)."""
+    return {
+        _CHECKS[key][0]: _CHECKS[key][1](value)
+        for key, value in fields.items()
+        if value is not None
+    }
+
+
 def init(settings: OrgSettings, admin: str) -> OrgView:
     """Create the organisation and make the acting user its admin."""
-    values = dict(
-        name=check_name(settings.name, "organisation"),
-        code=check_org_code(settings.code),
-        currency=check_currency(settings.currency),
-        timezone=check_timezone(settings.timezone),
-        address=settings.address.strip(),
-        email=settings.email.strip(),
-        vat_id=settings.vat_id.strip(),
-        iban=settings.iban.replace(" ", "").upper(),
-        bic=settings.bic.strip().upper(),
-        bank_name=settings.bank_name.strip(),
-        tax_rate_bp=percent_to_basis_points(settings.tax_rate),
-        payment_terms_days=check_terms(settings.payment_terms_days),
-        rounding=r.spec() if (r := parse_rounding(settings.rounding)) else None,
-    )
+    values = _columns(settings.__dict__)
     admin = check_user_name(admin)
     with write_transaction():
         if Organisation.select().exists():
@@ -71,6 +143,18 @@ def init(settings: OrgSettings, admin: str) -> OrgView:
             existing.role = "admin"
             existing.save()
     return view(org)
+
+
+def update(actor: str, changes: OrgChanges) -> OrgView:
+    """Change the organisation's details; issued documents keep the copy they froze."""
+    values = _columns(changes.__dict__)
+    with write_transaction():
+        permissions.require(lookup.user(actor), "catalog.write")
+        org = lookup.organisation()
+        for column, value in values.items():
+            setattr(org, column, value)
+        org.save()
+        return view(org)
 
 
 def view(org: Organisation) -> OrgView:
@@ -88,6 +172,15 @@ def view(org: Organisation) -> OrgView:
         tax_rate=basis_points_to_percent(org.tax_rate_bp),
         payment_terms_days=org.payment_terms_days,
         rounding=org.rounding,
+        street=org.street,
+        postcode=org.postcode,
+        city=org.city,
+        country=org.country,
+        phone=org.phone,
+        contact=org.contact,
+        tax_number=org.tax_number,
+        registration=org.registration,
+        endpoint=org.endpoint,
     )
 
 

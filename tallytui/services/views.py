@@ -22,6 +22,15 @@ class OrgView:
     tax_rate: Decimal
     payment_terms_days: int
     rounding: str | None
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    phone: str = ""
+    contact: str = ""
+    tax_number: str = ""
+    registration: str = ""  # legal registration (BT-30), e.g. "HRB 12345, Amtsgericht Köln"
+    endpoint: str = ""  # electronic address (BT-34) as SCHEME:ID
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,13 @@ class ClientView:
     archived: bool
     vat: str = "standard"  # the VAT category word (vat.CATEGORIES)
     exemption_reason: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    buyer_reference: str = ""  # BT-10: the Leitweg-ID of a German public buyer
+    endpoint: str = ""  # electronic address (BT-49) as SCHEME:ID
+    einvoice: str = "none"  # the e-invoice format the client wants
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,16 @@ class Organisation(BaseModel):
     tax_rate_bp = IntegerField(default=0)
     rounding = TextField(null=True)
     created_at = BigIntegerField()
+    # Structured parts of the address and the identifiers e-invoices carry (0006).
+    street = TextField(default="")
+    postcode = TextField(default="")
+    city = TextField(default="")
+    country = TextField(default="")
+    phone = TextField(default="")
+    contact = TextField(default="")
+    tax_number = TextField(default="")
+    registration = TextField(default="")
+    endpoint = TextField(default="")
 
 
 class User(BaseModel):
@@ -69,6 +79,13 @@ class Client(BaseModel):
     vat_exemption_reason = TextField(default="")
     archived = BooleanField(default=False)
     created_at = BigIntegerField()
+    street = TextField(default="")
+    postcode = TextField(default="")
+    city = TextField(default="")
+    country = TextField(default="")
+    buyer_reference = TextField(default="")
+    endpoint = TextField(default="")
+    einvoice = TextField(default="none")  # the format the client wants: none|facturx|…
 
 
 class Project(BaseModel):

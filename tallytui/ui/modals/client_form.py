@@ -9,9 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
+from ...domain.einvoice_requirements import EINVOICE_FORMATS
 from ...domain.errors import InvalidInput
+from ...domain.identifiers import check_country, check_endpoint, check_vat_id
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import address_text, check_name
 from ...services import clients
@@ -69,12 +71,40 @@ class ClientForm(ModalScreen[ClientChanges | None]):
                 yield Input(c.name if c else "", id="name")
                 yield Label("Currency")
                 yield Input(c.currency if c else self.currency, id="currency")
-                yield Label("Address")
-                yield TextArea(c.address if c else "", id="address")
+                yield Label("Street")
+                yield Input(c.street if c else "", id="street")
+                yield Label("Post code")
+                yield Input(c.postcode if c else "", id="postcode")
+                yield Label("City")
+                yield Input(c.city if c else "", id="city")
+                yield Label("Country")
+                yield Input(c.country if c else "", id="country", placeholder="DE, FR, CH …")
+                if c and c.address:  # typed before the address had parts; kept as it was
+                    yield Label("Address (text)")
+                    yield TextArea(c.address, id="address")
                 yield Label("E-mail")
                 yield Input(c.email if c else "", id="email")
                 yield Label("VAT id")
-                yield Input(c.vat_id if c else "", id="vat_id")
+                yield Input(c.vat_id if c else "", id="vat_id", placeholder="DE123456789")
+                yield Label("Buyer ref.")
+                yield Input(
+                    c.buyer_reference if c else "",
+                    id="buyer_reference",
+                    placeholder="BT-10, the Leitweg-ID of a German public buyer",
+                )
+                yield Label("E-address")
+                yield Input(
+                    c.endpoint if c else "",
+                    id="endpoint",
+                    placeholder="SCHEME:ID, e.g. EM:ap@example.com, 0204:991-…",
+                )
+                yield Label("E-invoice")
+                yield Select(
+                    [(name, name) for name in EINVOICE_FORMATS],
+                    value=c.einvoice if c else "none",
+                    allow_blank=False,
+                    id="einvoice",
+                )
                 yield Label("Terms (days)")
                 yield Input(
                     str(c.payment_terms_days) if c else "",
@@ -92,17 +122,34 @@ class ClientForm(ModalScreen[ClientChanges | None]):
     def _text(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
 
+    def _checked(self, name: str, check, label: str) -> str | None:
+        """The field checked, or None when it is as stored: a value kept from before its
+        check existed does not stand in the way of changing something else."""
+        text = self._text(name)
+        if self.current is not None and text == getattr(self.current, name):
+            return None
+        return check(text, label)
+
     def changes(self) -> ClientChanges:
+        """What the form says, each field checked by the rules the service applies."""
         terms = self._text("terms")
         if terms and not terms.isdigit():
             raise InvalidInput(f"terms: {terms!r} is not a number of days")
         tax = self._text("tax")
+        address = self.query("#address")
         return ClientChanges(
             name=check_name(self._text("name"), "name"),
             currency=check_currency(self._text("currency")),
-            address=address_text(self.query_one("#address", TextArea).text),
+            street=self._text("street"),
+            postcode=self._text("postcode"),
+            city=self._text("city"),
+            country=self._checked("country", check_country, "country"),
+            address=address_text(address.first(TextArea).text) if address else None,
             email=self._text("email"),
-            vat_id=self._text("vat_id"),
+            vat_id=self._checked("vat_id", check_vat_id, "VAT id"),
+            buyer_reference=self._text("buyer_reference"),
+            endpoint=self._checked("endpoint", check_endpoint, "e-address"),
+            einvoice=self.query_one("#einvoice", Select).value,
             payment_terms_days=int(terms) if terms else None,
             tax_rate=parse_percent(tax, "tax rate") if tax else None,
         )

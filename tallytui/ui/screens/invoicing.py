@@ -452,7 +452,11 @@ class InvoicingScreen(AreaScreen):
                 "rate": self.action_set_rate,
                 "client address": self.action_client_address,
             }
-            fixes[item.missing[0]]()
+            fix = fixes.get(item.missing[0])
+            if fix is not None:
+                fix()
+            elif item.einvoice:
+                self._fix_einvoice(item.client, item.einvoice[0])
 
     def action_set_schedule(self) -> None:
         name = self._missing().project
@@ -510,7 +514,26 @@ class InvoicingScreen(AreaScreen):
         item = self._missing()
         current = next((c for c in self.clients if c.name == item.client), None)
         if current is not None:
-            edit_client(self, current, focus="address")
+            edit_client(self, current, focus="street")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="invoicing-fix")
+    def _fix_einvoice(self, client: str, gap) -> None:
+        """Open the form of the party that lacks what its e-invoice format needs, in the
+        field that fills it (the organisation's details are read in this worker)."""
+        field = gap.option.split()[0].removeprefix("--").replace("-", "_")
+        if gap.seller:
+            from ...services import org
+            from ..modals.org_form import edit_org
+
+            with connection():
+                current = org.current()
+            self.app.call_from_thread(edit_org, self, current, field)
+            return
+        from ..modals.client_form import edit_client
+
+        current = next((c for c in self.clients if c.name == client), None)
+        if current is not None:
+            self.app.call_from_thread(edit_client, self, current, field)
 
     # Pending
 

@@ -16,8 +16,9 @@ from ...domain.errors import InvalidInput
 from ...domain.schedule import parse_schedule
 from ...services import clients, org, projects, users
 from ...services.projects import ProjectChanges
-from ...services.views import ClientView, ProjectView
+from ...services.views import ClientView, OrgView, ProjectView
 from ..modals.client_form import ClientForm, edit_client
+from ..modals.org_form import edit_org
 from ..modals.project_form import ProjectForm
 from ..widgets.key_footer import KeyFooter
 from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
@@ -25,10 +26,19 @@ from ..widgets.status_line import StatusLine
 from .base import AreaScreen, connection
 
 
+def one_line_address(client: ClientView) -> str:
+    """The structured address when it has parts, else the text typed before they existed."""
+    parts = [client.street, f"{client.postcode} {client.city}".strip(), client.country]
+    if any(parts):
+        return ", ".join(part for part in parts if part)
+    return client.address.replace("\n", ", ")
+
+
 class ProjectsScreen(AreaScreen):
     BINDINGS = [
         Binding("c", "new_client", "New client", id="projects.new_client"),
         Binding("E", "edit_client", "Edit client", id="projects.edit_client"),
+        Binding("O", "edit_org", "Organisation", id="projects.edit_org"),
         Binding("n", "new_project", "New project", id="projects.new_project"),
         Binding("e", "edit_project", "Edit project", id="projects.edit_project"),
         Binding("w", "watch", "Watch folder", id="projects.watch"),
@@ -42,7 +52,7 @@ class ProjectsScreen(AreaScreen):
         clients: list[ClientView]
         projects: list[ProjectView]
         people: list[str]
-        currency: str
+        organisation: OrgView
 
     def compose(self) -> ComposeResult:
         yield Label("Clients & projects", id="title")
@@ -78,6 +88,7 @@ class ProjectsScreen(AreaScreen):
         self.clients: list[ClientView] = []
         self.people: list[str] = []
         self.currency = "EUR"
+        self.organisation: OrgView | None = None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects-load")
     def load(self) -> None:
@@ -87,14 +98,17 @@ class ProjectsScreen(AreaScreen):
                     clients.list_all(),
                     projects.list_all(),
                     [u.name for u in users.list_all()],
-                    org.current().currency,
+                    org.current(),
                 )
             )
 
     @on(Loaded)
     def show(self, event: Loaded) -> None:
         self.projects = event.projects
-        self.clients, self.people, self.currency = event.clients, event.people, event.currency
+        self.clients, self.people = event.clients, event.people
+        self.organisation = event.organisation
+        self.currency = event.organisation.currency
+        self.refresh_bindings()  # O applies once the organisation is read
         table = self.query_one("#project-table", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -122,7 +136,7 @@ class ProjectsScreen(AreaScreen):
                 f"{c.tax_rate}%",
                 c.email,
                 c.vat_id,
-                c.address.replace("\n", ", ") or "missing",
+                one_line_address(c) or "missing",
                 key=c.name,
             )
         self._follow()
@@ -141,6 +155,8 @@ class ProjectsScreen(AreaScreen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("edit_project", "watch", "url") and self.project is None:
+            return None
+        if action == "edit_org" and self.organisation is None:
             return None
         return True
 
@@ -167,6 +183,9 @@ class ProjectsScreen(AreaScreen):
         if current is None:
             return
         edit_client(self, current)
+
+    def action_edit_org(self) -> None:
+        edit_org(self, self.organisation)
 
     def _project_form(self, current: ProjectView | None) -> None:
         names = [c.name for c in self.clients]
