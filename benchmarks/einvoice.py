@@ -1,5 +1,6 @@
 """Writing e-invoices after import: a 10-line and a 1,000-line document in each syntax (CII,
-UBL), beside lxml building and serialising a flat tree of the same values in the same run."""
+UBL), beside lxml building and serialising a flat tree of the same values in the same run;
+and the Factur-X PDF of 10 lines beside the plain PDF (benchmarks/facturx.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from .core import Measurement, group
+from .facturx import facturx_measurements
 
 MAX_SMALL_MS = 50
 MAX_LARGE_MS = 500
@@ -97,7 +99,8 @@ def _write_ms(doc, syntax: str) -> float:
 
 @group("einvoice")
 def einvoice(runs: int) -> list[Measurement]:
-    """E-invoice XML (CII and UBL) of 10 and 1,000 lines against a flat lxml tree."""
+    """E-invoice XML (CII and UBL) of 10 and 1,000 lines against a flat lxml tree; the
+    Factur-X PDF against the plain PDF."""
     documents = {10: _document(10), 1000: _document(1000)}
     for syntax in SYNTAXES:
         _write_ms(documents[10], syntax)  # imports are not part of the figures
@@ -114,4 +117,4 @@ def einvoice(runs: int) -> list[Measurement]:
                     max_ms=target,
                 )
             )
-    return out
+    return out + facturx_measurements(runs, documents[10])

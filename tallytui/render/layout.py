@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent
+SANS = "TallyInvoiceSans"
 
 
 class LayoutError(Exception):
@@ -33,6 +34,27 @@ def policy():
     )
 
 
+def register_sans() -> str:
+    """The package's DejaVu Sans under one ReportLab name, registered once per process."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if SANS not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(SANS, str(ASSETS / "fonts" / "DejaVuSans.ttf")))
+    return SANS
+
+
+def embed_base_font() -> None:
+    """ReportLab selects a base font, Helvetica unless told otherwise, at the start of
+    every page and of every table cell, even where no text follows: the PDF would name a
+    font it does not embed, which PDF/A forbids. The embedded DejaVu Sans takes that place
+    for every document this process lays out (all of them are invoices)."""
+    from reportlab import rl_config
+    from reportlab.platypus.tables import CellStyle
+
+    rl_config.canvas_basefontname = CellStyle.fontname = register_sans()
+
+
 def layout(html: str) -> bytes:
     """One PDF from one HTML document. ReportLab's invariant mode fixes the dates and ids it
     writes, so the same HTML always gives the same bytes."""
@@ -40,6 +62,7 @@ def layout(html: str) -> bytes:
     from xhtml2pdf import pisa
 
     logging.getLogger("xhtml2pdf").setLevel(logging.ERROR)
+    embed_base_font()
     output = io.BytesIO()
     previous, rl_config.invariant = rl_config.invariant, 1
     try:

@@ -13,12 +13,11 @@ from pathlib import Path
 
 from ..domain.errors import TallyError
 from ..services.invoice_views import InvoiceView
-from .invoice_html import FONTS, render_html, title
-from .layout import LayoutError, layout
+from .invoice_html import render_html, title
+from .layout import LayoutError, layout, register_sans
 from .pagination import paginate
 
 PARALLEL_FROM = 150  # lines: below this, starting another process costs more than it saves
-FOOTER_FONT = "TallyInvoiceSans"
 
 
 def _worker_count(lines: int) -> int:
@@ -65,17 +64,15 @@ def _layout_parts(doc: InvoiceView) -> list[bytes]:
 def _footer_stamps(doc: InvoiceView, sizes: list[tuple[float, float]]) -> bytes:
     """One overlay page per page: "Invoice NUMBER · Page X of Y" at the footer's right."""
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
-    if FOOTER_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FOOTER_FONT, str(FONTS / "DejaVuSans.ttf")))
+    font = register_sans()
     output = io.BytesIO()
-    canvas = Canvas(output, invariant=1)
+    # The embedded font as the canvas's base font: no page names an unembedded Helvetica.
+    canvas = Canvas(output, invariant=1, initialFontName=font)
     for number, (width, height) in enumerate(sizes, start=1):
         canvas.setPageSize((width, height))
-        canvas.setFont(FOOTER_FONT, 7)
+        canvas.setFont(font, 7)
         canvas.setFillColorRGB(0x5A / 255, 0x62 / 255, 0x70 / 255)
         canvas.drawRightString(
             width - 16 * mm,
