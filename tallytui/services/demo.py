@@ -54,6 +54,14 @@ ORGANISATION = org.OrgSettings(
     bank_name="Commerzbank Berlin",
     tax_rate=Decimal("19"),
     payment_terms_days=14,
+    street="Torstraße 140",
+    postcode="10119",
+    city="Berlin",
+    country="DE",
+    phone="+49 30 5550 1400",
+    contact="Anna Weber",
+    registration="HRB 187654 B, Amtsgericht Charlottenburg",
+    endpoint="9930:DE298765435",
 )
 
 CLIENTS = (
@@ -63,6 +71,11 @@ CLIENTS = (
         email="ap@acme-retail.example",
         address="Lindenallee 12\n14467 Potsdam\nGermany",
         vat_id="DE812345673",
+        street="Lindenallee 12",
+        postcode="14467",
+        city="Potsdam",
+        country="DE",
+        einvoice="facturx",
     ),
     clients.ClientChanges(
         name="Nordlicht Logistics B.V.",
@@ -71,7 +84,14 @@ CLIENTS = (
         address="Keizersgracht 221\n1016 DV Amsterdam\nNetherlands",
         vat_id="NL859012347B01",
         payment_terms_days=30,
-        tax_rate=Decimal("0"),  # EU reverse charge
+        vat="reverse-charge",
+        street="Keizersgracht 221",
+        postcode="1016 DV",
+        city="Amsterdam",
+        country="NL",
+        endpoint="9944:NL859012347B01",
+        buyer_reference="NORDLICHT-IT-2026",
+        einvoice="peppol",
     ),
     clients.ClientChanges(
         name="Helvetia Versicherungen AG",
@@ -80,7 +100,11 @@ CLIENTS = (
         address="Bahnhofstrasse 45\n8001 Zürich\nSwitzerland",
         vat_id="CHE-123.456.788 MWST",
         payment_terms_days=30,
-        tax_rate=Decimal("0"),  # export of services
+        vat="outside-scope",  # services to a business abroad: taxed where it sits
+        street="Bahnhofstrasse 45",
+        postcode="8001",
+        city="Zürich",
+        country="CH",
     ),
     clients.ClientChanges(
         name="Alpenblick Treuhand AG",
@@ -89,7 +113,11 @@ CLIENTS = (
         address="Marktgasse 8\n3011 Bern\nSwitzerland",
         vat_id="CHE-987.654.326 MWST",
         payment_terms_days=20,
-        tax_rate=Decimal("0"),
+        vat="outside-scope",
+        street="Marktgasse 8",
+        postcode="3011",
+        city="Bern",
+        country="CH",
     ),
 )
 
