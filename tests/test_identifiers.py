@@ -109,6 +109,8 @@ def test_a_wrong_vat_id_is_refused_naming_field_and_value(typed, message):
         ("0208:0403170701", "0208:0403170701"),
         ("0192:974760673", "0192:974760673"),
         ("0060:123456789", "0060:123456789"),
+        ("0007:5560360793", "0007:5560360793"),
+        ("0009:73282932000074", "0009:73282932000074"),
     ],
 )
 def test_endpoints_of_known_schemes(typed, stored):
@@ -124,6 +126,7 @@ def test_endpoints_of_known_schemes(typed, stored):
         ("EM:not-an-address", "not-an-address is not a valid e-mail address"),
         ("0204:04011000-12345-34", "is not a valid Leitweg-ID (DE)"),
         ("0088:4000001123453", "is not a valid GLN (GS1)"),
+        ("0007:556036-0793", "is not a valid organisation number (SE)"),  # 10 digits only
         ("9930:DE136695977", "is not a valid VAT id (DE)"),
         ("9930:FR40303265045", "is not a valid VAT id (DE)"),
     ],

@@ -127,6 +127,14 @@ def _stdnum(module: str) -> Callable[[str], bool]:
     return valid
 
 
+def _digits(count: int, module: str) -> Callable[[str], bool]:
+    """``count`` digits and nothing else (as Peppol wants them) with a valid check digit."""
+    checked = _stdnum(module)
+    return lambda identifier: (
+        re.fullmatch(rf"[0-9]{{{count}}}", identifier) is not None and (checked(identifier))
+    )
+
+
 def _pattern(regex: str) -> Callable[[str], bool]:
     return lambda identifier: re.fullmatch(regex, identifier) is not None
 
@@ -165,20 +173,20 @@ SCHEMES = {
     s.code: s
     for s in (
         Scheme("EM", "e-mail address", _pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+"), peppol=False),
-        Scheme("0002", "SIRENE (FR)", _stdnum("fr.siren")),
-        Scheme("0007", "organisation number (SE)", _stdnum("se.orgnr")),
-        Scheme("0009", "SIRET (FR)", _stdnum("fr.siret")),
+        Scheme("0002", "SIRENE (FR)", _digits(9, "fr.siren")),
+        Scheme("0007", "organisation number (SE)", _digits(10, "se.orgnr")),
+        Scheme("0009", "SIRET (FR)", _digits(14, "fr.siret")),
         Scheme("0037", "LY-tunnus (FI)", _stdnum("fi.ytunnus")),
         Scheme("0060", "DUNS number", _pattern(r"[0-9]{9}")),
-        Scheme("0088", "GLN (GS1)", lambda i: i.isdigit() and len(i) == 13 and _stdnum("ean")(i)),
+        Scheme("0088", "GLN (GS1)", _digits(13, "ean")),
         Scheme("0106", "KvK number (NL)", _pattern(r"[0-9]{8}")),
-        Scheme("0151", "ABN (AU)", _stdnum("au.abn")),
+        Scheme("0151", "ABN (AU)", _digits(11, "au.abn")),
         Scheme("0184", "CVR number (DK)", _pattern(r"(DK)?[0-9]{8}")),
         Scheme("0190", "OIN (NL)", _pattern(r"[0-9]{20}")),
-        Scheme("0192", "organisation number (NO)", _stdnum("no.orgnr")),
+        Scheme("0192", "organisation number (NO)", _digits(9, "no.orgnr")),
         Scheme("0196", "kennitala (IS)", _stdnum("is_.kennitala")),
         Scheme("0204", "Leitweg-ID (DE)", _leitweg),
-        Scheme("0208", "enterprise number (BE)", lambda i: i.isdigit() and _stdnum("be.vat")(i)),
+        Scheme("0208", "enterprise number (BE)", _digits(10, "be.vat")),
         Scheme("0211", "partita IVA (IT)", _stdnum("it.iva")),
         Scheme("9914", "VAT id (AT)", _vat_of("AT")),
         Scheme("9920", "VAT id (ES)", _vat_of("ES")),
