@@ -301,6 +301,13 @@ def test_a_project_leaves_missing_data_once_its_parties_are_complete(einvoiced):
         "Peppol BIS 3.0: Peppol electronic address (BT-34; EM is not a Peppol scheme) "
         "of the organisation"
     ]
+    # The client's VAT treatment decides what else is needed: reverse charge, its VAT id.
+    einvoiced.ok("client", "set", "Globex", "--einvoice", "xrechnung-cii")
+    einvoiced.ok("client", "set", "Globex", "--vat", "reverse-charge")
+    [item] = missing_data(einvoiced)
+    assert item["missing"] == ["XRechnung: VAT id (BT-48) of the client"]
+    einvoiced.ok("client", "set", "Globex", "--vat-id", "FR40303265045")
+    assert missing_data(einvoiced) == []
 
 
 def test_parties_on_sqlite_and_postgresql(engine, tally):

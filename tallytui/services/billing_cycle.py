@@ -19,10 +19,12 @@ from peewee import SQL, Case, PostgresqlDatabase, fn
 from ..domain.einvoice_requirements import Document, Gap, Party, gaps, party_from
 from ..domain.invoicing import expense_lines, hours, line_amount
 from ..domain.localtime import day_end, day_start, local_date
+from ..domain.money import basis_points_to_percent
 from ..domain.rates import Rate, rate_on
 from ..domain.rounding import Rounding, parse_rounding
 from ..domain.schedule import Schedule, parse_schedule
 from ..domain.timesheet import readiness
+from ..domain.vat import line_tax
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
 from .invoice_views import InvoiceSummary, summaries, summary
@@ -343,13 +345,12 @@ def has_address(client: Client) -> bool:
 
 
 def einvoice_gaps(seller: Party, client: Client, tax_rate_bp: int) -> tuple[Gap, ...]:
-    """What the client's preferred e-invoice format would lack, were it issued today.
-
-    The VAT category is read from the client's tax rate: a rate charges standard VAT (S);
-    without one, only what every category needs is checked."""
+    """What the client's preferred e-invoice format would lack, were it issued today, for
+    the VAT category its lines take (a standard client at 0 % is zero rated)."""
     if client.einvoice == "none":
         return ()
-    categories = frozenset({"S"}) if tax_rate_bp else frozenset()
+    category, _ = line_tax(client.vat_category, basis_points_to_percent(tax_rate_bp))
+    categories = frozenset({category})
     document = Document(seller, party_from(client), categories)
     return tuple(gaps(client.einvoice, document))
 
