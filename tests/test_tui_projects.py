@@ -208,3 +208,27 @@ async def test_client_form_sets_address_parts_identifiers_and_format(opened):
         assert globex.address == "1 Main St"
         listed = app.screen.query_one("#client-table").get_row("Globex")
         assert str(listed[-1]) == "Am Markt 2, 50667 Köln, DE"
+
+
+async def test_client_form_sets_the_vat_treatment_and_its_reason(opened):
+    """The VAT treatment and its exemption reason are set where the rest of the client is;
+    a reason on standard VAT is refused in the dialog, in the dialog's words."""
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, app, "E")
+        assert form.query_one("#vat", Select).value == "standard"
+        form.query_one("#exemption_reason").value = "Kleinunternehmer"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        error = str(form.query_one("#form-error").render())
+        assert "standard VAT carries no exemption reason" in error and "--" not in error
+        form.query_one("#vat", Select).value = "reverse-charge"
+        form.query_one("#exemption_reason").value = "VATEX-EU-AE Reverse charge"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [globex] = clients.list_all()
+        assert (globex.vat, globex.exemption_reason) == (
+            "reverse-charge",
+            "VATEX-EU-AE Reverse charge",
+        )
+        assert str(app.screen.query_one("#client-table").get_row("Globex")[3]) == "reverse-charge"

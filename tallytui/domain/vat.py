@@ -67,8 +67,8 @@ def check_reason(category: str, text: str) -> str:
     if reason and category not in DEFAULT_EXEMPTIONS:
         raise InvalidInput(
             f"{WORDS[category]} VAT carries no exemption reason (EN 16931 BR-S-10, BR-Z-10); "
-            "give --exemption-reason with exempt, reverse-charge, intra-eu, export or "
-            "outside-scope"
+            "an exemption reason goes with exempt, reverse-charge, intra-eu, export or "
+            "outside-scope VAT"
         )
     if len(reason) > 500:
         raise InvalidInput("exemption reason: at most 500 characters")

@@ -16,6 +16,8 @@ from ...domain.errors import InvalidInput
 from ...domain.identifiers import check_country, check_endpoint, check_vat_id
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import address_text, check_name
+from ...domain.vat import CATEGORIES as VAT_WORDS
+from ...domain.vat import check_reason, parse_category
 from ...services import clients
 from ...services.clients import ClientChanges
 from ...services.views import ClientView
@@ -85,7 +87,7 @@ class ClientForm(ModalScreen[ClientChanges | None]):
                 yield Label("E-mail")
                 yield Input(c.email if c else "", id="email")
                 yield Label("VAT id")
-                yield Input(c.vat_id if c else "", id="vat_id", placeholder="DE123456789")
+                yield Input(c.vat_id if c else "", id="vat_id", placeholder="DE136695976")
                 yield Label("Buyer ref.")
                 yield Input(
                     c.buyer_reference if c else "",
@@ -115,6 +117,19 @@ class ClientForm(ModalScreen[ClientChanges | None]):
                 yield Input(
                     str(c.tax_rate) if c else "", id="tax", placeholder="organisation default"
                 )
+                yield Label("VAT")
+                yield Select(
+                    [(word, word) for word in VAT_WORDS],
+                    value=c.vat if c else "standard",
+                    allow_blank=False,
+                    id="vat",
+                )
+                yield Label("Exemption")
+                yield Input(
+                    c.exemption_reason if c else "",
+                    id="exemption_reason",
+                    placeholder="why no VAT is charged (default: the category's own words)",
+                )
             with Vertical(classes="dialog-footer"):
                 yield Label("", id="form-error", classes="dialog-error", markup=False)
                 yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
@@ -136,6 +151,7 @@ class ClientForm(ModalScreen[ClientChanges | None]):
         if terms and not terms.isdigit():
             raise InvalidInput(f"terms: {terms!r} is not a number of days")
         tax = self._text("tax")
+        vat = self.query_one("#vat", Select).value
         address = self.query("#address")
         return ClientChanges(
             name=check_name(self._text("name"), "name"),
@@ -152,6 +168,8 @@ class ClientForm(ModalScreen[ClientChanges | None]):
             einvoice=self.query_one("#einvoice", Select).value,
             payment_terms_days=int(terms) if terms else None,
             tax_rate=parse_percent(tax, "tax rate") if tax else None,
+            vat=vat,
+            exemption_reason=check_reason(parse_category(vat), self._text("exemption_reason")),
         )
 
     @on(Input.Submitted)

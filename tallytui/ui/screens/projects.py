@@ -133,7 +133,7 @@ class ProjectsScreen(AreaScreen):
                 c.name,
                 c.currency,
                 f"{c.payment_terms_days} d",
-                f"{c.tax_rate}%",
+                f"{c.tax_rate}%" if c.vat == "standard" else c.vat,
                 c.email,
                 c.vat_id,
                 one_line_address(c) or "missing",
