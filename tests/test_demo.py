@@ -69,7 +69,14 @@ def test_clients_in_two_currencies_with_invoice_details(opened):
     found = clients.list_all()
     assert len(found) == 4
     assert {c.currency for c in found} == {"EUR", "CHF"}
-    assert all(c.address and c.email and c.vat_id for c in found)
+    assert all(c.street and c.city and c.country and c.email and c.vat_id for c in found)
+    treatments = {c.name: (c.vat, c.einvoice) for c in found}
+    assert treatments == {
+        "Acme Retail GmbH": ("standard", "facturx"),
+        "Alpenblick Treuhand AG": ("outside-scope", "none"),
+        "Helvetia Versicherungen AG": ("outside-scope", "none"),
+        "Nordlicht Logistics B.V.": ("reverse-charge", "peppol"),
+    }
 
 
 def test_projects_cover_schedules_rates_and_approval(opened):
