@@ -97,6 +97,12 @@ def document(view: InvoiceView) -> ed.EDocument:
     )
     net, total = _positive(view.subtotal, flip), _positive(view.total, flip)
     categories = {line.tax_category for line in view.lines}
+    period = (view.period_start, view.period_end)
+    if "K" in categories and period[0] is None:
+        # An intra-community supply must be dated (BR-IC-11), and a freeform invoice has no
+        # period: the model carries no delivery date (BT-72), so the issue date stands as
+        # the one day of the supply.
+        period = (view.issue_date, view.issue_date)
     return ed.EDocument(
         number=view.number,
         kind=ed.CREDIT_NOTE if flip else ed.INVOICE,
@@ -110,8 +116,8 @@ def document(view: InvoiceView) -> ed.EDocument:
         payment=_payment(view),
         due_date=view.due_date,
         buyer_reference=view.buyer.buyer_reference,
-        period_start=view.period_start,
-        period_end=view.period_end,
+        period_start=period[0],
+        period_end=period[1],
         preceding_number=view.credits or "",
         preceding_date=view.credits_issue_date,
         payment_terms=f"Payable within {view.payment_terms_days} days",
