@@ -570,3 +570,67 @@ def test_a_wrong_format_is_refused_by_name(seller):
     assert result.exit_code == 2 and "'edifact' is not one of" in result.stderr
     result = seller("invoice", "einvoice", "KS-209901-0001", "--format", "ubl")
     assert result.exit_code == 1 and "no invoice numbered 'KS-209901-0001'" in result.stderr
+
+
+# --- the TUI ------------------------------------------------------------------------------------
+
+
+async def test_e_on_ready_to_send_writes_the_clients_format(seller, tmp_path, monkeypatch):
+    from test_tui_invoicing import invoicing, new_app, press
+
+    from tallytui.ui.modals.text_prompt import TextPrompt
+
+    client(seller, MUELLER, einvoice="xrechnung-ubl")
+    number = freeform(seller, MUELLER, "Beratung|3|800|d")["number"]
+    expected = exported(seller, number, "xrechnung-ubl", tmp_path)
+    target = tmp_path / "tui" / "out.xml"
+    target.parent.mkdir()
+    monkeypatch.chdir(target.parent)
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "4", "E")
+        assert isinstance(app.screen, TextPrompt)
+        assert app.screen.query_one("Input").value == "xrechnung-ubl"
+        await press(app, pilot, "enter")
+        assert app.screen.query_one("Input").value == str(target.parent / f"{number}.xml")
+        await press(app, pilot, "ctrl+a", "ctrl+k", *"out.xml", "enter")
+        assert not isinstance(app.screen, TextPrompt)
+        assert [n.message for n in app._notifications] == [f"wrote {target.resolve()}"]
+    assert target.read_bytes() == expected
+
+
+async def test_e_shows_everything_the_format_lacks_and_writes_nothing(org, tmp_path):
+    from test_tui_invoicing import invoicing, new_app, press
+
+    from tallytui.ui.modals.text_prompt import TextPrompt
+
+    number = freeform(org, "Globex", "Beratung|1|800")["number"]
+    org.ok("invoice", "mark-sent", number)
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "5", "E", "ctrl+a", "ctrl+k", *"peppol", "enter")
+        assert isinstance(app.screen, TextPrompt)
+        error = str(app.screen.query_one("#prompt-reason").content)
+        assert error == str(
+            org("invoice", "einvoice", number, "--format", "peppol").stderr
+        ).removeprefix("error: ").rstrip("\n")
+        assert len(error.splitlines()) == 6
+        await press(app, pilot, "escape")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tally.db"]
+
+
+async def test_p_writes_factur_x_for_a_client_that_wants_it(seller, tmp_path, monkeypatch):
+    from test_tui_invoicing import invoicing, new_app, press
+
+    client(seller, MUELLER, einvoice="facturx")
+    number = freeform(seller, MUELLER, "Beratung|3|800|d")["number"]
+    cii = exported(seller, number, "cii", tmp_path)
+    target = tmp_path / "out.pdf"
+    monkeypatch.chdir(tmp_path)
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await invoicing(app, pilot)
+        await press(app, pilot, "4", "p", "ctrl+a", "ctrl+k", *"out.pdf", "enter")
+    assert PdfReader(io.BytesIO(target.read_bytes())).attachments == {"factur-x.xml": [cii]}
