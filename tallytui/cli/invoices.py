@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..render.einvoice import FORMATS as EINVOICE_FORMATS
 from .app import emit_json, settings, table
 
 
@@ -326,6 +327,12 @@ def invoice_delete(number):
 @invoice.command("pdf")
 @click.argument("number")
 @click.option(
+    "--facturx",
+    is_flag=True,
+    help="Factur-X/ZUGFeRD: PDF/A-3 with the EN 16931 CII inside (the default when the "
+    "client's --einvoice is facturx).",
+)
+@click.option(
     "-o",
     "--output",
     "target",
@@ -333,15 +340,50 @@ def invoice_delete(number):
     metavar="FILE",
     help="Where to write it (default: NUMBER.pdf here).",
 )
-def invoice_pdf(number, target):
+def invoice_pdf(number, facturx, target):
     """Render an invoice or credit note to PDF."""
     from pathlib import Path
 
+    from ..render.files import write_atomically
     from ..render.pdf import write_pdf
-    from ..services import invoices
+    from ..services import einvoices, invoices
 
     s = settings()
     s.open()
-    view = invoices.show(s.actor, number)
-    written = write_pdf(view, Path(target or f"{number}.pdf"))
+    target = Path(target or f"{number}.pdf")
+    if facturx or einvoices.preference(s.actor, number) == "facturx":
+        written = write_atomically(einvoices.facturx(s.actor, number), target)
+    else:
+        written = write_pdf(invoices.show(s.actor, number), target)
+    click.echo(f"wrote {written}")
+
+
+@invoice.command("einvoice")
+@click.argument("number")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(EINVOICE_FORMATS),
+    help="EN 16931 in CII or UBL, or a CIUS built on it.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    default=None,
+    metavar="FILE",
+    help="Where to write it (default: NUMBER.xml here).",
+)
+def invoice_einvoice(number, fmt, target):
+    """Write an invoice or credit note as an EN 16931 e-invoice (XML)."""
+    from pathlib import Path
+
+    from ..render.files import write_atomically
+    from ..services import einvoices
+
+    s = settings()
+    s.open()
+    data = einvoices.export(s.actor, number, fmt)
+    written = write_atomically(data, Path(target or f"{number}.xml"))
     click.echo(f"wrote {written}")

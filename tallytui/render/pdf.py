@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..domain.errors import TallyError
 from ..services.invoice_views import InvoiceView
+from .files import write_atomically
 from .invoice_html import render_html, title
 from .layout import LayoutError, layout, register_sans
 from .pagination import paginate
@@ -84,6 +84,12 @@ def _footer_stamps(doc: InvoiceView, sizes: list[tuple[float, float]]) -> bytes:
     return output.getvalue()
 
 
+def described(doc: InvoiceView) -> tuple[str, str, str]:
+    """(title, author, subject) of the document's metadata: a Factur-X PDF repeats them."""
+    heading = f"{title(doc)} {doc.number}"
+    return heading, doc.seller.name, f"{heading} for {doc.buyer.name}"
+
+
 def pdf_bytes(doc: InvoiceView) -> bytes:
     """The finished document: parts joined, pages numbered, fixed metadata."""
     from pypdf import PdfReader, PdfWriter
@@ -100,11 +106,12 @@ def pdf_bytes(doc: InvoiceView) -> bytes:
     for page, stamp in zip(writer.pages, stamps.pages, strict=True):
         page.merge_page(stamp)
     stamp_date = f"D:{doc.issue_date:%Y%m%d}000000Z"
+    heading, author, subject = described(doc)
     writer.add_metadata(
         {
-            "/Title": f"{title(doc)} {doc.number}",
-            "/Author": doc.seller.name,
-            "/Subject": f"{title(doc)} {doc.number} for {doc.buyer.name}",
+            "/Title": heading,
+            "/Author": author,
+            "/Subject": subject,
             "/Creator": "tallytui",
             "/Producer": "tallytui",
             "/CreationDate": stamp_date,
@@ -117,23 +124,5 @@ def pdf_bytes(doc: InvoiceView) -> bytes:
 
 
 def write_pdf(doc: InvoiceView, target: Path) -> Path:
-    """Write the PDF next to ``target`` under a temporary name, then rename it into place:
-    a crash mid-render leaves the old file or none, never a truncated one."""
-    data = pdf_bytes(doc)
-    target = target.expanduser()
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise TallyError(f"cannot write {target}: {exc.strerror}") from exc
-    return target.resolve()
+    """Render the PDF and put it at ``target`` atomically."""
+    return write_atomically(pdf_bytes(doc), target)

@@ -19,10 +19,12 @@ from ...domain.errors import InvalidInput
 from ...domain.localtime import parse_date
 from ...domain.money import parse_amount
 from ...domain.schedule import parse_schedule
+from ...render.einvoice import FORMATS as EINVOICE_FORMATS
 from ...services import (
     billing_cycle,
     clients,
     corrections,
+    einvoices,
     invoice_lifecycle,
     invoices,
     projects,
@@ -36,6 +38,7 @@ from ...services.views import ClientView
 from ..messages import DataChanged
 from ..modals.credit_form import CreditForm, CreditRequest
 from ..modals.entry_listing import EntryListing
+from ..modals.export_prompt import ExportPrompt
 from ..modals.freeform_form import FreeformDraft, FreeformForm
 from ..modals.invoice_create import CreateInvoiceForm
 from ..modals.invoice_detail import InvoiceDetail
@@ -55,6 +58,12 @@ TABS = {
     "to-send": "Ready to send",
     "sent": "Sent",
 }
+# The client's preferred format → the XML preselected (Factur-X embeds the CII).
+EINVOICE_DEFAULT = {"facturx": "cii", **{f: f for f in EINVOICE_FORMATS}}
+EINVOICE_HELP = (
+    "cii: EN 16931 CII (as inside Factur-X) · ubl: EN 16931 UBL · xrechnung-cii, "
+    "xrechnung-ubl: XRechnung 3.0 · peppol: Peppol BIS Billing 3.0"
+)
 FILL_HIDDEN_AFTER = 0.05  # seconds: a few frames, less than a person takes to switch
 
 # Which keys apply on which tab; the others are hidden from the footer.
@@ -67,6 +76,7 @@ ACTIONS_BY_TAB = {
     "create": {"ready"},
     "open_invoice": {"to-send", "sent"},
     "pdf": {"to-send", "sent"},
+    "einvoice": {"to-send", "sent"},
     "mark_sent": {"to-send"},
     "delete": {"to-send"},
     "mark_paid": {"sent"},
@@ -120,6 +130,14 @@ class CyclePane(TabPane):
             event.stop()
 
 
+def output_file(text: str) -> Path:
+    """Where an export goes: a file in a folder that exists."""
+    path = Path(text.strip()).expanduser()
+    if not path.parent.is_dir():
+        raise InvalidInput(f"file: folder {path.parent} does not exist")
+    return path
+
+
 @dataclass(frozen=True)
 class PendingRow:
     """A row of the Pending table: a period, or one person's share of it."""
@@ -143,6 +161,7 @@ class InvoicingScreen(AreaScreen):
         Binding("c", "create", "Create invoice", id="invoicing.create"),
         Binding("o", "open_invoice", "Open", id="invoicing.open"),
         Binding("p", "pdf", "PDF", id="invoicing.pdf"),
+        Binding("E", "einvoice", "E-invoice", id="invoicing.einvoice"),
         Binding("m", "mark_sent", "Mark sent", id="invoicing.mark_sent"),
         Binding("d", "delete", "Delete", id="invoicing.delete"),
         Binding("M", "mark_paid", "Mark paid", id="invoicing.mark_paid"),
@@ -644,28 +663,76 @@ class InvoicingScreen(AreaScreen):
         number = number or self._summary().number
         target = str(Path.cwd() / f"{number}.pdf")
 
-        def parse(text: str) -> Path:
-            path = Path(text.strip()).expanduser()
-            if not path.parent.is_dir():
-                raise InvalidInput(f"file: folder {path.parent} does not exist")
-            return path
-
         self.ask(
             f"Export {number} as PDF to",
             target,
             "file.pdf",
-            parse,
+            output_file,
             lambda path: self._write_pdf(number, path),
         )
 
     @work(thread=True, exit_on_error=False, group="invoicing-pdf")
     def _write_pdf(self, number: str, target: Path) -> None:
+        """The plain PDF, or the Factur-X PDF when the client asks for that."""
+        from ...render.files import write_atomically
         from ...render.pdf import write_pdf
 
+        actor = self.app.session.actor
         with connection():
-            document = invoices.show(self.app.session.actor, number)
-        written = write_pdf(document, target)
+            if einvoices.preference(actor, number) == "facturx":
+                written = write_atomically(einvoices.facturx(actor, number), target)
+            else:
+                document = invoices.show(actor, number)
+                written = None
+        if written is None:
+            written = write_pdf(document, target)
         self.app.call_from_thread(self.notify, f"wrote {written}", title=number)
+
+    def action_einvoice(self, number: str | None = None) -> None:
+        self._ask_einvoice(number or self._summary().number)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-einvoice")
+    def _ask_einvoice(self, number: str) -> None:
+        """The format (the client's preferred one preselected), checked and rendered in the
+        prompt's worker, so that what the format lacks shows in the prompt; then the path."""
+        actor = self.app.session.actor
+        with connection():
+            preferred = EINVOICE_DEFAULT.get(einvoices.preference(actor, number), "cii")
+
+        def parse(text: str) -> str:
+            fmt = text.strip().lower()
+            if fmt not in EINVOICE_FORMATS:
+                raise InvalidInput(f"format: {text!r} is not one of {', '.join(EINVOICE_FORMATS)}")
+            return fmt
+
+        prompt = ExportPrompt(
+            f"E-invoice {number}: format",
+            preferred,
+            " | ".join(EINVOICE_FORMATS),
+            parse,
+            detail=EINVOICE_HELP,
+            act=lambda fmt: einvoices.export(actor, number, fmt),
+        )
+        self.app.call_from_thread(
+            self.app.push_screen,
+            prompt,
+            lambda data: data is not None and self._ask_einvoice_path(number, data),
+        )
+
+    def _ask_einvoice_path(self, number: str, data: bytes) -> None:
+        from ...render.files import write_atomically
+
+        prompt = TextPrompt(
+            f"Write the e-invoice {number} to",
+            str(Path.cwd() / f"{number}.xml"),
+            "file.xml",
+            output_file,
+            act=lambda path: write_atomically(data, path),
+        )
+        self.app.push_screen(
+            prompt,
+            lambda written: written is not None and self.notify(f"wrote {written}", title=number),
+        )
 
     def action_mark_sent(self, number: str | None = None) -> None:
         number = number or self._summary().number
