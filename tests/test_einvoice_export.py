@@ -279,7 +279,7 @@ def test_reverse_charge_to_another_eu_country(seller, tmp_path):
     assert subtotal.findtext("cbc:TaxExemptionReasonCode", namespaces=NS) == "VATEX-EU-AE"
 
 
-def test_intra_community_supply_names_the_delivery_country(seller, tmp_path):
+def test_intra_community_supply_names_the_delivery_address(seller, tmp_path):
     client(
         seller,
         "Wiener Werkstätten GmbH",
@@ -293,11 +293,13 @@ def test_intra_community_supply_names_the_delivery_country(seller, tmp_path):
         vat="intra-eu",
     )
     invoice = freeform(seller, "Wiener Werkstätten GmbH", "Messgerät|2|640|product")
-    # XRechnung wants the delivery address whole (BR-DE-10, 11); the writers give its country.
-    documents = assert_accepted(seller, invoice["number"], tmp_path, ("cii", "ubl", "peppol"))
+    # The deliver-to address is the buyer's: its country (BT-80), and for XRechnung its
+    # city and post code (BR-DE-10, 11).
+    documents = assert_accepted(seller, invoice["number"], tmp_path, ALL)
     ubl = etree.fromstring(documents["ubl"])
-    country = "cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode"
-    assert ubl.findtext(country, namespaces=NS) == "AT"
+    address = "cac:Delivery/cac:DeliveryLocation/cac:Address/"
+    assert ubl.findtext(address + "cac:Country/cbc:IdentificationCode", namespaces=NS) == "AT"
+    assert ubl.findtext(address + "cbc:CityName", namespaces=NS) == "Wien"
 
 
 def test_outside_scope_in_swiss_francs(seller, tmp_path):

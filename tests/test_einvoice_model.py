@@ -125,7 +125,7 @@ def test_totals_satisfy_br_co_10_to_17_in_the_model_the_xml_and_the_official_rul
         document(lines),
         tax=tax,
         totals=totals,
-        delivery_country="FR",
+        delivery=replace(SELLER, name="Client SA", country="FR"),
         buyer=replace(SELLER, name="Client SA", country="FR", vat_id="FR40303265045"),
     )
     for fmt, rules in (("cii", "en16931-cii"), ("ubl", "en16931-ubl")):

@@ -123,7 +123,8 @@ class Totals:
 class EDocument:
     """An invoice or credit note, with every business term the writers put out.
 
-    ``delivery_country`` (BT-80) is needed by intra-community supplies (K) only.
+    ``delivery`` (BG-15, the deliver-to address) is needed by intra-community supplies (K)
+    only: its country is BT-80, and XRechnung wants its city and post code too (BR-DE-10/11).
     """
 
     number: str
@@ -144,7 +145,7 @@ class EDocument:
     preceding_date: date | None = None
     payment_terms: str = ""
     note: str = ""
-    delivery_country: str = ""
+    delivery: Party | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -56,9 +56,15 @@ def write_cii(document: EDocument, specification: str, process: str = "") -> byt
     _party(agreement, "SellerTradeParty", document.seller, vat_ids)
     _party(agreement, "BuyerTradeParty", document.buyer, vat_ids)
     delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
-    if document.delivery_country:
+    if document.delivery is not None:
+        to = document.delivery
         ship_to = _ram(_ram(delivery, "ShipToTradeParty"), "PostalTradeAddress")
-        _ram(ship_to, "CountryID", document.delivery_country)
+        for tag, value in (("PostcodeCode", to.postcode), ("LineOne", to.street)):
+            if value:
+                _ram(ship_to, tag, value)
+        if to.city:
+            _ram(ship_to, "CityName", to.city)
+        _ram(ship_to, "CountryID", to.country)
     _settlement(_ram(transaction, "ApplicableHeaderTradeSettlement"), document)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 

@@ -73,9 +73,15 @@ class _Writer:
         vat_ids = names_vat_ids(doc)
         self.party(_cac(root, "AccountingSupplierParty"), doc.seller, vat_ids)
         self.party(_cac(root, "AccountingCustomerParty"), doc.buyer, vat_ids)
-        if doc.delivery_country:
+        if doc.delivery is not None:
+            to = doc.delivery
             address = _cac(_cac(_cac(root, "Delivery"), "DeliveryLocation"), "Address")
-            _cbc(_cac(address, "Country"), "IdentificationCode", doc.delivery_country)
+            for tag, value in (("StreetName", to.street), ("CityName", to.city)):
+                if value:
+                    _cbc(address, tag, value)
+            if to.postcode:
+                _cbc(address, "PostalZone", to.postcode)
+            _cbc(_cac(address, "Country"), "IdentificationCode", to.country)
         self.payment(root)
         if doc.payment_terms:
             _cbc(_cac(root, "PaymentTerms"), "Note", doc.payment_terms)

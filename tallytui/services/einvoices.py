@@ -122,7 +122,7 @@ def document(view: InvoiceView) -> ed.EDocument:
         preceding_date=view.credits_issue_date,
         payment_terms=f"Payable within {view.payment_terms_days} days",
         note=view.reason,
-        delivery_country=view.buyer.country if "K" in categories else "",
+        delivery=party(view.buyer) if "K" in categories else None,
     )
 
 
