@@ -4,6 +4,7 @@ after the whole message had been handed over, so it may have arrived)."""
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import socket
 import ssl
@@ -43,10 +44,13 @@ class _Ssl(_Tracking, smtplib.SMTP_SSL):
     pass
 
 
-def _tls(settings: SmtpSettings) -> ssl.SSLContext:
+@functools.cache
+def _tls(ca_file: str) -> ssl.SSLContext:
+    """The system's trusted CAs (and ``ca_file``'s), loaded once per process: loading
+    them takes longer than a whole SMTP conversation on a near server."""
     context = ssl.create_default_context()
-    if settings.ca_file:
-        context.load_verify_locations(cafile=settings.ca_file)
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
     return context
 
 
@@ -65,11 +69,13 @@ def deliver(
     connection = None
     try:
         if settings.security == "ssl":
-            connection = _Ssl(settings.host, settings.port, timeout=TIMEOUT, context=_tls(settings))
+            connection = _Ssl(
+                settings.host, settings.port, timeout=TIMEOUT, context=_tls(settings.ca_file)
+            )
         else:
             connection = _Plain(settings.host, settings.port, timeout=TIMEOUT)
             if settings.security == "starttls":
-                connection.starttls(context=_tls(settings))
+                connection.starttls(context=_tls(settings.ca_file))
         if settings.user:
             connection.login(settings.user, password or "")
         connection.send_message(message, settings.sender, recipients)
