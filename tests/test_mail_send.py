@@ -349,3 +349,56 @@ def test_no_password_anywhere_after_every_path(mail_env, server, env):
     connection.close()
     db.close()
     assert PASSWORD not in dump
+
+
+def test_the_password_comes_from_the_named_command(mail_env, server, monkeypatch, tmp_path):
+    monkeypatch.delenv("TALLY_SMTP_PASSWORD")
+    script = tmp_path / "secret.py"
+    script.write_text(f"print({PASSWORD!r})\n")
+    configure_tls(mail_env, server)
+    missing = mail_env("invoice", "send", NUMBER)
+    assert missing.stderr.startswith(
+        f"error: no SMTP password for {LOGIN}: set TALLY_SMTP_PASSWORD"
+    )
+    failing = f"{sys.executable} -c 'import sys; sys.exit(3)'"
+    configure_tls(mail_env, server)
+    configure(
+        mail_env,
+        server.port,
+        "--user",
+        LOGIN,
+        "--ca-file",
+        str(server.ca_file),
+        "--password-command",
+        failing,
+    )
+    refused = mail_env("invoice", "send", NUMBER)
+    assert refused.stderr == "error: the SMTP password command printed no password (exit code 3)\n"
+    assert outbox(mail_env) == [] and status(mail_env) == "ready"
+    configure(
+        mail_env,
+        server.port,
+        "--user",
+        LOGIN,
+        "--ca-file",
+        str(server.ca_file),
+        "--password-command",
+        f"{sys.executable} {script}",
+    )
+    done = mail_env.ok("invoice", "send", NUMBER)
+    assert PASSWORD not in done.stdout and status(mail_env) == "sent"
+    assert PASSWORD not in (tmp_path / "config.toml").read_text()
+
+
+def test_sending_records_the_same_on_both_engines(engine, tally, server, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("TALLY_SMTP_PASSWORD", PASSWORD)
+    tally.ok("init", "--org", "Acme Consulting", "--code", "ACME", "--tax-rate", "19")
+    tally.ok("client", "add", "Globex", "--email", "ap@globex.test")
+    tally.ok("invoice", "freeform", "--client", "Globex", "--line", "Website work|2|100")
+    configure_tls(tally, server)
+    tally.ok("invoice", "send", NUMBER)
+    [attempt] = outbox(tally)
+    assert (attempt["state"], attempt["to"], attempt["by"]) == ("sent", ["ap@globex.test"], "anna")
+    assert status(tally) == "sent"
+    assert "was e-mailed on" in tally("invoice", "send", NUMBER).stderr
