@@ -183,10 +183,11 @@ def einvoice_attachments(actor: str, document: InvoiceView) -> list[Attachment]:
     return []
 
 
-def _attachments(actor: str, document: InvoiceView) -> tuple[Attachment, ...]:
+def _attachments(actor: str, document: InvoiceView, einvoice: str) -> tuple[Attachment, ...]:
+    """The plain PDF, and the client's e-invoice where it wants one (``einvoice``)."""
     from ..render.pdf import pdf_bytes
 
-    extra = einvoice_attachments(actor, document)
+    extra = einvoice_attachments(actor, document) if einvoice != "none" else []
     if any(item.content_type == "application/pdf" for item in extra):
         return tuple(extra)
     pdf = Attachment(f"{document.number}.pdf", "application/pdf", pdf_bytes(document))
@@ -219,7 +220,7 @@ def draft(
         org = lookup.organisation()
         level, earlier = _level(invoice, kind, resend, org.timezone)
         document = view(invoice)
-        billing = invoice.client.email
+        billing, einvoice = invoice.client.email, invoice.client.einvoice
     recipients = wanted_to or parse_list(billing, f"the e-mail of client {document.client}")
     if not recipients:
         raise InvalidInput(
@@ -247,7 +248,7 @@ def draft(
         cc=tuple(a for a in wanted_cc if a.lower() not in {r.lower() for r in recipients}),
         subject=" ".join(subject.split()),
         body=body,
-        attachments=_attachments(actor, document),
+        attachments=_attachments(actor, document, einvoice),
         earlier=earlier,
     )
 
