@@ -64,7 +64,7 @@ def _authenticate(server, session, envelope, mechanism, auth_data):
 class TlsServer:
     """aiosmtpd on 127.0.0.1 requiring STARTTLS before AUTH; ``ca_file`` trusts it."""
 
-    def __init__(self, folder) -> None:
+    def __init__(self, folder, size_limit: int = 33554432) -> None:
         ca = trustme.CA()
         self.ca_file = folder / "ca.pem"
         ca.cert_pem.write_to_path(str(self.ca_file))
@@ -82,6 +82,7 @@ class TlsServer:
             authenticator=_authenticate,
             auth_require_tls=True,
             ready_timeout=10,
+            data_size_limit=size_limit,
         )
 
     def __enter__(self) -> TlsServer:

@@ -185,6 +185,16 @@ def test_a_refusal_leaves_the_invoice_ready_and_says_why(
     assert status(mail_env) == "sent"
 
 
+def test_a_message_over_the_servers_size_limit_is_refused(mail_env, tmp_path):
+    with TlsServer(tmp_path, size_limit=10_000) as small:
+        configure_tls(mail_env, small)
+        refused = mail_env("invoice", "send", NUMBER)
+        assert small.handler.received == []
+    assert f"refused the message from {SENDER}: 552" in refused.stderr
+    assert "exceeds" in refused.stderr and status(mail_env) == "ready"
+    assert [a["state"] for a in outbox(mail_env)] == ["failed"]
+
+
 def test_a_connection_dropped_at_data_leaves_it_ready(mail_env):
     with Scripted("before_body") as scripted:
         configure(mail_env, scripted.port, "--security", "none")

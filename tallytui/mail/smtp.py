@@ -92,7 +92,7 @@ def deliver(
         )
         raise DeliveryError(f"{where} refused the recipient {refused}") from None
     except smtplib.SMTPSenderRefused as exc:
-        raise DeliveryError(f"{where} refused the sender {sender}: {_reply(exc)}") from None
+        raise DeliveryError(f"{where} refused the message from {sender}: {_reply(exc)}") from None
     except smtplib.SMTPDataError as exc:
         raise DeliveryError(f"{where} refused the message: {_reply(exc)}") from None
     except smtplib.SMTPNotSupportedError as exc:
