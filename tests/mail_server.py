@@ -8,6 +8,7 @@ import socket
 import socketserver
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
@@ -39,6 +40,8 @@ class Received:
 class Handler:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    probe: Callable[[], object] | None = None  # called as the message arrives
+    probed: list = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address in self.refuse:
@@ -48,6 +51,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         data = envelope.original_content or envelope.content
+        if self.probe is not None:
+            self.probed.append(self.probe())
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), data))
         return "250 2.0.0 accepted"
 

@@ -100,6 +100,16 @@ def test_config_smtp_writes_its_table_and_keeps_the_others(mail_env, tmp_path):
 def test_a_sent_invoice_arrives_with_its_pdf_and_is_marked_sent(mail_env, server, tmp_path, env):
     configure_tls(mail_env, server)
     mail_env.ok("client", "set", "Globex", "--email", "ap@globex.test, boss@globex.test")
+
+    def committed():
+        """What another connection sees while the server takes the message."""
+        with sqlite3.connect(env) as other:
+            return (
+                other.execute("SELECT state, message_id FROM outbox").fetchall(),
+                other.execute("SELECT status FROM invoice").fetchall(),
+            )
+
+    server.handler.probe = committed
     done = mail_env.ok("invoice", "send", NUMBER, "--cc", "me@acme.test")
     [received] = server.handler.received
     assert received.sender == SENDER
@@ -120,6 +130,8 @@ def test_a_sent_invoice_arrives_with_its_pdf_and_is_marked_sent(mail_env, server
     assert status(mail_env) == "sent"
     [attempt] = outbox(mail_env)
     assert attempt["message_id"] == message["Message-ID"] and attempt["message_id"] in done.stdout
+    # The outbox row was committed before the conversation; the invoice was still ready.
+    assert server.handler.probed == [([("queued", message["Message-ID"])], [("ready",)])]
     assert (attempt["state"], attempt["kind"], attempt["to"], attempt["cc"]) == (
         "sent",
         "send",
