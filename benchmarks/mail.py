@@ -126,7 +126,7 @@ def mail(runs: int) -> list[Measurement]:
             smtp = sending.smtp_access()
             ours, bare = [], []
             for d in drafts:
-                message = sending._message(d, "<bench@bench.test>")
+                message = sending.message_of(d, "<bench@bench.test>")
                 data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
                 started = time.perf_counter()
                 sending.send("ana", d, smtp)

@@ -253,7 +253,8 @@ def draft(
     )
 
 
-def _message(d: Draft, message_id: str):
+def message_of(d: Draft, message_id: str):
+    """The draft as the e-mail message that goes out, dated now."""
     return compose(
         sender_name=d.sender_name,
         sender=d.sender,
@@ -269,7 +270,7 @@ def _message(d: Draft, message_id: str):
 
 def write_eml(d: Draft, target: Path) -> Path:
     """The complete message as an ``.eml`` file; nothing is sent or recorded."""
-    data = _message(d, new_message_id(d.sender)).as_bytes()
+    data = message_of(d, new_message_id(d.sender)).as_bytes()
     try:
         target.expanduser().write_bytes(data)
     except OSError as exc:
@@ -287,7 +288,7 @@ def _finish(row_id: int, state: str, error: str = "") -> Outbox:
 def send(actor: str, d: Draft, smtp: Smtp, *, resend: bool = False) -> Attempt:
     """Hand ``d`` to the SMTP server once, recorded in the outbox before and after."""
     message_id = new_message_id(d.sender)
-    message = _message(d, message_id)
+    message = message_of(d, message_id)
     number = d.document.number
     with write_transaction():
         user = lookup.user(actor)
