@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (importing a module registers its groups)
     importing,
     invoicing,
     live,
+    mail,
     pdf,
     tui_paint,
 )

@@ -636,3 +636,39 @@ async def test_p_writes_factur_x_for_a_client_that_wants_it(seller, tmp_path, mo
         await invoicing(app, pilot)
         await press(app, pilot, "4", "p", "ctrl+a", "ctrl+k", *"out.pdf", "enter")
     assert PdfReader(io.BytesIO(target.read_bytes())).attachments == {"factur-x.xml": [cii]}
+
+
+def test_an_e_mail_carries_the_clients_e_invoice(seller, tmp_path, monkeypatch):
+    """A client wanting XRechnung gets the PDF and the XML; one wanting Factur-X gets the
+    Factur-X PDF instead of the plain one. The message is written with --dry-run, as sent."""
+    from email import policy
+    from email.parser import BytesParser
+
+    monkeypatch.setenv("TALLY_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.chdir(tmp_path)
+    seller.ok("config", "smtp", "--host", "mail.example.com", "--from", "billing@example.com")
+
+    def attachments(number: str) -> dict[str, tuple[str, bytes]]:
+        seller.ok("invoice", "send", number, "--dry-run")
+        with open(tmp_path / f"{number}.eml", "rb") as file:
+            message = BytesParser(policy=policy.default).parse(file)
+        return {
+            part.get_filename(): (part.get_content_type(), part.get_content())
+            for part in message.iter_attachments()
+        }
+
+    client(seller, MUELLER, einvoice="xrechnung-ubl", email="rechnung@mueller.example")
+    number = freeform(seller, MUELLER, "Beratung|3|800|d")["number"]
+    sent = attachments(number)
+    assert sorted(sent) == [f"{number}.pdf", f"{number}.xml"]
+    content_type, xml = sent[f"{number}.xml"]
+    assert content_type == "application/xml"
+    assert xml == exported(seller, number, "xrechnung-ubl", tmp_path)
+    assert [str(f) for f in failing("xrechnung-ubl", xml)] == []
+
+    seller.ok("client", "set", MUELLER, "--einvoice", "facturx")
+    number = freeform(seller, MUELLER, "Lizenz|2|50")["number"]
+    [(name, (content_type, pdf))] = attachments(number).items()
+    assert (name, content_type) == (f"{number}.pdf", "application/pdf")
+    cii = exported(seller, number, "cii", tmp_path)
+    assert PdfReader(io.BytesIO(pdf)).attachments == {"factur-x.xml": [cii]}

@@ -38,6 +38,7 @@ from tallytui.store.models import (
     InvoiceTax,
     NumberCounter,
     Organisation,
+    Outbox,
     Project,
     ProjectRate,
     Setting,
@@ -745,6 +746,17 @@ def _populate():
         user=anna, at=NOW, source="url", target="https://github.com/acme", project=project
     )
     BrowserCursor.create(browser="firefox", profile="default", last_visit_utc=NOW)
+    Outbox.create(
+        invoice=invoice,
+        kind="send",
+        message_id="<1@acme.test>",
+        recipients='{"to": ["ap@globex.test"], "cc": []}',
+        subject="Invoice",
+        state="sent",
+        created_by=anna,
+        created_at=NOW,
+        finished_at=NOW,
+    )
 
 
 def test_integer_columns_hold_integers(database):

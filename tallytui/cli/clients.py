@@ -12,7 +12,12 @@ _CLIENT_OPTIONS = [
     click.option("--terms", type=int, default=None, help="Payment terms in days."),
     click.option("--tax-rate", default=None, help="Tax rate in percent."),
     click.option("--address", default=None, help="Postal address (\\n starts a new line)."),
-    click.option("--email", default=None, help="Billing e-mail."),
+    click.option(
+        "--email",
+        default=None,
+        metavar="A[,B…]",
+        help="Billing e-mail addresses, comma-separated: invoices are sent to all of them.",
+    ),
     click.option("--vat-id", default=None, help="VAT id with its country prefix (BT-48)."),
     click.option(
         "--vat",

@@ -387,3 +387,124 @@ def invoice_einvoice(number, fmt, target):
     data = einvoices.export(s.actor, number, fmt)
     written = write_atomically(data, Path(target or f"{number}.xml"))
     click.echo(f"wrote {written}")
+
+
+def _mail_options(func):
+    for option in reversed(
+        [
+            click.option(
+                "--to",
+                "to",
+                multiple=True,
+                metavar="ADDR",
+                help="Recipient (repeat, or a comma list; default: the client's billing e-mail).",
+            ),
+            click.option("--cc", "cc", multiple=True, metavar="ADDR", help="Copy to (repeat)."),
+            click.option(
+                "--dry-run",
+                is_flag=True,
+                help="Write the complete message to NUMBER.eml here instead of sending it.",
+            ),
+            click.option(
+                "--resend",
+                is_flag=True,
+                help="Send although an earlier attempt arrived or may have arrived.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _mail(number: str, to, cc, dry_run: bool, resend: bool, reminder: bool) -> None:
+    """Prepare the message; write it as .eml on a dry run, else send it once."""
+    from pathlib import Path
+
+    from ..services import sending
+
+    s = settings()
+    s.open()
+    smtp = None if dry_run else sending.smtp_access()
+    d = sending.draft(
+        s.actor,
+        number,
+        reminder=reminder,
+        to=list(to),
+        cc=list(cc),
+        resend=resend,
+        sender=smtp.settings.sender if smtp else None,
+    )
+    if dry_run:
+        written = sending.write_eml(d, Path(f"{number}.eml"))
+        click.echo(f"wrote {written} ({d.what} to {', '.join(d.to + d.cc)}; nothing sent)")
+        return
+    done = sending.send(s.actor, d, smtp, resend=resend)
+    click.echo(f"sent {done.what} of {number} to {', '.join(done.recipients)} ({done.message_id})")
+
+
+@invoice.command("send")
+@click.argument("number")
+@_mail_options
+def invoice_send(number, to, cc, dry_run, resend):
+    """E-mail a document with its PDF; a ready invoice is marked sent once the server
+    accepts the message."""
+    _mail(number, to, cc, dry_run, resend, reminder=False)
+
+
+@invoice.command("remind")
+@click.argument("number")
+@_mail_options
+def invoice_remind(number, to, cc, dry_run, resend):
+    """E-mail the next reminder of an overdue, unpaid invoice: first reminder, second
+    reminder, final notice."""
+    _mail(number, to, cc, dry_run, resend, reminder=True)
+
+
+@invoice.command("outbox")
+@click.argument("number", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invoice_outbox(number, as_json):
+    """Every attempt to e-mail a document or a reminder, newest first."""
+    from ..domain.localtime import format_utc
+    from ..services import sending
+
+    s = settings()
+    s.open()
+    attempts = sending.outbox(s.actor, number)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "number": a.number,
+                    "kind": a.kind,
+                    "level": a.level,
+                    "message_id": a.message_id,
+                    "to": list(a.to),
+                    "cc": list(a.cc),
+                    "subject": a.subject,
+                    "state": a.state,
+                    "error": a.error or None,
+                    "created_at": format_utc(a.created_at),
+                    "finished_at": format_utc(a.finished_at) if a.finished_at else None,
+                    "by": a.by,
+                }
+                for a in attempts
+            ]
+        )
+        return
+    click.echo(
+        table(
+            ["Number", "What", "State", "When (UTC)", "To", "Error"],
+            [
+                [
+                    a.number,
+                    a.what,
+                    a.state,
+                    format_utc(a.created_at),
+                    ", ".join(a.recipients),
+                    a.error,
+                ]
+                for a in attempts
+            ],
+        )
+    )

@@ -27,6 +27,7 @@ COMMANDS = {
     "sessions": "capture:sessions",
     "import": "transfer:import_file",
     "export": "transfer:export",
+    "config": "config:config",
 }
 
 

@@ -11,6 +11,7 @@ from ..domain.identifiers import check_country, check_endpoint, check_vat_id
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import address_text, check_name
 from ..domain.vat import WORDS, check_reason, parse_category
+from ..mail.addresses import check_list
 from ..store.db import write_transaction
 from ..store.models import Client, Organisation, db
 from . import lookup, permissions
@@ -56,7 +57,7 @@ def _text(value: str) -> str:
 # Every value typed for a client passes its check here, from the command line or the form.
 _CHECKS = {
     "address": address_text,
-    "email": _text,
+    "email": check_list,
     "vat_id": check_vat_id,
     "street": _text,
     "postcode": _text,

@@ -279,6 +279,24 @@ class BrowserCursor(BaseModel):
     last_visit_utc = BigIntegerField()
 
 
+class Outbox(BaseModel):
+    """One attempt to e-mail a document (``send``) or a reminder of it (``reminder``, level
+    1–3). ``recipients`` is JSON: ``{"to": [...], "cc": [...]}``. Only ``sent`` means the
+    server accepted it; ``queued`` and ``unknown`` mean it may have."""
+
+    invoice = ForeignKeyField(Invoice, backref="outbox", on_delete="CASCADE")
+    kind = TextField()
+    level = IntegerField(default=0)
+    message_id = TextField(unique=True)
+    recipients = TextField()
+    subject = TextField()
+    state = TextField()
+    error = TextField(default="")
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = BigIntegerField()
+    finished_at = BigIntegerField(null=True)
+
+
 class Setting(BaseModel):
     key = TextField(primary_key=True)
     value = TextField()
@@ -304,5 +322,6 @@ ALL_MODELS = (
     IgnorePattern,
     Heartbeat,
     BrowserCursor,
+    Outbox,
     Setting,
 )

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, TabbedContent, TabPane
 
-from ...domain.errors import InvalidInput
+from ...domain.errors import Conflict, InvalidInput
 from ...domain.localtime import parse_date
 from ...domain.money import parse_amount
 from ...domain.schedule import parse_schedule
@@ -77,9 +77,11 @@ ACTIONS_BY_TAB = {
     "open_invoice": {"to-send", "sent"},
     "pdf": {"to-send", "sent"},
     "einvoice": {"to-send", "sent"},
+    "send_mail": {"to-send", "sent"},
     "mark_sent": {"to-send"},
     "delete": {"to-send"},
     "mark_paid": {"sent"},
+    "remind": {"sent"},
     "credit": {"sent"},
     "filter": {"sent"},
 }
@@ -162,9 +164,11 @@ class InvoicingScreen(AreaScreen):
         Binding("o", "open_invoice", "Open", id="invoicing.open"),
         Binding("p", "pdf", "PDF", id="invoicing.pdf"),
         Binding("E", "einvoice", "E-invoice", id="invoicing.einvoice"),
+        Binding("s", "send_mail", "Send", id="invoicing.send"),
         Binding("m", "mark_sent", "Mark sent", id="invoicing.mark_sent"),
         Binding("d", "delete", "Delete", id="invoicing.delete"),
         Binding("M", "mark_paid", "Mark paid", id="invoicing.mark_paid"),
+        Binding("R", "remind", "Remind", id="invoicing.remind"),
         Binding("k", "credit", "Credit note", id="invoicing.credit"),
         Binding("f", "filter", "Filter", id="invoicing.filter"),
         Binding("n", "freeform(False)", "Freeform", id="invoicing.freeform"),
@@ -745,6 +749,60 @@ class InvoicingScreen(AreaScreen):
                 f"{number} is sent",
                 self._then_show("sent"),
             ),
+        )
+
+    def action_send_mail(self, number: str | None = None) -> None:
+        self._prepare_mail(number or self._summary().number, False)
+
+    def action_remind(self, number: str | None = None) -> None:
+        self._prepare_mail(number or self._summary().number, True)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-mail")
+    def _prepare_mail(self, number: str, reminder: bool) -> None:
+        """The message as it would go, its PDF rendered here in the worker. An earlier
+        attempt that arrived (or may have) is named before anything goes again."""
+        from ...services import sending
+
+        actor = self.app.session.actor
+        with connection():
+            try:
+                draft, warning = sending.draft(actor, number, reminder=reminder), ""
+            except Conflict as exc:
+                draft = sending.draft(actor, number, reminder=reminder, resend=True)
+                warning = f"Sending again: {exc}"
+        self.app.call_from_thread(self._show_mail, draft, warning)
+
+    def _show_mail(self, draft, warning: str) -> None:
+        from ..modals.send_form import SendForm, SendRequest
+
+        resend = bool(warning)
+        if draft.kind == "send":
+            self.app.push_screen(
+                SendForm(draft, warning), lambda request: self._send(draft, request, resend)
+            )
+            return
+        files = ", ".join(a.filename for a in draft.attachments)
+        self.confirm(
+            f"Send the {draft.what} of {draft.document.number}?",
+            f"To {', '.join(draft.to + draft.cc)}: {draft.subject!r}, with {files} attached."
+            + (f"\n\n{warning}" if warning else ""),
+            lambda: self._send(draft, SendRequest(draft.to, draft.cc), resend),
+        )
+
+    def _send(self, draft, request, resend: bool) -> None:
+        """Send in a worker: the outbox row first, then the SMTP conversation."""
+        from dataclasses import replace
+
+        from ...services import sending
+
+        if request is None:
+            return
+        chosen = replace(draft, to=request.to, cc=request.cc)
+        actor = self.app.session.actor
+        self.change(
+            lambda: sending.send(actor, chosen, sending.smtp_access(), resend=resend),
+            lambda a: f"sent the {a.what} of {a.number} to {', '.join(a.recipients)}",
+            self._then_show("sent") if draft.kind == "send" else None,
         )
 
     def action_delete(self, number: str | None = None) -> None:
