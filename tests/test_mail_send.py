@@ -424,3 +424,19 @@ def test_sending_records_the_same_on_both_engines(engine, tally, server, tmp_pat
     assert (attempt["state"], attempt["to"], attempt["by"]) == ("sent", ["ap@globex.test"], "anna")
     assert status(tally) == "sent"
     assert "was e-mailed on" in tally("invoice", "send", NUMBER).stderr
+
+
+def test_a_document_that_may_have_arrived_is_not_deleted_unasked(mail_env):
+    """Deleting it would give its number to the next document while the client may hold
+    it; the user says the e-mail never arrived, or marks it sent."""
+    with Scripted("after_body") as scripted:
+        configure(mail_env, scripted.port, "--security", "none")
+        assert mail_env("invoice", "send", NUMBER).exit_code == 1
+    refused = mail_env("invoice", "delete", NUMBER)
+    assert refused.exit_code == 1
+    assert "may have reached its client: an e-mail of it is unknown in the outbox" in (
+        refused.stderr
+    )
+    assert status(mail_env) == "ready"
+    done = mail_env.ok("invoice", "delete", NUMBER, "--not-sent")
+    assert done.stdout == f"deleted {NUMBER}; its number is free again\n"

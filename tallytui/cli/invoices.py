@@ -309,13 +309,18 @@ def invoice_mark_paid(number, day):
 
 @invoice.command("delete")
 @click.argument("number")
-def invoice_delete(number):
+@click.option(
+    "--not-sent",
+    is_flag=True,
+    help="An e-mail of it that may have arrived (see tally invoice outbox) did not.",
+)
+def invoice_delete(number, not_sent):
     """Delete a ready invoice: the newest of its month disappears, any other becomes void."""
     from ..services import invoice_lifecycle
 
     s = settings()
     s.open()
-    _, removed = invoice_lifecycle.delete(s.actor, number)
+    _, removed = invoice_lifecycle.delete(s.actor, number, not_sent)
     click.echo(
         f"deleted {number}; its number is free again"
         if removed

@@ -7,7 +7,15 @@ from datetime import date
 
 from ..domain.errors import Conflict, InvalidInput
 from ..store.db import write_transaction
-from ..store.models import BilledEntry, BilledExpense, Expense, Invoice, InvoiceLine, TimeEntry
+from ..store.models import (
+    BilledEntry,
+    BilledExpense,
+    Expense,
+    Invoice,
+    InvoiceLine,
+    Outbox,
+    TimeEntry,
+)
 from . import lookup, permissions
 from .clock import now_utc
 from .documents import refresh_totals, release
@@ -75,13 +83,17 @@ def _undo_lines(invoice: Invoice, line_ids: list[int]) -> None:
             model.update(invoice_line=line.credits_line_id).where(model.id.in_(ids)).execute()
 
 
-def delete(actor: str, number: str) -> tuple[InvoiceView, bool]:
+def delete(actor: str, number: str, not_sent: bool = False) -> tuple[InvoiceView, bool]:
     """Delete a ready document. Returns its last view and whether it was removed (True)
-    or kept as void because a later number exists (False)."""
+    or kept as void because a later number exists (False). A document an e-mail may have
+    carried to its client is kept unless ``not_sent`` says that e-mail never arrived: its
+    number would otherwise be given to another document."""
     with write_transaction():
         org = lookup.organisation()
         permissions.require(lookup.user(actor), "invoice.write")
         invoice = _ready(number, "deleted")
+        if not not_sent:
+            _refuse_if_maybe_sent(invoice)
         line_ids = [
             i
             for (i,) in InvoiceLine.select(InvoiceLine.id)
@@ -97,6 +109,21 @@ def delete(actor: str, number: str) -> tuple[InvoiceView, bool]:
         invoice.voided_at = now_utc()
         invoice.save()
         return view(load(number)), False
+
+
+def _refuse_if_maybe_sent(invoice: Invoice) -> None:
+    attempt = (
+        Outbox.select()
+        .where((Outbox.invoice == invoice) & Outbox.state.in_(("queued", "unknown")))
+        .order_by(Outbox.created_at.desc())
+        .first()
+    )
+    if attempt is not None:
+        raise Conflict(
+            f"{invoice.number} may have reached its client: an e-mail of it is {attempt.state} "
+            f"in the outbox (tally invoice outbox {invoice.number}); mark it sent if it "
+            "arrived, or delete it with --not-sent if it did not"
+        )
 
 
 def mark_sent(actor: str, number: str) -> InvoiceView:
