@@ -553,5 +553,12 @@ async def test_o_shows_only_the_overdue_documents_marked_with_their_days(seeded,
         assert "overdue only" in str(screen.query_one("#sent-filter", Label).content)
         await press(app, pilot, "o")
         await until(pilot, lambda: shown() == numbers, "all again")
+        seeded.ok("invoice", "mark-paid", numbers[1])  # nothing overdue: o still goes back
+        await press(app, pilot, "o")
+        await until(pilot, lambda: shown() == [], "nothing overdue")
+        assert screen.query_one("#sent-empty", Label).display
+        assert str(screen.query_one("#sent-empty", Label).content).startswith("Nothing overdue")
+        await press(app, pilot, "o")
+        await until(pilot, lambda: shown() == numbers, "all once more")
         await press(app, pilot, "4")  # on Ready to send, o opens
         assert screen.active_bindings["o"].binding.id == "invoicing.open"

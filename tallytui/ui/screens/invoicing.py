@@ -449,7 +449,7 @@ class InvoicingScreen(AreaScreen):
             return True
         if self.tab not in tabs:
             return False
-        if action != "filter" and self._row(self.tab) is None:
+        if action not in ("filter", "overdue") and self._row(self.tab) is None:
             return None
         return True
 
