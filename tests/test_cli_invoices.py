@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
 from tallytui.store.db import open_database
-from tallytui.store.models import NumberCounter, Payment, db
+from tallytui.store.models import Invoice, NumberCounter, Payment, db
 
 
 @pytest.fixture
@@ -656,3 +657,15 @@ def test_overdue_invoices_show_their_days_and_the_cycle_lists_them(billed, monke
     billed.ok("invoice", "mark-paid", number, "--on", "2026-12-15")
     assert payments(billed, number)["overdue_days"] == 0
     assert billed.ok("invoicing", "--json").json()["overdue"] == []
+
+
+def test_an_invoice_marked_paid_without_payment_rows_owes_nothing(billed):
+    """Rows another writer put in the register (a restore, a generator) say paid without
+    any payment: the status stands, and nothing shows as open."""
+    number = create(billed).json()["number"]
+    billed.ok("invoice", "mark-sent", number)
+    open_database(os.environ["TALLY_DB"])
+    Invoice.update(status="paid", paid_on="2026-11-20").where(Invoice.number == number).execute()
+    db.close()
+    shown = billed.ok("invoice", "show", number, "--json").json()
+    assert (shown["paid"], shown["open"]) == (shown["total"], "0.00")

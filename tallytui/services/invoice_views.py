@@ -262,6 +262,14 @@ def balance(invoice: Invoice, paid_minor: int, credited_minor: int) -> Balance:
     )
 
 
+def shown(invoice: Invoice, figures: Balance) -> Balance:
+    """The balance as callers see it: a paid invoice owes nothing, even where another
+    writer (a restore, a generator) marked it paid without recording its payment."""
+    if invoice.status != "paid" or figures.settled:
+        return figures
+    return Balance(figures.total, figures.total - figures.credited, figures.credited)
+
+
 def stored_balance(invoice: Invoice) -> Balance:
     paid = _paid_minor(invoice.id).scalar()
     credited = _credited_minor(invoice.id).scalar()
@@ -274,7 +282,7 @@ def _today(today: date | None) -> date:
 
 def view(invoice: Invoice, today: date | None = None) -> InvoiceView:
     currency = invoice.currency
-    owed = stored_balance(invoice)
+    owed = shown(invoice, stored_balance(invoice))
     original = invoice.credits if invoice.credits_id else None
     return InvoiceView(
         number=invoice.number,
@@ -345,7 +353,7 @@ def overdue(today: date):
 
 def summary(invoice: Invoice, today: date | None = None) -> InvoiceSummary:
     """One row of :func:`summaries` (which reads its payments and credits with it)."""
-    owed = balance(invoice, invoice.paid_minor, invoice.credited_minor)
+    owed = shown(invoice, balance(invoice, invoice.paid_minor, invoice.credited_minor))
     return InvoiceSummary(
         number=invoice.number,
         kind=invoice.kind,
