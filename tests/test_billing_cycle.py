@@ -95,6 +95,7 @@ def test_the_report_names_each_screen_and_who_still_has_open_time(cycle_db):
         "Ready for invoicing (0)",
         "Ready to send (0)",
         "Sent (0)",
+        "Overdue (0)",
     ]
     [row] = [line for line in lines if line.startswith("Web ")]
     assert row.split()[:8] == [
@@ -142,6 +143,9 @@ def test_all_locked_is_ready_with_its_amount_then_invoiced_it_moves_on(cycle_db)
             "due_date": invoice["due_date"],
             "total": invoice["total"],
             "currency": "EUR",
+            "paid": "0.00",
+            "open": invoice["total"],
+            "overdue_days": 0,
         }
     ]
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from decimal import Decimal
+
 import pytest
 from pypdf import PdfReader
 
 from tallytui.store.db import open_database
-from tallytui.store.models import NumberCounter, db
+from tallytui.store.models import Invoice, NumberCounter, Payment, db
 
 
 @pytest.fixture
@@ -545,3 +548,124 @@ def test_create_help_says_what_detailed_lines_print_of_captured_time(tally):
         "With detailed (one line per entry), captured sessions without a written "
         "description show as project and date." in shown
     )
+
+
+def payments(tally, number) -> dict:
+    shown = tally.ok("invoice", "show", number, "--json").json()
+    return {key: shown[key] for key in ("status", "paid_on", "paid", "open", "overdue_days")}
+
+
+def test_partial_payments_add_up_and_the_settling_one_makes_it_paid(billed, monkeypatch):
+    number = create(billed).json()["number"]
+    billed.ok("invoice", "mark-sent", number)
+    total = Decimal(billed.ok("invoice", "show", number, "--json").json()["total"])
+    said = billed.ok("invoice", "mark-paid", number, "--amount", "100", "--on", "2026-11-20")
+    assert f"100.00 of {total} EUR received, {total - 100} EUR open" in said.stdout
+    assert payments(billed, number) == {
+        "status": "sent",
+        "paid_on": None,
+        "paid": "100.00",
+        "open": str(total - 100),
+        "overdue_days": 0,
+    }
+    monkeypatch.setenv("TALLY_NOW", "2026-11-26T10:00:00+01:00")
+    billed.ok("invoice", "mark-paid", number, "--on", "2026-11-24")  # the rest
+    assert payments(billed, number) == {
+        "status": "paid",
+        "paid_on": "2026-11-24",
+        "paid": str(total),
+        "open": "0.00",
+        "overdue_days": 0,
+    }
+    again = billed("invoice", "mark-paid", number, "--amount", "1")
+    assert again.exit_code == 1 and "is paid already (on 2026-11-24)" in again.stderr
+    assert Payment.select().count() == 2
+
+
+def test_an_overpayment_is_refused_naming_the_open_amount(billed):
+    number = create(billed).json()["number"]
+    billed.ok("invoice", "mark-sent", number)
+    total = Decimal(billed.ok("invoice", "show", number, "--json").json()["total"])
+    billed.ok("invoice", "mark-paid", number, "--amount", "50.50")
+    refused = billed("invoice", "mark-paid", number, "--amount", str(total))
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"error: amount: {total} EUR is more than the open amount of {number}: "
+        f"{total - Decimal('50.50')} EUR\n"
+    )
+    assert payments(billed, number)["paid"] == "50.50" and Payment.select().count() == 1
+    for bad, reason in (
+        ("-5", "must not be negative"),
+        ("0", "must be above 0"),
+        ("1.234", "more than 2 decimals for EUR"),
+        ("1,5", "not a number"),
+    ):
+        result = billed("invoice", "mark-paid", number, "--amount", bad)
+        assert result.exit_code == 1 and reason in result.stderr, bad
+    assert Payment.select().count() == 1
+
+
+def test_a_credit_note_reduces_what_is_open_and_can_settle_the_invoice(billed):
+    invoice = create(billed).json()
+    number, first = invoice["number"], invoice["lines"][0]
+    billed.ok("invoice", "mark-sent", number)
+    note = billed.ok("invoice", "credit", number, "--line", str(first["id"]), "--json").json()
+    left = Decimal(invoice["total"]) + Decimal(note["total"])
+    assert payments(billed, number)["open"] == str(left)
+    refused = billed("invoice", "mark-paid", number, "--amount", invoice["total"])
+    assert f"open amount of {number}: {left} EUR" in refused.stderr
+    billed.ok("invoice", "mark-paid", number)  # pays what is left
+    assert payments(billed, number) == {
+        "status": "paid",
+        "paid_on": "2026-11-20",
+        "paid": str(left),
+        "open": "0.00",
+        "overdue_days": 0,
+    }
+    credit_note = billed("invoice", "mark-paid", note["number"])
+    assert credit_note.exit_code == 1 and "is a credit note" in credit_note.stderr
+
+
+def test_credited_in_full_the_invoice_is_paid_until_the_credit_note_is_deleted(billed):
+    number = create(billed).json()["number"]
+    billed.ok("invoice", "mark-sent", number)
+    note = billed.ok("invoice", "credit", number, "--json").json()["number"]
+    assert payments(billed, number)["status"] == "paid"
+    assert payments(billed, number)["open"] == "0.00"
+    billed.ok("invoice", "delete", note)
+    assert payments(billed, number)["status"] == "sent"
+    assert payments(billed, number)["paid_on"] is None
+
+
+def test_overdue_invoices_show_their_days_and_the_cycle_lists_them(billed, monkeypatch):
+    invoice = create(billed).json()
+    number, due = invoice["number"], invoice["due_date"]
+    billed.ok("invoice", "mark-sent", number)
+    billed.ok("invoice", "mark-paid", number, "--amount", "10")
+    assert due == "2026-12-04"
+    monkeypatch.setenv("TALLY_NOW", "2026-12-16T10:00:00+01:00")
+    open_ = str(Decimal(invoice["total"]) - 10)
+    [listed] = billed.ok("invoice", "list", "--json").json()
+    assert (listed["paid"], listed["open"], listed["overdue_days"]) == ("10.00", open_, 12)
+    assert payments(billed, number)["overdue_days"] == 12
+    cycle = billed.ok("invoicing", "--json").json()
+    assert [(o["number"], o["open"], o["overdue_days"]) for o in cycle["overdue"]] == [
+        (number, open_, 12)
+    ]
+    assert cycle["overdue_open"] == [{"currency": "EUR", "open": open_}]
+    assert [s["number"] for s in cycle["sent"]] == [number]  # the existing lists stay
+    billed.ok("invoice", "mark-paid", number, "--on", "2026-12-15")
+    assert payments(billed, number)["overdue_days"] == 0
+    assert billed.ok("invoicing", "--json").json()["overdue"] == []
+
+
+def test_an_invoice_marked_paid_without_payment_rows_owes_nothing(billed):
+    """Rows another writer put in the register (a restore, a generator) say paid without
+    any payment: the status stands, and nothing shows as open."""
+    number = create(billed).json()["number"]
+    billed.ok("invoice", "mark-sent", number)
+    open_database(os.environ["TALLY_DB"])
+    Invoice.update(status="paid", paid_on="2026-11-20").where(Invoice.number == number).execute()
+    db.close()
+    shown = billed.ok("invoice", "show", number, "--json").json()
+    assert (shown["paid"], shown["open"]) == (shown["total"], "0.00")

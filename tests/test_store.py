@@ -39,6 +39,7 @@ from tallytui.store.models import (
     NumberCounter,
     Organisation,
     Outbox,
+    Payment,
     Project,
     ProjectRate,
     Setting,
@@ -418,6 +419,35 @@ def test_upgrade_gives_old_documents_their_rate_as_lines_and_breakdown(dbpath, _
     assert first.total + second.total == -sent.total
 
 
+def test_upgrade_gives_a_paid_invoice_one_payment_of_its_total(dbpath, _close_databases):
+    from tallytui.cli.output import invoice_json
+    from tallytui.services import invoices
+
+    old = open_database(str(dbpath), upgrade=False)
+    _close_databases.append(old)
+    migrate(old, target=7)
+    _insert_v1_rows(old)
+    _insert_documents_before_vat(old)
+    old.execute_sql(
+        "UPDATE invoice SET status = 'paid', paid_on = '2026-02-10', sent_at = 200 WHERE id = 1"
+    )
+    old.close()
+
+    new = open_database(str(dbpath))
+    _close_databases.append(new)
+    [payment] = Payment.select()
+    assert (payment.invoice_id, payment.amount_minor, payment.paid_on, payment.recorded_at) == (
+        1,
+        11_960,
+        date(2026, 2, 10),
+        200,
+    )
+    shown = invoice_json(invoices.show("anna", "ACME-202601-0001"))
+    assert (shown["status"], shown["paid"], shown["open"]) == ("paid", "119.60", "0.00")
+    ready = invoice_json(invoices.show("anna", "ACME-202601-0002"))
+    assert (ready["paid"], ready["open"]) == ("0.00", "50.00")
+
+
 def test_migrate_returns_version_and_is_idempotent(dbpath, _close_databases):
     handle = open_database(str(dbpath), upgrade=False)
     _close_databases.append(handle)
@@ -740,6 +770,10 @@ def _populate():
         invoice_line=line,
         created_at=NOW,
     )
+    Payment.create(
+        invoice=invoice, amount_minor=5_000, paid_on=date(2026, 2, 10), recorded_by=anna,
+        recorded_at=NOW,
+    )  # fmt: skip
     NumberCounter.create(organisation=org, period="202601", last_number=1)
     TimesheetEvent.create(user=anna, action="lock", until=date(2026, 1, 4), actor=anna, at=NOW)
     Heartbeat.create(

@@ -156,3 +156,25 @@ def test_approvers_owners_and_roles_from_the_command_line(team):
     assert team("--user", "lena", "user", "set", "anna", "--role", "consultant").exit_code == 1
     refused = team("user", "set", "anna", "--role", "consultant")
     assert refused.exit_code == 1 and "only admin" in refused.stderr
+
+
+def test_payments_credits_and_overdue_add_up_on_either_database(team, monkeypatch):
+    """The open amount is worked out by the database (payments and credit notes summed per
+    invoice): the same figures on SQLite and PostgreSQL."""
+    lines = ("--line", "Design|3|100", "--line", "Hosting|1|50")
+    number = team.ok("invoice", "freeform", "--client", "Globex", *lines, "--json").json()
+    team.ok("invoice", "mark-sent", number["number"])
+    first = str(number["lines"][0]["id"])
+    team.ok("invoice", "credit", number["number"], "--line", first)
+    team.ok("invoice", "mark-paid", number["number"], "--amount", "20.50")
+    monkeypatch.setenv("TALLY_NOW", "2026-12-10T10:00:00+01:00")
+    [listed] = team.ok("invoice", "list", "--status", "sent", "--json").json()
+    assert (listed["paid"], listed["open"], listed["overdue_days"]) == ("20.50", "29.50", 6)
+    overdue = team.ok("invoicing", "--json").json()
+    assert [o["number"] for o in overdue["overdue"]] == [number["number"]]
+    assert overdue["overdue_open"] == [{"currency": "EUR", "open": "29.50"}]
+    refused = team("invoice", "mark-paid", number["number"], "--amount", "29.51")
+    assert "open amount of " + number["number"] + ": 29.50 EUR" in refused.stderr
+    team.ok("invoice", "mark-paid", number["number"], "--on", "2026-12-09")
+    shown = team.ok("invoice", "show", number["number"], "--json").json()
+    assert (shown["status"], shown["paid_on"], shown["open"]) == ("paid", "2026-12-09", "0.00")

@@ -13,7 +13,16 @@ from textual.widgets import Label, OptionList, Select
 from tui_waiting import settle, until
 
 from tallytui.store.db import open_database
-from tallytui.store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
+from tallytui.store.models import (
+    Client,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Project,
+    TimeEntry,
+    User,
+    db,
+)
 from tallytui.ui.app import TallyApp
 from tallytui.ui.context import Session
 from tallytui.ui.modals.client_form import ClientForm
@@ -442,13 +451,13 @@ async def test_a_refused_payment_date_stays_in_its_dialog_as_typed(seeded):
     app = new_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await invoicing(app, pilot)
-        await press(app, pilot, "3", "c", "ctrl+s", "4", "m", "y", "5", "M")
+        await press(app, pilot, "3", "c", "ctrl+s", "4", "m", "y", "5", "M", "tab")
         await press(app, pilot, "ctrl+a", "ctrl+k", *"2026-11-01", "enter")
         prompt = app.screen
         assert str(prompt.query_one("#prompt-error").content).startswith(
             "date: 2026-11-01 is before the issue date"
         )
-        assert prompt.query_one("#prompt-input").value == "2026-11-01"
+        assert prompt.query_one("#paid-on").value == "2026-11-01"
         assert Invoice.get().status == "sent"
         await press(app, pilot, "ctrl+a", "ctrl+k", *"2026-11-20", "enter")
         assert app.screen is screen
@@ -478,3 +487,78 @@ async def test_each_empty_screen_says_what_fills_it(org):
         await settle(app, pilot)
         assert screen.query_one("#pending-empty", Label).display is False
     db.close()
+
+
+async def test_M_records_a_partial_payment_and_keeps_an_overpayment_in_its_dialog(seeded):
+    seeded.ok("timesheet", "lock", "--until", "2026-10-31")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        await press(app, pilot, "3", "c", "ctrl+s", "4", "m", "y", "5", "M")
+        invoice = Invoice.get()
+        total = Decimal(invoice.total_minor) / 100
+        assert app.screen.query_one("#prompt-input").value == f"{total:.2f}"  # all that is open
+        await press(app, pilot, "ctrl+a", "ctrl+k", *"100", "enter")
+        assert app.screen is screen
+        assert [p.amount_minor for p in Payment.select()] == [10_000]
+        assert Invoice.get().status == "sent"
+        left = f"{total - 100:.2f}"
+        await until(pilot, lambda: screen.sent and str(screen.sent[0].open) == left, "reload")
+        row = screen._table("sent").get_row(invoice.number)
+        assert (str(row[2]), str(row[-1])) == ("sent", left)
+
+        await press(app, pilot, "M")
+        assert app.screen.query_one("#prompt-input").value == left
+        await press(app, pilot, "ctrl+a", "ctrl+k", *f"{total:.2f}", "enter")
+        prompt = app.screen
+        assert str(prompt.query_one("#prompt-error").content) == (
+            f"amount: {total:.2f} EUR is more than the open amount of {invoice.number}: {left} EUR"
+        )
+        assert prompt.query_one("#prompt-input").value == f"{total:.2f}"
+        assert Payment.select().count() == 1
+        await press(app, pilot, "ctrl+a", "ctrl+k", *left, "enter")
+        assert app.screen is screen
+        paid = Invoice.get()
+        assert (paid.status, paid.paid_on) == ("paid", date(2026, 11, 20))
+        assert Payment.select().count() == 2
+
+
+async def test_o_shows_only_the_overdue_documents_marked_with_their_days(seeded, monkeypatch):
+    numbers = [
+        seeded.ok(
+            "invoice", "freeform", "--client", "Globex", "--line", f"Design|{n}|100", "--json"
+        ).json()["number"]
+        for n in (1, 2)
+    ]
+    for number in numbers:
+        seeded.ok("invoice", "mark-sent", number)
+    monkeypatch.setenv("TALLY_NOW", "2026-12-16T10:00:00+01:00")  # 12 days past due
+    seeded.ok("invoice", "mark-paid", numbers[0], "--on", "2026-12-01")
+    seeded.ok("invoice", "mark-paid", numbers[1], "--amount", "38")
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        assert title(screen).endswith(" · 1 overdue: 200.00 EUR open")
+        await press(app, pilot, "5")
+        assert [s.number for s in screen.sent] == numbers
+        table = screen._table("sent")
+        status = table.get_row(numbers[1])[2]
+        assert str(status) == "overdue 12 d"
+        assert status.style == table.get_component_rich_style("sent-table--overdue", partial=True)
+        assert str(table.get_row(numbers[0])[2]) == "paid"
+        assert screen.active_bindings["o"].binding.id == "invoicing.overdue"
+        await press(app, pilot, "o")
+        shown = lambda: [s.number for s in screen.sent]  # noqa: E731
+        await until(pilot, lambda: shown() == numbers[1:], "only the overdue one")
+        assert "overdue only" in str(screen.query_one("#sent-filter", Label).content)
+        await press(app, pilot, "o")
+        await until(pilot, lambda: shown() == numbers, "all again")
+        seeded.ok("invoice", "mark-paid", numbers[1])  # nothing overdue: o still goes back
+        await press(app, pilot, "o")
+        await until(pilot, lambda: shown() == [], "nothing overdue")
+        assert screen.query_one("#sent-empty", Label).display
+        assert str(screen.query_one("#sent-empty", Label).content).startswith("Nothing overdue")
+        await press(app, pilot, "o")
+        await until(pilot, lambda: shown() == numbers, "all once more")
+        await press(app, pilot, "4")  # on Ready to send, o opens
+        assert screen.active_bindings["o"].binding.id == "invoicing.open"

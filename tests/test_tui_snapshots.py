@@ -257,6 +257,20 @@ def test_entry_listing(snap_compare, app, size):
     )
 
 
+def test_sent_with_overdue_documents(snap_compare, app, size, monkeypatch):
+    """5 four weeks later: the demo's sent invoices overdue by their days, one of them paid
+    in part, with what is open; the header counts them per currency."""
+    from decimal import Decimal
+
+    from tallytui.services import invoice_lifecycle
+
+    monkeypatch.setenv("TALLY_NOW", "2026-12-18T10:00:00+01:00")
+    invoice_lifecycle.mark_paid("anna", "NWS-202611-0002", None, Decimal("100"))
+    assert snap_compare(
+        app, terminal_size=size, run_before=steady("f5", "5", shows=InvoicingScreen)
+    )
+
+
 def _screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
@@ -276,7 +290,7 @@ AT_80X24 = [
     ),
     (("f5", "3"), InvoicingScreen, ("Hours", "Amount", "13.50", "1080.00 EUR")),
     (("f5", "4"), InvoicingScreen, ("Total", "2632.50 EUR")),
-    (("f5", "5"), InvoicingScreen, ("Total", "Status", "1594.60 EUR")),
+    (("f5", "5"), InvoicingScreen, ("Total", "Status", "1594.60 EUR", "Open", "0.00")),
     # What happens to the number, wrapped, to the last word.
     (
         ("f5", "4", "d"),

@@ -45,6 +45,9 @@ def _document_text(v) -> str:
     if not v.tax_breakdown:
         foot.append(f"Tax {v.tax_rate}% {v.tax} {v.currency}")
     foot.append(f"Total {v.total} {v.currency}")
+    if v.kind == "invoice" and v.status in ("sent", "paid"):
+        late = f", {v.overdue_days} days overdue" if v.overdue_days else ""
+        foot.append(f"Paid {v.paid} {v.currency}, open {v.open} {v.currency}{late}")
     return "\n".join(head + [body] + foot)
 
 
@@ -240,7 +243,7 @@ def invoice_list(status, as_json):
         return
     click.echo(
         table(
-            ["Number", "Kind", "Status", "Client", "Issued", "Due", "Total"],
+            ["Number", "Kind", "Status", "Client", "Issued", "Due", "Total", "Open"],
             [
                 [
                     r.number,
@@ -250,10 +253,11 @@ def invoice_list(status, as_json):
                     str(r.issue_date),
                     str(r.due_date),
                     f"{r.total} {r.currency}",
+                    f"{r.open} {r.currency}",
                 ]
                 for r in rows
             ],
-            right={6},
+            right={6, 7},
         )
     )
 
@@ -290,21 +294,37 @@ def invoice_mark_sent(number):
 @invoice.command("mark-paid")
 @click.argument("number")
 @click.option(
+    "--amount",
+    default=None,
+    metavar="A",
+    help="How much was paid (default: all that is open); payments add up.",
+)
+@click.option(
+    "--on",
     "--date",
     "day",
     default=None,
     metavar="DATE",
     help="Day paid, today or earlier (default: today).",
 )
-def invoice_mark_paid(number, day):
-    """Record the payment of a sent invoice."""
+def invoice_mark_paid(number, amount, day):
+    """Record a full or partial payment of a sent invoice; the one that settles it makes
+    it paid."""
     from ..services import invoice_lifecycle
     from . import parse
 
     s = settings()
     s.open()
-    view = invoice_lifecycle.mark_paid(s.actor, number, parse.day(day, "--date"))
-    click.echo(f"{number} marked paid on {view.paid_on}")
+    view = invoice_lifecycle.mark_paid(
+        s.actor, number, parse.day(day, "--on"), parse.amount(amount, "--amount")
+    )
+    if view.status == "paid":
+        click.echo(f"{number} is paid (on {view.paid_on}): {view.paid} {view.currency} received")
+    else:
+        click.echo(
+            f"recorded a payment for {number}: {view.paid} of {view.total} {view.currency} "
+            f"received, {view.open} {view.currency} open"
+        )
 
 
 @invoice.command("delete")

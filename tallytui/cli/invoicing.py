@@ -65,6 +65,10 @@ def cycle_json(c) -> dict:
         ],
         "ready_to_send": [invoice_summary_json(s) for s in c.ready_to_send],
         "sent": [invoice_summary_json(s) for s in c.sent],
+        "overdue": [invoice_summary_json(s) for s in c.overdue],
+        "overdue_open": [
+            {"currency": currency, "open": money(total)} for currency, total in c.overdue_open()
+        ],
     }
 
 
@@ -135,10 +139,25 @@ def invoicing(as_json):
         ),
         (
             "Sent",
-            ["Number", "Status", "Client", "Issued", "Total"],
+            ["Number", "Status", "Client", "Issued", "Total", "Open"],
             [
-                [s.number, s.status, s.client, str(s.issue_date), f"{s.total} {s.currency}"]
+                [
+                    s.number,
+                    s.status,
+                    s.client,
+                    str(s.issue_date),
+                    f"{s.total} {s.currency}",
+                    f"{s.open} {s.currency}",
+                ]
                 for s in c.sent
+            ],
+        ),
+        (
+            "Overdue",
+            ["Number", "Client", "Due", "Days", "Open"],
+            [
+                [s.number, s.client, str(s.due_date), str(s.overdue_days), f"{s.open} {s.currency}"]
+                for s in c.overdue
             ],
         ),
     ]

@@ -175,6 +175,9 @@ def invoice_json(v) -> dict:
         "reason": v.reason,
         "terms": v.payment_terms_days,
         "paid_on": _day(v.paid_on),
+        "paid": money(v.paid),
+        "open": money(v.open),
+        "overdue_days": v.overdue_days,
         "seller": dict(v.seller.__dict__),
         "buyer": dict(v.buyer.__dict__),
     }
@@ -202,4 +205,7 @@ def invoice_summary_json(s) -> dict:
         "due_date": _day(s.due_date),
         "currency": s.currency,
         "total": money(s.total),
+        "paid": money(s.paid),
+        "open": money(s.open),
+        "overdue_days": s.overdue_days,
     }

@@ -27,7 +27,7 @@ from ..domain.timesheet import readiness
 from ..domain.vat import line_tax
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import entries, lookup
-from .invoice_views import InvoiceSummary, summaries, summary
+from .invoice_views import InvoiceSummary, overdue, summaries, summary
 from .invoices import billable_expense, list_invoices, may_read
 from .org import local_today
 from .projects import project_rates
@@ -97,11 +97,19 @@ class Cycle:
     ready_for_invoicing: tuple[ReadyPeriod, ...]
     ready_to_send: tuple[InvoiceSummary, ...]
     sent: tuple[InvoiceSummary, ...]
+    overdue: tuple[InvoiceSummary, ...] = ()  # oldest due first
 
     @property
     def clear(self) -> bool:
         """Nothing left to do for the cycle: no missing data, nothing pending or ready."""
         return not (self.missing_data or self.pending or self.ready_for_invoicing)
+
+    def overdue_open(self) -> tuple[tuple[str, Decimal], ...]:
+        """What overdue documents still owe, per currency (by code)."""
+        totals: defaultdict[str, Decimal] = defaultdict(Decimal)
+        for document in self.overdue:
+            totals[document.currency] += document.open
+        return tuple(sorted(totals.items()))
 
 
 @dataclass
@@ -403,16 +411,24 @@ class SentPage:
 
 
 def sent(
-    actor: str, client: str | None = None, month: date | None = None, limit: int | None = None
+    actor: str,
+    client: str | None = None,
+    month: date | None = None,
+    limit: int | None = None,
+    overdue_only: bool = False,
 ) -> SentPage:
-    """Sent and paid documents, of one client and issued in one month when given; only the
-    newest ``limit`` of them when given, so years of history do not slow the list."""
+    """Sent and paid documents, of one client and issued in one month when given, only
+    the overdue ones when asked; only the newest ``limit`` of them when given, so years of
+    history do not slow the list."""
     with db.atomic():
         may_read(actor)
+        today = local_today(lookup.organisation())
         # Sent or paid, written as "neither ready nor void" (the only other statuses): with
         # no equality on status, SQLite reads the newest numbers from their index and stops
         # at ``limit`` instead of sorting every sent invoice of the years.
         shown = Invoice.status.not_in(("ready", "void"))
+        if overdue_only:
+            shown &= overdue(today)
         if client:
             shown &= Invoice.client == lookup.client(client)
         if month:
@@ -421,10 +437,16 @@ def sent(
         newest = summaries().where(shown).order_by(Invoice.number.desc())
         if limit is not None:
             newest = newest.limit(limit)
-        documents = tuple(reversed([summary(i) for i in newest]))
+        documents = tuple(reversed([summary(i, today) for i in newest]))
         full = limit is not None and len(documents) == limit
         total = Invoice.select().where(shown).count() if full else len(documents)
         return SentPage(documents, total)
+
+
+def overdue_documents(today: date) -> tuple[InvoiceSummary, ...]:
+    """Every overdue invoice, the longest overdue first."""
+    query = summaries().where(overdue(today)).order_by(Invoice.due_date, Invoice.number)
+    return tuple(summary(row, today) for row in query)
 
 
 def period_entries(project: str, first: date, last: date, user: str | None = None):
@@ -502,4 +524,5 @@ def cycle(actor: str, include_sent: bool = True) -> Cycle:
             ready_for_invoicing=tuple(ready),
             ready_to_send=tuple(list_invoices(actor, "ready")),
             sent=sent(actor).documents if include_sent else (),
+            overdue=overdue_documents(today),
         )

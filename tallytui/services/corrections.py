@@ -22,6 +22,7 @@ from .documents import (
     release,
     write_lines,
 )
+from .invoice_lifecycle import resettle
 from .invoice_views import InvoiceView, load, view
 from .org import local_today
 
@@ -177,6 +178,7 @@ def credit(
         write_lines(note, drafts, mark=False, credits=[line.id for line in chosen])
         release([line.id for line in chosen])
         refresh_totals(note)
+        resettle(original, note.issue_date)
         return view(load(note.number))
 
 

@@ -4,9 +4,12 @@ deleted, and the register never gets a gap."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput
-from ..store.db import write_transaction
+from ..domain.money import to_minor
+from ..domain.payments import Balance, after_payment, status_after
+from ..store.db import locking, write_transaction
 from ..store.models import (
     BilledEntry,
     BilledExpense,
@@ -14,12 +17,13 @@ from ..store.models import (
     Invoice,
     InvoiceLine,
     Outbox,
+    Payment,
     TimeEntry,
 )
 from . import lookup, permissions
 from .clock import now_utc
 from .documents import refresh_totals, release
-from .invoice_views import InvoiceView, load, view
+from .invoice_views import InvoiceView, load, stored_balance, view
 from .org import local_today
 from .register import give_back
 
@@ -101,13 +105,16 @@ def delete(actor: str, number: str, not_sent: bool = False) -> tuple[InvoiceView
             .tuples()
         ]
         _undo_lines(invoice, line_ids)
+        original = invoice.credits if invoice.credits_id else None
         if give_back(org, number):
             gone = view(invoice)
             invoice.delete_instance(recursive=False)
+            resettle(original, local_today(org))
             return gone, True
         invoice.status = "void"
         invoice.voided_at = now_utc()
         invoice.save()
+        resettle(original, local_today(org))
         return view(load(number)), False
 
 
@@ -139,11 +146,21 @@ def mark_sent(actor: str, number: str) -> InvoiceView:
         return view(load(number))
 
 
-def mark_paid(actor: str, number: str, paid_on: date | None = None) -> InvoiceView:
+def mark_paid(
+    actor: str, number: str, paid_on: date | None = None, amount: Decimal | None = None
+) -> InvoiceView:
+    """Record a payment of a sent invoice: ``amount`` (default: all that is open) on
+    ``paid_on`` (default: today). The payment that settles it makes it paid on its day."""
     with write_transaction():
         org = lookup.organisation()
-        permissions.require(lookup.user(actor), "invoice.write")
-        invoice = load(number)
+        acting = lookup.user(actor)
+        permissions.require(acting, "invoice.write")
+        invoice = _held(number)
+        if invoice.kind != "invoice":
+            raise Conflict(
+                f"{number} is a credit note: it reduces the open amount of the invoice it "
+                "corrects; record payments on invoices"
+            )
         if invoice.status == "void":
             raise Conflict(f"{number} is void and cannot be paid")
         if invoice.status == "paid":
@@ -158,6 +175,40 @@ def mark_paid(actor: str, number: str, paid_on: date | None = None) -> InvoiceVi
             )
         if day < invoice.issue_date:
             raise InvalidInput(f"date: {day} is before the issue date {invoice.issue_date}")
-        invoice.status, invoice.paid_on = "paid", day
-        invoice.save()
-        return view(load(number))
+        before = stored_balance(invoice)
+        paying = before.open if amount is None else amount
+        after = after_payment(before, paying, invoice.currency, number)
+        Payment.create(
+            invoice=invoice,
+            amount_minor=to_minor(paying, invoice.currency),
+            paid_on=day,
+            recorded_by=acting,
+            recorded_at=now_utc(),
+        )
+        settle(invoice, after, day)
+        return view(load(number), today)
+
+
+def _held(number: str) -> Invoice:
+    """The invoice, its row held until the transaction ends: two payments recorded at once
+    cannot both find the same amount open."""
+    load(number)  # names an unknown number
+    return locking(Invoice.select().where(Invoice.number == number)).get()
+
+
+def settle(invoice: Invoice, balance: Balance, day: date | None) -> None:
+    """Give a sent or paid invoice the status its balance calls for: paid on ``day`` once
+    settled, sent again when no longer (a credit note it counted on was deleted)."""
+    status = status_after(invoice.status, balance)
+    if status == invoice.status:
+        return
+    invoice.status = status
+    invoice.paid_on = day if status == "paid" else None
+    invoice.save()
+
+
+def resettle(original: Invoice | None, day: date) -> None:
+    """After a credit note of ``original`` is issued or deleted: the credit may settle it
+    (paid on ``day``), or its removal open it again."""
+    if original is not None and original.kind == "invoice":
+        settle(original, stored_balance(original), day)

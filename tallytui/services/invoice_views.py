@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..domain.errors import NotFound
 from ..domain.money import basis_points_to_percent, from_minor
+from ..domain.payments import Balance, overdue_days
 from ..domain.vat import Exemption, TaxGroup, group_order
 from ..store.models import (
     BilledEntry,
@@ -20,8 +21,11 @@ from ..store.models import (
     Invoice,
     InvoiceLine,
     InvoiceTax,
+    Payment,
     Project,
 )
+from . import lookup
+from .org import local_today
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,10 @@ class InvoiceView:
     buyer: PartyView
     sent_at: int | None
     paid_on: date | None
+    # Payments recorded, what is left to pay, and days past due while it is (0: not).
+    paid: Decimal = Decimal("0.00")
+    open: Decimal = Decimal("0.00")
+    overdue_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,9 @@ class InvoiceSummary:
     due_date: date
     currency: str
     total: Decimal
+    paid: Decimal
+    open: Decimal
+    overdue_days: int
 
 
 _PARTY_FIELDS = frozenset(PartyView.__dataclass_fields__)
@@ -221,8 +232,57 @@ def load(number: str) -> Invoice:
     return row
 
 
-def view(invoice: Invoice) -> InvoiceView:
+def _paid_minor(invoice):
+    """SQL for the payments recorded for ``invoice`` (a row or a column), in minor units."""
+    return Payment.select(fn.COALESCE(fn.SUM(Payment.amount_minor), 0)).where(
+        Payment.invoice == invoice
+    )
+
+
+def _credited_minor(invoice):
+    """SQL for what the live (not void) credit notes of ``invoice`` take back, positive
+    (their totals are negative)."""
+    note = Invoice.alias("note")
+    return note.select(fn.COALESCE(fn.SUM(0 - note.total_minor), 0)).where(
+        (note.credits == invoice) & (note.status != "void")
+    )
+
+
+def balance(invoice: Invoice, paid_minor: int, credited_minor: int) -> Balance:
+    """A credit note owes nothing and is owed nothing here: it settles the invoice it
+    corrects (a refund of a freeform one happens outside the register)."""
     currency = invoice.currency
+    if invoice.kind != "invoice":
+        zero = from_minor(0, currency)
+        return Balance(zero, zero, zero)
+    return Balance(
+        from_minor(invoice.total_minor, currency),
+        from_minor(int(paid_minor), currency),
+        from_minor(int(credited_minor), currency),
+    )
+
+
+def shown(invoice: Invoice, figures: Balance) -> Balance:
+    """The balance as callers see it: a paid invoice owes nothing, even where another
+    writer (a restore, a generator) marked it paid without recording its payment."""
+    if invoice.status != "paid" or figures.settled:
+        return figures
+    return Balance(figures.total, figures.total - figures.credited, figures.credited)
+
+
+def stored_balance(invoice: Invoice) -> Balance:
+    paid = _paid_minor(invoice.id).scalar()
+    credited = _credited_minor(invoice.id).scalar()
+    return balance(invoice, paid, credited)
+
+
+def _today(today: date | None) -> date:
+    return today or local_today(lookup.organisation())
+
+
+def view(invoice: Invoice, today: date | None = None) -> InvoiceView:
+    currency = invoice.currency
+    owed = shown(invoice, stored_balance(invoice))
     original = invoice.credits if invoice.credits_id else None
     return InvoiceView(
         number=invoice.number,
@@ -251,6 +311,11 @@ def view(invoice: Invoice) -> InvoiceView:
         buyer=party(invoice.buyer),
         sent_at=invoice.sent_at,
         paid_on=invoice.paid_on,
+        paid=owed.paid,
+        open=owed.open,
+        overdue_days=overdue_days(
+            invoice.kind, invoice.status, owed, invoice.due_date, _today(today)
+        ),
     )
 
 
@@ -268,12 +333,27 @@ def summaries():
         Invoice.due_date,
         Invoice.currency,
         Invoice.total_minor,
+        _paid_minor(Invoice.id).alias("paid_minor"),
+        _credited_minor(Invoice.id).alias("credited_minor"),
         Client.id,
         Client.name,
     ).join(Client)
 
 
-def summary(invoice: Invoice) -> InvoiceSummary:
+def overdue(today: date):
+    """SQL for a sent invoice with money open past its due date (as of ``today``)."""
+    left = Invoice.total_minor - _paid_minor(Invoice.id) - _credited_minor(Invoice.id)
+    return (
+        (Invoice.kind == "invoice")
+        & (Invoice.status == "sent")
+        & (Invoice.due_date < today)
+        & (left > 0)
+    )
+
+
+def summary(invoice: Invoice, today: date | None = None) -> InvoiceSummary:
+    """One row of :func:`summaries` (which reads its payments and credits with it)."""
+    owed = shown(invoice, balance(invoice, invoice.paid_minor, invoice.credited_minor))
     return InvoiceSummary(
         number=invoice.number,
         kind=invoice.kind,
@@ -283,4 +363,9 @@ def summary(invoice: Invoice) -> InvoiceSummary:
         due_date=invoice.due_date,
         currency=invoice.currency,
         total=from_minor(invoice.total_minor, invoice.currency),
+        paid=owed.paid,
+        open=owed.open,
+        overdue_days=overdue_days(
+            invoice.kind, invoice.status, owed, invoice.due_date, _today(today)
+        ),
     )

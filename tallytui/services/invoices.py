@@ -321,4 +321,5 @@ def list_invoices(actor: str, status: str | None = None) -> list[InvoiceSummary]
         query = summaries().order_by(Invoice.number)
         if status:
             query = query.where(Invoice.status == status)
-        return [summary(row) for row in query]
+        today = local_today(lookup.organisation())
+        return [summary(row, today) for row in query]

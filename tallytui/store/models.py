@@ -171,6 +171,16 @@ class InvoiceTax(BaseModel):
         indexes = ((("invoice", "category", "rate_bp"), True),)
 
 
+class Payment(BaseModel):
+    """Money received for an invoice (0008): several add up to its total."""
+
+    invoice = ForeignKeyField(Invoice, backref="payments", on_delete="RESTRICT")
+    amount_minor = BigIntegerField()
+    paid_on = DateField()
+    recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    recorded_at = BigIntegerField()
+
+
 class TimeEntry(BaseModel):
     user = ForeignKeyField(User, backref="entries", on_delete="RESTRICT")
     project = ForeignKeyField(Project, backref="entries", on_delete="RESTRICT")
@@ -311,6 +321,7 @@ ALL_MODELS = (
     Invoice,
     InvoiceLine,
     InvoiceTax,
+    Payment,
     TimeEntry,
     Expense,
     BilledEntry,

@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, TabbedContent, TabPane
 
 from ...domain.errors import Conflict, InvalidInput
-from ...domain.localtime import parse_date
 from ...domain.money import parse_amount
 from ...domain.schedule import parse_schedule
 from ...render.einvoice import FORMATS as EINVOICE_FORMATS
@@ -74,7 +73,7 @@ ACTIONS_BY_TAB = {
     "show_entries": {"pending"},
     "lock": {"pending"},
     "create": {"ready"},
-    "open_invoice": {"to-send", "sent"},
+    "open_invoice": {"to-send"},
     "pdf": {"to-send", "sent"},
     "einvoice": {"to-send", "sent"},
     "send_mail": {"to-send", "sent"},
@@ -84,6 +83,7 @@ ACTIONS_BY_TAB = {
     "remind": {"sent"},
     "credit": {"sent"},
     "filter": {"sent"},
+    "overdue": {"sent"},
 }
 # What fills each screen, shown while it is empty.
 EMPTY = {
@@ -97,9 +97,11 @@ EMPTY = {
     "n writes a freeform one",
     "sent": "Nothing sent: invoices marked sent show here (f filters them)",
 }
+OVERDUE_ONLY = " · overdue only"
+NOTHING_OVERDUE = "Nothing overdue: sent invoices with money open past their due date show here"
 # Names give way on a narrow terminal; hours, money, due dates and states never do. The
-# issue date of sent documents vanishes first (the invoice view shows it), so that their
-# totals fit 80 columns.
+# issue date and kind of sent documents vanish first (the invoice view shows them, and a
+# credit note's total is negative), so that their totals and open amounts fit 80 columns.
 CLIENT = Column("Client", NAME, least=12)
 KIND = Column("Kind", NAME, least=7)
 COLUMNS = {
@@ -115,10 +117,25 @@ COLUMNS = {
     ),
     "ready": (Column("Project", NAME), CLIENT, "Period", "Hours", "Amount"),
     "to-send": ("Number", KIND, CLIENT, "Issued", "Due", "Total"),
-    "sent": ("Number", KIND, "Status", CLIENT, Column("Issued", TEXT, least=0), "Due", "Total"),
+    "sent": (
+        "Number",
+        Column("Kind", TEXT, least=0),
+        "Status",
+        Column("Client", NAME, least=10),
+        Column("Issued", TEXT, least=0),
+        "Due",
+        "Total",
+        "Open",
+    ),
 }
 SENT_SHOWN = 50  # the newest documents; a filter finds older ones
 RELEASED = "Its time and expenses become uninvoiced again."
+
+
+class SentTable(PlainTable):
+    """The Sent list: an overdue document's status takes the theme's warning style."""
+
+    COMPONENT_CLASSES = PlainTable.COMPONENT_CLASSES | {"sent-table--overdue"}
 
 
 class CyclePane(TabPane):
@@ -162,6 +179,8 @@ class InvoicingScreen(AreaScreen):
         Binding("l", "lock", "Lock", id="invoicing.lock"),
         Binding("c", "create", "Create invoice", id="invoicing.create"),
         Binding("o", "open_invoice", "Open", id="invoicing.open"),
+        # On Sent, o filters to the overdue documents (enter opens one, as everywhere).
+        Binding("o", "overdue", "Overdue", id="invoicing.overdue"),
         Binding("p", "pdf", "PDF", id="invoicing.pdf"),
         Binding("E", "einvoice", "E-invoice", id="invoicing.einvoice"),
         Binding("s", "send_mail", "Send", id="invoicing.send"),
@@ -186,6 +205,7 @@ class InvoicingScreen(AreaScreen):
         self.cycle: Cycle | None = None
         self.sent: list[InvoiceSummary] = []
         self.sent_filter = SentFilter()
+        self.overdue_only = False
         self.pending_rows: list[PendingRow] = []
         self.clients: list[ClientView] = []
         self.follow: tuple[str, str, str] | None = None  # (asked on, tab, row key) to show
@@ -201,7 +221,8 @@ class InvoicingScreen(AreaScreen):
                     if tab == "sent":
                         yield Label("", id="sent-filter", classes="section")
                     yield Label(EMPTY[tab], id=f"{tab}-empty", classes="empty-hint", markup=False)
-                    yield PlainTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
+                    table = SentTable if tab == "sent" else PlainTable
+                    yield table(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -219,7 +240,11 @@ class InvoicingScreen(AreaScreen):
                 self.Loaded(
                     billing_cycle.cycle(self.app.session.actor, include_sent=False),
                     billing_cycle.sent(
-                        self.app.session.actor, wanted.client, wanted.month, SENT_SHOWN
+                        self.app.session.actor,
+                        wanted.client,
+                        wanted.month,
+                        SENT_SHOWN,
+                        overdue_only=self.overdue_only,
                     ),
                     clients.list_all(include_archived=False),
                 )
@@ -255,10 +280,13 @@ class InvoicingScreen(AreaScreen):
         )
         self.query_one("#sent-filter", Label).update(
             Content.from_markup(  # the client's name goes in as a variable: plain text
-                "Showing $shown · $filter   [b]f[/b] filter",
+                "Showing $shown · $filter   [b]f[/b] filter   [b]o[/b] overdue   [b]enter[/b] open",
                 shown=shown,
-                filter=self.sent_filter.describe(),
+                filter=self.sent_filter.describe() + OVERDUE_ONLY * self.overdue_only,
             )
+        )
+        self.query_one("#sent-empty", Label).update(
+            NOTHING_OVERDUE if self.overdue_only else EMPTY["sent"]
         )
         self.query_one("#title", Label).update(self._header(c))
         self.query_one("#periods", Label).update(
@@ -316,21 +344,44 @@ class InvoicingScreen(AreaScreen):
                 )
                 for r in c.ready_for_invoicing
             ]
-        listed = c.ready_to_send if tab == "to-send" else self.sent
+        if tab == "sent":
+            return self._sent_rows()
         return [
             (
                 s.number,
                 (
                     s.number,
                     _kind(s),
-                    *((s.status,) if tab == "sent" else ()),
                     s.client,
                     str(s.issue_date),
                     str(s.due_date),
                     f"{s.total} {s.currency}",
                 ),
             )
-            for s in listed
+            for s in c.ready_to_send
+        ]
+
+    def _sent_rows(self) -> list[tuple[str, tuple]]:
+        """An overdue document says so in its status, with its days, in the theme's
+        warning style."""
+        late = self._table("sent").get_component_rich_style("sent-table--overdue", partial=True)
+        return [
+            (
+                s.number,
+                (
+                    s.number,
+                    _kind(s),
+                    Text(f"overdue {s.overdue_days} d", style=late, end="")
+                    if s.overdue_days
+                    else s.status,
+                    s.client,
+                    str(s.issue_date),
+                    str(s.due_date),
+                    f"{s.total} {s.currency}",
+                    str(s.open),  # in the currency of the total beside it
+                ),
+            )
+            for s in self.sent
         ]
 
     def _header(self, c: Cycle) -> str:
@@ -342,7 +393,11 @@ class InvoicingScreen(AreaScreen):
                 f"{len(c.ready_for_invoicing)} ready for invoicing"
             )
         )
-        return f"Invoicing · {c.today:%a %d %b %Y} · {state}"
+        late = ""
+        if c.overdue:
+            owed = " + ".join(f"{total} {currency}" for currency, total in c.overdue_open())
+            late = f" · {len(c.overdue)} overdue: {owed} open"
+        return f"Invoicing · {c.today:%a %d %b %Y} · {state}{late}"
 
     def _table(self, tab: str) -> PlainTable:
         return self.query_one(f"#{tab}-table", PlainTable)
@@ -417,7 +472,7 @@ class InvoicingScreen(AreaScreen):
             return True
         if self.tab not in tabs:
             return False
-        if action != "filter" and self._row(self.tab) is None:
+        if action not in ("filter", "overdue") and self._row(self.tab) is None:
             return None
         return True
 
@@ -831,17 +886,29 @@ class InvoicingScreen(AreaScreen):
         )
 
     def action_mark_paid(self, number: str | None = None) -> None:
-        number = number or self._summary().number
+        self._pay(number or self._summary().number)
+
+    @work(thread=True, exit_on_error=False, group="invoicing-open")
+    def _pay(self, number: str) -> None:
+        """The form offers what is open now, read when it opens."""
+        from ..modals.payment_form import PaymentForm
+
         actor = self.app.session.actor
-        self.ask_and_do(
-            TextPrompt(
-                f"{number} was paid on",
-                str(self.app.today),
-                "YYYY-MM-DD",
-                lambda text: parse_date(text, "paid on"),
-                act=lambda day: invoice_lifecycle.mark_paid(actor, number, day),
+        with connection():
+            found = invoices.show(actor, number)
+        form = PaymentForm(
+            found,
+            self.app.today,
+            lambda payment: invoice_lifecycle.mark_paid(actor, number, payment[1], payment[0]),
+        )
+        self.app.call_from_thread(
+            self.ask_and_do,
+            form,
+            lambda v: (
+                f"{number} is paid"
+                if v.status == "paid"
+                else f"{number}: {v.paid} {v.currency} paid, {v.open} {v.currency} open"
             ),
-            lambda _: f"{number} is paid",
             self._then_show("sent"),
         )
 
@@ -863,6 +930,10 @@ class InvoicingScreen(AreaScreen):
             lambda v: f"issued credit note {v.number} for {request.number}",
             self._then_show("to-send"),
         )
+
+    def action_overdue(self) -> None:
+        self.overdue_only = not self.overdue_only
+        self.load()
 
     def action_filter(self) -> None:
         def chosen(wanted: SentFilter | None) -> None:
