@@ -21,6 +21,7 @@ from ...domain.vat import check_reason, parse_category
 from ...services import clients
 from ...services.clients import ClientChanges
 from ...services.views import ClientView
+from .form_fields import FormFields
 
 if TYPE_CHECKING:
     from ..screens.base import AreaScreen
@@ -41,7 +42,7 @@ def edit_client(area: AreaScreen, current: ClientView, focus: str | None = None)
     )
 
 
-class ClientForm(ModalScreen[ClientChanges | None]):
+class ClientForm(FormFields, ModalScreen[ClientChanges | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="client.cancel"),
         Binding("ctrl+s", "save", "Save", id="client.save"),
@@ -133,17 +134,6 @@ class ClientForm(ModalScreen[ClientChanges | None]):
             with Vertical(classes="dialog-footer"):
                 yield Label("", id="form-error", classes="dialog-error", markup=False)
                 yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
-
-    def _text(self, name: str) -> str:
-        return self.query_one(f"#{name}", Input).value.strip()
-
-    def _checked(self, name: str, check, label: str) -> str | None:
-        """The field checked, or None when it is as stored: a value kept from before its
-        check existed does not stand in the way of changing something else."""
-        text = self._text(name)
-        if self.current is not None and text == getattr(self.current, name):
-            return None
-        return check(text, label)
 
     def changes(self) -> ClientChanges:
         """What the form says, each field checked by the rules the service applies."""

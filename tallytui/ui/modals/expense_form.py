@@ -18,9 +18,10 @@ from ...domain.localtime import parse_date
 from ...domain.money import parse_decimal, parse_percent
 from ...services.expenses import NewExpense
 from ...services.views import ExpenseView
+from .form_fields import FormFields
 
 
-class ExpenseForm(ModalScreen[NewExpense | None]):
+class ExpenseForm(FormFields, ModalScreen[NewExpense | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="expense.cancel"),
         Binding("ctrl+s", "save", "Save", id="expense.save"),
@@ -77,9 +78,6 @@ class ExpenseForm(ModalScreen[NewExpense | None]):
                 yield Label(
                     "[b]enter[/b]/[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys"
                 )
-
-    def _text(self, name: str) -> str:
-        return self.query_one(f"#{name}", Input).value.strip()
 
     def _number(self, name: str):
         text = self._text(name)

@@ -20,6 +20,7 @@ from ...domain.rounding import parse_rounding
 from ...services import org
 from ...services.org import OrgChanges
 from ...services.views import OrgView
+from .form_fields import FormFields
 
 if TYPE_CHECKING:
     from ..screens.base import AreaScreen
@@ -75,7 +76,7 @@ def _value(current: OrgView, field: str) -> str:
     return getattr(current, field)
 
 
-class OrgForm(ModalScreen[OrgChanges | None]):
+class OrgForm(FormFields, ModalScreen[OrgChanges | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="org.cancel"),
         Binding("ctrl+s", "save", "Save", id="org.save"),
@@ -104,15 +105,6 @@ class OrgForm(ModalScreen[OrgChanges | None]):
             with Vertical(classes="dialog-footer"):
                 yield Label("", id="form-error", classes="dialog-error", markup=False)
                 yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
-
-    def _text(self, name: str) -> str:
-        return self.query_one(f"#{name}", Input).value.strip()
-
-    def _checked(self, name: str, check, label: str) -> str | None:
-        """The field checked, or None when it is as stored: a value kept from before its
-        check existed does not stand in the way of changing something else."""
-        text = self._text(name)
-        return None if text == getattr(self.current, name) else check(text, label)
 
     def changes(self) -> OrgChanges:
         """What the form says, each field checked by the rules the service applies."""

@@ -21,9 +21,10 @@ from ...domain.rounding import parse_rounding
 from ...domain.schedule import parse_schedule
 from ...services.projects import ProjectChanges
 from ...services.views import ProjectView
+from .form_fields import FormFields
 
 
-class ProjectForm(ModalScreen[ProjectChanges | None]):
+class ProjectForm(FormFields, ModalScreen[ProjectChanges | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="project.cancel"),
         Binding("ctrl+s", "save", "Save", id="project.save"),
@@ -100,9 +101,6 @@ class ProjectForm(ModalScreen[ProjectChanges | None]):
             with Vertical(classes="dialog-footer"):
                 yield Label("", id="form-error", classes="dialog-error", markup=False)
                 yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
-
-    def _text(self, name: str) -> str:
-        return self.query_one(f"#{name}", Input).value.strip()
 
     def changes(self) -> ProjectChanges:
         client = self._text("client")
