@@ -24,7 +24,6 @@ KINDS = (INVOICE, CREDIT_NOTE)
 # none at all; every category but S needs an exemption reason.
 CATEGORIES = ("S", "Z", "E", "AE", "K", "G", "O")
 SEPA_CREDIT_TRANSFER = "58"
-CREDIT_TRANSFER = "30"
 
 # UN/ECE Recommendation 20 codes for the units people type on a line.
 _UNIT_CODES = {

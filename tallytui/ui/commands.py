@@ -13,8 +13,6 @@ from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.localtime import parse_date
 from .screens.base import connection
 
-_READ_ONLY = {True: "", False: ", read-only"}
-
 
 class JumpCommands(Provider):
     async def startup(self) -> None:
