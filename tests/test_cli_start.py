@@ -145,3 +145,19 @@ def test_commands_and_usage_errors_still_go_through_click(org):
     misused = start("--db")
     assert misused.returncode == 2
     assert "Option '--db' requires an argument" in misused.stderr
+
+
+def test_a_team_database_without_psycopg_is_one_error_line():
+    """psycopg is an extra (tallytui[postgres]); without it a postgresql:// URL says so."""
+    script = (
+        "import sys; sys.modules['psycopg'] = None; "
+        "sys.argv = ['tally', '--db', 'postgresql://bob:secret@127.0.0.1:1/team', "
+        "'entry', 'list']; from tallytui.cli import main; main()"
+    )
+    refused = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "error: PostgreSQL needs the psycopg package: pip install 'tallytui[postgres]'"
+    ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 
-from peewee import ImproperlyConfigured, PostgresqlDatabase, Psycopg3Adapter
+from peewee import PostgresqlDatabase, Psycopg3Adapter
+
+from ..domain.errors import TallyError
 
 CHANNEL = "tally_changes"  # every write transaction notifies it; open interfaces listen
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -17,7 +19,7 @@ class LazyPsycopgAdapter(Psycopg3Adapter):
         try:
             self.driver = importlib.import_module("psycopg")
         except ImportError as exc:
-            raise ImproperlyConfigured(
+            raise TallyError(
                 "PostgreSQL needs the psycopg package: pip install 'tallytui[postgres]'"
             ) from exc
         status = importlib.import_module("psycopg.pq").TransactionStatus
