@@ -39,7 +39,7 @@ ORG_CODE = "BENCH"
 ORG_DETAILS = {
     "address": "Hauptstraße 1\n10115 Berlin",
     "email": "billing@bench.example",
-    "vat_id": "DE123456789",
+    "vat_id": "DE136695976",
     "iban": "DE89370400440532013000",
     "bic": "COBADEFFXXX",
     "bank_name": "Commerzbank",
