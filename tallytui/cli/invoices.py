@@ -349,6 +349,18 @@ def invoice_delete(number, not_sent):
     )
 
 
+def _output_option(suffix: str):
+    """``-o FILE``: where a document is written, NUMBER.SUFFIX here by default."""
+    return click.option(
+        "-o",
+        "--output",
+        "target",
+        default=None,
+        metavar="FILE",
+        help=f"Where to write it (default: NUMBER.{suffix} here).",
+    )
+
+
 @invoice.command("pdf")
 @click.argument("number")
 @click.option(
@@ -357,14 +369,7 @@ def invoice_delete(number, not_sent):
     help="Factur-X/ZUGFeRD: PDF/A-3 with the EN 16931 CII inside (the default when the "
     "client's --einvoice is facturx).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "target",
-    default=None,
-    metavar="FILE",
-    help="Where to write it (default: NUMBER.pdf here).",
-)
+@_output_option("pdf")
 def invoice_pdf(number, facturx, target):
     """Render an invoice or credit note to PDF."""
     from pathlib import Path
@@ -392,14 +397,7 @@ def invoice_pdf(number, facturx, target):
     type=click.Choice(EINVOICE_FORMATS),
     help="EN 16931 in CII or UBL, or a CIUS built on it.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "target",
-    default=None,
-    metavar="FILE",
-    help="Where to write it (default: NUMBER.xml here).",
-)
+@_output_option("xml")
 def invoice_einvoice(number, fmt, target):
     """Write an invoice or credit note as an EN 16931 e-invoice (XML)."""
     from pathlib import Path
