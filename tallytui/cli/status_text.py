@@ -1,0 +1,50 @@
+"""What ``tally status`` prints, from plain values: the quick path (stdlib ``sqlite3``,
+``cli/quick_status.py``) and the full one (the services) both print through here, so the
+two cannot differ. Standard library only: this runs on every shell prompt."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+IDLE_TEXT = "no timer running"
+
+
+class Running(NamedTuple):
+    user: str
+    project: str
+    client: str
+    description: str
+    start_utc: int
+
+
+def elapsed(seconds: int) -> str:
+    """``H:MM``, minutes cut (not rounded): what a clock on the wall would show."""
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
+
+
+def text(timer: Running | None, now: int, tz: str) -> str:
+    """``Web 1:05 since 09:00``: short enough for a prompt or a tmux status line."""
+    if timer is None:
+        return IDLE_TEXT
+    from zoneinfo import ZoneInfo
+
+    since = datetime.fromtimestamp(timer.start_utc, ZoneInfo(tz))
+    today = datetime.fromtimestamp(now, ZoneInfo(tz)).date()
+    shown = since.strftime("%H:%M" if since.date() == today else "%a %H:%M")
+    return f"{timer.project} {elapsed(max(0, now - timer.start_utc))} since {shown}"
+
+
+def as_json(user: str, timer: Running | None, now: int) -> str:
+    import json
+
+    data: dict = {"running": timer is not None, "user": user}
+    if timer is not None:
+        data |= {
+            "project": timer.project,
+            "client": timer.client,
+            "description": timer.description,
+            "start": datetime.fromtimestamp(timer.start_utc, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "seconds": max(0, now - timer.start_utc),
+        }
+    return json.dumps(data, ensure_ascii=False, indent=2)
