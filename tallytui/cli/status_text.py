@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ..domain.timer import elapsed
+
 IDLE_TEXT = "no timer running"
 
 
@@ -18,11 +20,6 @@ class Running:
     def __init__(self, user: str, project: str, client: str, description: str, start_utc: int):
         self.user, self.project, self.client = user, project, client
         self.description, self.start_utc = description, start_utc
-
-
-def elapsed(seconds: int) -> str:
-    """``H:MM``, minutes cut (not rounded): what a clock on the wall would show."""
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
 
 
 def text(timer: Running | None, now: int, tz: str) -> str:

@@ -28,3 +28,8 @@ def check_start(start: int, now: int, describe) -> None:
 
 def is_long(seconds: int) -> bool:
     return seconds > LONG_RUN
+
+
+def elapsed(seconds: int) -> str:
+    """``H:MM``, minutes cut (not rounded): what a clock on the wall would show."""
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
