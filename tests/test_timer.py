@@ -13,7 +13,7 @@ import pytest
 from peewee import IntegrityError
 from test_capture_service import at, spans
 from test_capture_service import books as books  # noqa: F401  (a fixture these tests use)
-from test_cli_entries import entries, lock
+from test_cli_entries import entries
 
 from tallytui.services import capture, timer
 from tallytui.store.db import open_database
@@ -24,7 +24,7 @@ def status(tally) -> dict:
     return tally.ok("status", "--json").json()
 
 
-def test_start_status_stop_records_a_manual_entry(org):
+def test_start_status_stop_records_a_manual_entry(engine, org):
     assert org.ok("status").stdout == "no timer running\n"
     started = org.ok("start", "Web", "--description", "Workshop", "--at", "08:30")
     assert started.stdout == "started Web at 08:30 (2026-11-20)\n"
@@ -74,7 +74,7 @@ def test_cancel_records_nothing(org):
     assert entries(org) == [] and status(org)["running"] is False
 
 
-def test_starting_while_one_runs_stops_it_at_the_same_instant(org):
+def test_starting_while_one_runs_stops_it_at_the_same_instant(engine, org):
     org.ok("project", "add", "Ops", "--client", "Globex")
     org.ok("start", "Web", "--at", "08:00")
     switched = org.ok("start", "Ops", "--at", "09:15")
@@ -113,8 +113,8 @@ def test_a_timer_cannot_start_in_the_future(org):
     assert status(org)["running"] is False
 
 
-def test_a_timer_cannot_start_inside_a_locked_day(org, env):
-    lock(env, "anna", "2026-11-19")
+def test_a_timer_cannot_start_inside_a_locked_day(engine, org):
+    org.ok("timesheet", "lock", "--until", "2026-11-19")
     refused = org("start", "Web", "--at", "2026-11-19 17:00")
     assert refused.exit_code == 1
     assert "cannot start a timer on time on 2026-11-19" in refused.stderr
@@ -210,7 +210,7 @@ def test_the_database_holds_one_timer_per_person(books):
         )
 
 
-def test_two_processes_racing_to_start_leave_one_timer(org, env):
+def test_two_processes_racing_to_start_leave_one_timer(engine, org):
     org.ok("project", "add", "Ops", "--client", "Globex")
     racers = [
         subprocess.Popen(
@@ -224,7 +224,7 @@ def test_two_processes_racing_to_start_leave_one_timer(org, env):
     ]
     outcomes = [racer.communicate(timeout=60) for racer in racers]
     assert [racer.returncode for racer in racers] == [0] * 4, outcomes
-    open_database(str(env))
+    open_database(engine)
     try:
         assert RunningTimer.select().count() == 1
         # All started in the same (frozen) second: each replaced the one before, unrecorded.
