@@ -11,6 +11,9 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from test_cli_start import VARIABLES, WORDS, click_reads
 
 from tallytui.cli import quick_status
 
@@ -65,6 +68,21 @@ def test_the_console_script_answers_without_the_heavy_packages(org):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout == "Web 1:00 since 09:00\n[]\n"
+
+
+@given(st.lists(WORDS, max_size=4), st.sampled_from([[], ["--json"]]), VARIABLES)
+@example([], [], {})
+@example(["--db", "a.db", "--user=anna"], ["--json"], {"TALLY_USER": "bob"})
+@example(["--db=a.db", "--db", "anna"], [], {"TALLY_DB": "env.db", "TALLY_USER": ""})
+def test_the_quick_path_reads_the_options_as_click_reads_them(words, flags, environ):
+    argv = [*words, "status", *flags]
+    parsed = quick_status._arguments(argv, environ)
+    if parsed is None:
+        return  # the full command reads these
+    values, as_json = parsed
+    db_url, user_name, command = click_reads(argv, environ)
+    assert (values["--db"], values["--user"]) == (db_url, user_name)
+    assert command == ["status", *flags] and as_json == bool(flags)
 
 
 @pytest.mark.parametrize(
