@@ -42,6 +42,7 @@ from tallytui.store.models import (
     Payment,
     Project,
     ProjectRate,
+    RunningTimer,
     Setting,
     TimeEntry,
     TimesheetEvent,
@@ -780,6 +781,7 @@ def _populate():
         user=anna, at=NOW, source="url", target="https://github.com/acme", project=project
     )
     BrowserCursor.create(browser="firefox", profile="default", last_visit_utc=NOW)
+    RunningTimer.create(user=anna, project=project, start_utc=NOW, created_at=NOW)
     Outbox.create(
         invoice=invoice,
         kind="send",

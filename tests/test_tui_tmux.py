@@ -298,3 +298,23 @@ def test_80x24_shows_hours_amounts_and_tells_projects_apart(demo, tmp_path):
         terminal.wait_for("tally's exit", lambda s: "tally exited with status" in s)
     finally:
         terminal.kill()
+
+
+def test_t_starts_a_timer_that_tally_status_sees_and_stops_it(demo, tmp_path):
+    """``T`` in the real terminal starts a timer on the session under the cursor; the
+    status line names it, and ``tally status`` in another shell reads the same timer."""
+    project = first_session(demo).project
+    env = {**os.environ, "TALLY_DB": str(demo), "TALLY_USER": "anna", "TALLY_NOW": NOW}
+    terminal = tally_in_terminal(demo, tmp_path, "anna")
+    try:
+        terminal.wait_for("week 47", lambda s: "Week 47" in s)
+        terminal.send("T")
+        terminal.wait_for("the timer in the status line", lambda s: f"timer {project} 0:00" in s)
+        status = subprocess.run(
+            [str(TALLY), "status"], capture_output=True, text=True, env=env, check=True
+        )
+        assert status.stdout == f"{project} 0:00 since 10:00\n"
+        terminal.send("T")
+        terminal.wait_for("the timer gone", lambda s: f"timer {project}" not in s)
+    finally:
+        terminal.kill()

@@ -27,8 +27,12 @@ class TallyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands_at:
             return None
+        from .completion import attach
+
         module, attribute = self.commands_at[name].split(":")
-        return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        attach(command)
+        return command
 
     def invoke(self, ctx: click.Context):
         with refusals():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from .app import TallyGroup
+from .completion import completer
 from .settings import DATABASE, USER, GlobalOption, Settings
 
 # Command name -> "module:function" inside this package, in the order help lists them.
@@ -21,6 +22,10 @@ COMMANDS = {
     "entry": "entries:entry",
     "expense": "entries:expense",
     "timesheet": "timesheets:timesheet",
+    "start": "timer:start",
+    "stop": "timer:stop",
+    "status": "timer:status",
+    "cancel": "timer:cancel",
     "invoice": "invoices:invoice",
     "invoicing": "invoicing:invoicing",
     "capture": "capture:capture",
@@ -39,6 +44,7 @@ def global_option(option: GlobalOption):
         envvar=option.variable,
         metavar=option.metavar,
         help=option.help,
+        shell_complete=completer("users") if option is USER else None,
     )
 
 

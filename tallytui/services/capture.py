@@ -29,6 +29,7 @@ from ..store.models import (
     Heartbeat,
     IgnorePattern,
     Project,
+    RunningTimer,
     Setting,
     TimeEntry,
     UrlPattern,
@@ -42,6 +43,7 @@ from .clock import now_utc
 COLLAPSE = 60  # the same file or URL more often than once a minute is one heartbeat
 RETRIES = 5
 IDLE_SETTING = "capture.idle_minutes"
+UNTIL_STOPPED = 2**53  # the end of a running timer's span, as far as capture is concerned
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def _collapse(user: User, beats: Sequence[RawBeat]) -> list[RawBeat]:
     return kept
 
 
-def _protected(user: User, tz: str):
+def protected(user: User, tz: str):
     """Expression for entries capture must leave alone: anything not captured, and captured
     sessions that are invoiced, approved or on a locked day."""
     condition = (
@@ -235,7 +237,7 @@ def _rederive(user: User, since: int, idle: int, tz: str) -> int:
     """Replace the open capture sessions of ``user`` from ``since`` on; returns how many
     sessions now cover that stretch. ``tz`` is the organisation's zone."""
     mine = TimeEntry.user == user
-    open_sessions = mine & (TimeEntry.source == "capture") & ~_protected(user, tz)
+    open_sessions = mine & (TimeEntry.source == "capture") & ~protected(user, tz)
     since = _run_start(user, since, idle)
     TimeEntry.delete().where(open_sessions & (TimeEntry.start_utc >= since)).execute()
     beats = list(
@@ -254,6 +256,9 @@ def _rederive(user: User, since: int, idle: int, tz: str) -> int:
     )
     if user.locked_until is not None:
         blocked.append((since, day_end(user.locked_until, tz)))
+    timer = RunningTimer.select(RunningTimer.start_utc).where(RunningTimer.user == user).scalar()
+    if timer is not None:  # a running timer accounts for all time from its start on
+        blocked.append((timer, UNTIL_STOPPED))
     sessions = [s for s in subtract(sessions, blocked) if s.end - s.start >= 1]
     now = now_utc()
     billable = dict(
@@ -289,6 +294,13 @@ def _rederive(user: User, since: int, idle: int, tz: str) -> int:
         ],
     )
     return len(sessions)
+
+
+def make_way(user: User, since: int, tz: str) -> int:
+    """Derive ``user``'s open sessions again from ``since`` on, inside the caller's write:
+    a timer that starts, stops or is dropped there changes which time capture may take."""
+    idle = idle_seconds()
+    return _rederive(user, since - idle, idle, tz)
 
 
 def _describe(session: Session, beats: list[tuple[int, int, str]]) -> str:

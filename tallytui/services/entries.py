@@ -12,7 +12,16 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..domain.localtime import days_to_utc_range, format_utc, local_date, local_datetime
 from ..domain.timesheet import entry_state, is_locked
 from ..store.db import locking, write_transaction
-from ..store.models import Client, Invoice, InvoiceLine, Project, TimeEntry, User, db
+from ..store.models import (
+    Client,
+    Invoice,
+    InvoiceLine,
+    Project,
+    RunningTimer,
+    TimeEntry,
+    User,
+    db,
+)
 from . import lookup, permissions
 from .clock import now_utc
 from .views import EntryView
@@ -136,6 +145,18 @@ def check_no_overlap(owner: User, start: int, end: int, tz: str, ignore: int | N
         raise Conflict(
             f"overlaps {owner.name}'s entry {clash.id} ({clash.project.name}, {begin}–{finish}); "
             "trim or delete it first"
+        )
+    timer = (
+        RunningTimer.select(RunningTimer, Project.name)
+        .join(Project)
+        .where((RunningTimer.user == owner) & (RunningTimer.start_utc < end))
+        .first()
+    )
+    if timer is not None:
+        since = local_datetime(timer.start_utc, tz).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(
+            f"overlaps {owner.name}'s running timer ({timer.project.name}, since {since}); "
+            "stop it first, or end the entry before it started"
         )
 
 

@@ -15,16 +15,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..domain.errors import Conflict, InvalidInput, TallyError
-from ..domain.localtime import iso_week
+from ..domain.localtime import days_to_utc_range, iso_week
 from ..domain.merging import merged_span
 from ..domain.money import round_money
 from ..domain.rates import Rate, rate_on
 from ..store.db import write_transaction
 from ..store.models import Client, Project, TimeEntry, User, db
-from . import entries, expenses, lookup, permissions
+from . import entries, expenses, lookup, permissions, timer
 from .clock import now_utc
 from .projects import project_rates
-from .views import EntryView, ExpenseView
+from .views import EntryView, ExpenseView, TimerView
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class Week:
     days: tuple[DayTotal, ...]
     projects: tuple[ProjectTotal, ...]
     clients: tuple[ClientTotal, ...]
+    running: TimerView | None = None  # the person's timer, when it runs in this week
+    now: int = 0  # when the week was read: the running timer's block ends here
 
     @property
     def seconds(self) -> int:
@@ -113,6 +115,10 @@ def week(day: date, user: str) -> Week:
         rows = entries.list_entries(entries.EntryFilter(first, last, user=user))
         costs = expenses.list_expenses(first, last, user=user)
         rates = _rates({row.project for row in rows})
+        running, now = timer.running(user), now_utc()
+    start, end = days_to_utc_range(first, last, org.timezone)
+    if running is not None and not (running.start_utc < end and now >= start):
+        running = None  # it runs, but not in this week
     by_day = {first + timedelta(days=i): [0, 0] for i in range(7)}
     by_project: dict[tuple[str, str], list] = {}
     for row in rows:
@@ -141,6 +147,8 @@ def week(day: date, user: str) -> Week:
         days=tuple(DayTotal(d, s, b) for d, (s, b) in by_day.items()),
         projects=projects,
         clients=_clients(projects),
+        running=running,
+        now=now,
     )
 
 

@@ -123,3 +123,17 @@ class ExpenseView:
     billable: bool
     invoice: str | None
     tax_rate: Decimal | None = None  # its own VAT rate; None: the client's
+
+
+@dataclass(frozen=True)
+class TimerView:
+    """A person's running timer: work in progress since ``start_utc``, not yet an entry."""
+
+    user: str
+    project: str
+    client: str
+    description: str
+    start_utc: int
+
+    def seconds(self, now: int) -> int:
+        return max(0, now - self.start_utc)

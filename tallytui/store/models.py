@@ -200,6 +200,16 @@ class TimeEntry(BaseModel):
     updated_at = BigIntegerField()
 
 
+class RunningTimer(BaseModel):
+    """A person's timer while it runs (0011); stopping it makes a manual entry."""
+
+    user = ForeignKeyField(User, unique=True, on_delete="CASCADE")
+    project = ForeignKeyField(Project, on_delete="RESTRICT")
+    start_utc = BigIntegerField()
+    description = TextField(default="")
+    created_at = BigIntegerField()
+
+
 class Expense(BaseModel):
     project = ForeignKeyField(Project, backref="expenses", on_delete="RESTRICT")
     user = ForeignKeyField(User, null=True, on_delete="SET NULL")
@@ -323,6 +333,7 @@ ALL_MODELS = (
     InvoiceTax,
     Payment,
     TimeEntry,
+    RunningTimer,
     Expense,
     BilledEntry,
     BilledExpense,

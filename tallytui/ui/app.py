@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -20,6 +21,9 @@ from .messages import ChangedElsewhere, DataChanged, Opened
 from .screens.review import ReviewScreen
 from .stylesheet import ReusingStylesheet
 from .watch import ChangeWatcher
+
+if TYPE_CHECKING:
+    from ..services.views import TimerView
 
 
 def styles_path() -> Path:
@@ -73,6 +77,7 @@ class TallyApp(App):
     # What every area's status line shows of the session, wherever it changed.
     locked_until: var[date | None] = var(None)  # the acting user's lock
     capture_running: var[bool] = var(False)
+    running_timer: var[TimerView | None] = var(None)  # the acting user's, if one runs
     COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [
         Binding("f2", "switch_mode('review')", "Review", id="app.review"),
@@ -153,6 +158,7 @@ class TallyApp(App):
         gc.enable()
         if self.is_open:
             self.follow_changes()
+            self.read_timer()
         else:
             self.open_database()
 
@@ -176,6 +182,7 @@ class TallyApp(App):
         self.timezone = timezone
         self.refresh_bindings()
         self.follow_changes()
+        self.read_timer()
         self.screen.post_message(Opened())
 
     def follow_changes(self) -> None:
@@ -195,6 +202,17 @@ class TallyApp(App):
         with connection():
             until = timesheets.locked_until(self.session.actor)
         self.call_from_thread(setattr, self, "locked_until", until)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="timer")
+    def read_timer(self) -> None:
+        """The acting user's running timer, read after every write, here or elsewhere (a
+        timer started in another terminal shows within the watcher's second)."""
+        from ..services import timer
+        from .screens.base import connection
+
+        with connection():
+            running = timer.running(self.session.actor)
+        self.call_from_thread(setattr, self, "running_timer", running)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Until the database is open, the other areas, the palette's jumps and import
@@ -249,3 +267,4 @@ class TallyApp(App):
             self.watcher.absorb()
         self.screen.post_message(DataChanged(summary))
         self.read_lock()
+        self.read_timer()

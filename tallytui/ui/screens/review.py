@@ -43,13 +43,14 @@ if TYPE_CHECKING:
 
     from ...services.approvals import Person
     from ...services.review import Change, Week
+    from ...services.timer import Started, Stopped
     from ...services.views import EntryView
     from ..modals.entry_form import EntryDraft
 
 ON_A_WEEK = {"week", "this_week", "go_to", "lock", "expenses", "add", "person"}
 EDITS = {"retag", "describe", "split", "merge", "retime", "delete", "toggle_billable"}
 WRITES = EDITS | {"add", "undo"}  # off in a week the actor may only read
-OWN_ONLY = {"lock", "expenses"}  # the actor's own timesheet and expenses
+OWN_ONLY = {"lock", "expenses", "timer"}  # the actor's own timesheet, expenses and timer
 # On a narrow terminal the description gives way first, then the project and the source;
 # the whole description is in the edit dialog (e).
 COLUMNS = (
@@ -64,6 +65,8 @@ COLUMNS = (
     "Bill",
     "State",
 )
+RUNNING_ROW = "timer"  # the key of the running timer's row
+MINUTE = 60.0
 EMPTY_WEEK = "No sessions this week — a adds one, F4 starts capture, F7 imports a file"
 Clock = tuple[int, int, int]  # a wall-clock reading: hour, minute, second
 
@@ -103,6 +106,7 @@ class ReviewScreen(AreaScreen):
         Binding("L", "lock", "Lock week", id="review.lock"),
         Binding("x", "expenses", "Expenses", id="review.expenses"),
         Binding("P", "person", "Person…", id="review.person"),
+        Binding("T", "timer", "Start/stop timer", id="review.timer"),
     ]
 
     @dataclass
@@ -138,6 +142,13 @@ class ReviewScreen(AreaScreen):
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
         self.query_one("#empty-hint").display = False  # until a week shows none
+        self.set_interval(MINUTE, self._running_minute)
+
+    def _running_minute(self) -> None:
+        """A week with the timer running in it reads again once a minute: its open block
+        grows to the new now."""
+        if self.week is not None and self.week.running is not None and self.is_current:
+            self.load()
 
     # Loading -------------------------------------------------------------------------
 
@@ -203,12 +214,33 @@ class ReviewScreen(AreaScreen):
                 key=str(entry.id),
             )
             shown_day = entry.day
+        if self.week.running is not None:
+            self._add_running(table, shown_day)
         found = next((str(i) for i in order if str(i) in table.rows), None)
         if found is not None:
             table.move_cursor(row=table.get_row_index(found))
         elif table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self._follow_cursor()
+
+    def _add_running(self, table: DataTable, shown_day: date | None) -> None:
+        """The running timer as an open block from its start up to now (not an entry yet:
+        no edits apply to it; T stops it)."""
+        running, tz = self.week.running, self.week.timezone
+        start = local_datetime(running.start_utc, tz)
+        table.add_row(
+            "",
+            "" if start.date() == shown_day else start.strftime("%a %d"),
+            start.strftime("%H:%M"),
+            "now",
+            hours(running.seconds(self.week.now)),
+            running.project,
+            running.description,
+            "timer",
+            "",
+            "running",
+            key=RUNNING_ROW,
+        )
 
     def _fill_totals(self) -> None:
         """The str lines are markup; names are Content, shown exactly as typed."""
@@ -545,6 +577,29 @@ class ReviewScreen(AreaScreen):
 
         self.apply(lambda review: review.add(self.app.session.actor, new, self.owner))
 
+    def action_timer(self) -> None:
+        """Stop the running timer, or start one on the selected session's project (with no
+        session selected, on a project picked from the list)."""
+        if self.app.running_timer is not None:
+            self._timer_write(lambda timer, actor: timer.stop(actor), _stopped_text)
+        elif self.current is not None:
+            self._start_timer(self.current.project)
+        else:
+            self.pick_project(lambda name: name and self._start_timer(name))
+
+    def _start_timer(self, project: str) -> None:
+        self._timer_write(lambda timer, actor: timer.start(actor, project), _started_text)
+
+    def _timer_write(self, act: Callable, summary: Callable) -> None:
+        actor = self.app.session.actor
+
+        def write():
+            from ...services import timer
+
+            return act(timer, actor)
+
+        self.change(write, summary)
+
     def action_lock(self) -> None:
         self._confirm_lock(self.week.last)
 
@@ -614,3 +669,20 @@ class ReviewScreen(AreaScreen):
                 )
 
         self.app.call_from_thread(self.app.push_screen, ExpenseForm(names, day, current), save)
+
+
+def _stopped_text(stopped: Stopped) -> str:
+    entry = stopped.entry
+    if entry is None:
+        return f"Timer on {stopped.timer.project} replaced in the second it started"
+    text = f"Timer stopped: entry {entry.id}, {hours(entry.seconds)} h on {entry.project}"
+    if stopped.long:
+        text += " — it ran over 12 hours; if it was left running, trim it (r)"
+    return text
+
+
+def _started_text(started: Started) -> str:
+    text = f"Timer started on {started.timer.project}"
+    if started.stopped is not None:
+        text = _stopped_text(started.stopped) + "\n" + text
+    return text
