@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...domain.timesheet import lock_state
+from ...locations import redacted
 
 
 class StatusLine(Static):
@@ -30,7 +31,7 @@ class StatusLine(Static):
         lock = lock_state(self.app.locked_until)
         capture = "capture on" if self.app.capture_running else "capture off"
         session, home = self.app.session, str(Path.home())
-        database = session.database
+        database = redacted(session.database)  # a team URL's password never shows
         if database.startswith(home):
             database = "~" + database[len(home) :]
         parts = (session.actor, lock, capture, self.note, database)
