@@ -4,6 +4,7 @@ made it and when."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -180,38 +181,53 @@ def status() -> list[TimesheetStatus]:
     pending approval) and approved."""
     with db.atomic():
         timezone = lookup.organisation().timezone
-        return [_person_status(person, timezone) for person in User.select().order_by(User.name)]
+        people = list(User.select().order_by(User.name))
+        sharing: dict[date | None, list[int]] = defaultdict(list)
+        for person in people:
+            sharing[person.locked_until].append(person.id)
+        found: dict[int, dict[str, int]] = {}
+        for until, ids in sharing.items():
+            found |= _sums(ids, day_end(until, timezone) if until else None)
+    return [_status_of(person, found.get(person.id, {})) for person in people]
 
 
-def _person_status(person: User, timezone: str) -> TimesheetStatus:
-    """All four sums in one pass over the person's uninvoiced entries, which the
-    ``time_entry_unbilled`` index holds with every column read here."""
-    seconds = TimeEntry.end_utc - TimeEntry.start_utc
-    unapproved = TimeEntry.approved_at.is_null()
-    sums = {"approved": ~unapproved, "open": unapproved}
-    if person.locked_until is not None:
-        in_lock = unapproved & (TimeEntry.start_utc < day_end(person.locked_until, timezone))
-        sums |= {"open": unapproved & ~in_lock, "locked": in_lock}
-        sums["waiting"] = in_lock & waits_for_approval()
-    totals = (
-        TimeEntry.select(
-            *(fn.COALESCE(fn.SUM(Case(None, [(when, seconds)], 0)), 0) for when in sums.values())
-        )
-        .join(Project, JOIN.INNER)
-        .where((TimeEntry.user == person) & TimeEntry.invoice_line.is_null())
-        .tuples()
-        .get()
-    )
-    found = dict(zip(sums, (int(total) for total in totals), strict=True))
+def _status_of(person: User, sums: dict[str, int]) -> TimesheetStatus:
     return TimesheetStatus(
         user=person.name,
         role=person.role,
         locked_until=person.locked_until,
-        open_seconds=found["open"],
-        locked_seconds=found.get("locked", 0),
-        approved_seconds=found["approved"],
-        pending_approval_seconds=found.get("waiting", 0),
+        open_seconds=sums.get("open", 0),
+        locked_seconds=sums.get("locked", 0),
+        approved_seconds=sums.get("approved", 0),
+        pending_approval_seconds=sums.get("waiting", 0),
     )
+
+
+def _sums(ids: list[int], boundary: int | None) -> dict[int, dict[str, int]]:
+    """The uninvoiced seconds of the people ``ids``, whose locks end at the same instant
+    ``boundary`` (None: never locked), by person: one query for all of them, over the
+    ``time_entry_unbilled`` index that holds those entries with every column read here."""
+    seconds = TimeEntry.end_utc - TimeEntry.start_utc
+    unapproved = TimeEntry.approved_at.is_null()
+    sums = {"approved": ~unapproved, "open": unapproved}
+    if boundary is not None:
+        in_lock = unapproved & (TimeEntry.start_utc < boundary)
+        sums |= {"open": unapproved & ~in_lock, "locked": in_lock}
+        waiting = Project.select(Project.id).where(waits_for_approval())
+        sums["waiting"] = in_lock & TimeEntry.project.in_(waiting)
+    query = (
+        TimeEntry.select(
+            TimeEntry.user,
+            *(fn.COALESCE(fn.SUM(Case(None, [(when, seconds)], 0)), 0) for when in sums.values()),
+        )
+        .where(TimeEntry.user.in_(ids) & TimeEntry.invoice_line.is_null())
+        .group_by(TimeEntry.user)
+        .tuples()
+    )
+    return {
+        user: dict(zip(sums, (int(total) for total in totals), strict=True))
+        for user, *totals in query
+    }
 
 
 def history(user: str | None = None, limit: int = 100) -> list[Event]:
