@@ -18,6 +18,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROLE = "tally"
@@ -140,10 +142,34 @@ class Server:
             )
         return PASSWORD_ROLE
 
-    def enable_tls(self) -> Path:
-        """Switch TLS on (once) with a certificate for 127.0.0.1 from a throwaway CA, and
-        return the CA's file: the root a client names in ``sslrootcert``. Until then no
-        connection pays for a handshake."""
+    @contextmanager
+    def tls(self) -> Iterator[Path]:
+        """TLS on, with a certificate for 127.0.0.1 from a throwaway CA, while the block
+        runs; yields the CA's file, the root a client names in ``sslrootcert``. Off again
+        afterwards, so other tests pay no handshake."""
+        import psycopg
+
+        ca_file = self._certificates()
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute("ALTER SYSTEM SET ssl = on")
+            conn.execute("SELECT pg_reload_conf()")
+        try:
+            for _ in range(500):  # the server rereads its settings soon after the signal
+                try:
+                    psycopg.connect(self.url("postgres") + "?sslmode=require").close()
+                    break
+                except psycopg.OperationalError:
+                    time.sleep(0.02)
+            else:
+                raise ServerError(f"TLS did not come up: {self.root / 'server.log'}")
+            yield ca_file
+        finally:
+            with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+                conn.execute("ALTER SYSTEM RESET ssl")
+                conn.execute("SELECT pg_reload_conf()")
+
+    def _certificates(self) -> Path:
+        """The server's certificate and key (once), named in its settings; the CA's file."""
         ca_file = self.root / "ca.pem"
         if ca_file.exists():
             return ca_file
@@ -162,17 +188,8 @@ class Server:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f"ALTER SYSTEM SET ssl_cert_file = '{cert}'")
             conn.execute(f"ALTER SYSTEM SET ssl_key_file = '{key}'")
-            conn.execute("ALTER SYSTEM SET ssl = on")
-            conn.execute("SELECT pg_reload_conf()")
-        for _ in range(500):  # the server rereads its settings soon after the signal
-            try:
-                psycopg.connect(self.url("postgres") + "?sslmode=require").close()
-            except psycopg.OperationalError:
-                time.sleep(0.02)
-                continue
-            ca.cert_pem.write_to_path(str(ca_file))
-            return ca_file
-        raise ServerError(f"TLS did not come up: {self.root / 'server.log'}")
+        ca.cert_pem.write_to_path(str(ca_file))
+        return ca_file
 
     def fresh_database(self) -> str:
         """The URL of the test database, with its schema (once migrated) and no rows.

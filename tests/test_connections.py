@@ -92,18 +92,17 @@ def test_tls_with_verify_full_checks_the_server_against_the_named_root(login, pg
     certificate is checked against that root, and a root that does not exist is an
     error naming it."""
     url, role = login
-    ca = pg_server.enable_tls()
-    secure = with_password(url, role, PASSWORD) + f"?sslmode=verify-full&sslrootcert={ca}"
-    handle = open_database(secure)
-    try:
-        assert handle.execute_sql(
-            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
-        ).fetchone() == (True,)
-    finally:
-        handle.close()
-    missing = secure.replace(str(ca), str(ca.with_name("elsewhere.pem")))
-    with pytest.raises(TallyError, match="elsewhere.pem"):
-        open_database(missing)
+    with pg_server.tls() as ca:
+        secure = with_password(url, role, PASSWORD) + f"?sslmode=verify-full&sslrootcert={ca}"
+        handle = open_database(secure)
+        try:
+            encrypted = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+            assert handle.execute_sql(encrypted).fetchone() == (True,)
+        finally:
+            handle.close()
+        missing = secure.replace(str(ca), str(ca.with_name("elsewhere.pem")))
+        with pytest.raises(TallyError, match="elsewhere.pem"):
+            open_database(missing)
 
 
 def test_a_wrong_password_in_the_url_is_one_line_without_it(login, tally):
