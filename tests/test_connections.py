@@ -105,14 +105,15 @@ def test_tls_with_verify_full_checks_the_server_against_the_named_root(login, pg
             open_database(missing)
 
 
-def test_a_wrong_password_in_the_url_is_one_line_without_it(login, tally):
+@pytest.mark.parametrize("command", [("entry", "list"), ()], ids=["a command", "the interface"])
+def test_a_wrong_password_in_the_url_is_one_line_without_it(login, tally, command):
     url, role = login
     for wrong in (
         with_password(url, role, WRONG),
         with_password(url, role, f"{WRONG}%zz"),  # libpq quotes a bad escape back
         f"{url}?password={WRONG}",
     ):
-        result = tally("--db", wrong, "entry", "list")
+        result = tally("--db", wrong, *command)
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith("error: cannot open the database postgresql://quinn")
