@@ -5,6 +5,9 @@ database starts exactly as ``tally init`` leaves it; everything else is planned 
 and bulk-inserted with plain sqlite3 (one executemany and one transaction per table),
 which is what makes two million heartbeats take seconds instead of hours.
 
+The same planner at ``TEAM`` scale plans fifty people's five years, which the team
+benchmark copies into PostgreSQL (``benchmarks/team.py``).
+
 Files are cached in ``bench-data/`` under a key made of the generator version and the
 schema migrations, so repeated runs reuse them and a schema change builds them anew.
 Benchmarks must not write to a cached file: copy it first.
