@@ -50,7 +50,8 @@ def _connect_sqlite(url: str, create: bool) -> Database:
 
 
 def _connect_postgres(url: str) -> Database:
-    """libpq would end the password at its first ``@`` and quote the rest as the host."""
+    """The URL goes to libpq as written. A bare ``@`` in its password is refused first:
+    libpq would end the password there and name the rest, as the host, in its error."""
     from .postgres import TeamDatabase
 
     if "@" in (url_password(url) or ""):
