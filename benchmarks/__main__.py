@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (importing a module registers its groups)
     mail,
     pdf,
     status,
+    team,
     tui_paint,
 )
 from .core import GROUPS, table

@@ -49,3 +49,9 @@ def entry_list(runs: int) -> list[Measurement]:
 def project_list(runs: int) -> list[Measurement]:
     """Every project with its rate in force today, as JSON."""
     return [_ratio("project list --json", ["project", "list", "--json"], runs)]
+
+
+@group("timesheet-status")
+def timesheet_status(runs: int) -> list[Measurement]:
+    """Every person's open, locked and approved hours: unbilled time out of five years."""
+    return [_ratio("timesheet status", ["timesheet", "status"], runs)]

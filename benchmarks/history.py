@@ -5,6 +5,9 @@ database starts exactly as ``tally init`` leaves it; everything else is planned 
 and bulk-inserted with plain sqlite3 (one executemany and one transaction per table),
 which is what makes two million heartbeats take seconds instead of hours.
 
+The same planner at ``TEAM`` scale plans fifty people's five years, which the team
+benchmark copies into PostgreSQL (``benchmarks/team.py``).
+
 Files are cached in ``bench-data/`` under a key made of the generator version and the
 schema migrations, so repeated runs reuse them and a schema change builds them anew.
 Benchmarks must not write to a cached file: copy it first.
@@ -24,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -59,16 +62,33 @@ NOW = "2026-11-20T17:30:00+01:00"  # TALLY_NOW for the benchmarks: after that da
 LAST_FULL_WEEK = (date(2026, 11, 9), date(2026, 11, 15))
 BILLABLE_UNTIL = date(2026, 10, 31)  # periods ending by then are locked and approved
 
-USERS = 10
-CLIENTS = 30
 PROJECTS_PER_CLIENT = 4
-SESSIONS = 150_000
-HEARTBEATS = 2_000_000
-INVOICES = 3_000
 READY_TO_SEND = 12
 GROUPING = "user"  # a line per person: a few lines per invoice
 
+
 # fmt: off
+@dataclass(frozen=True)
+class Scale:
+    """How big a history is; people join every ``join_every`` days after the first three."""
+
+    users: int
+    clients: int
+    sessions: int
+    heartbeats: int
+    invoices: int
+    join_every: int
+
+
+CONSULTANCY = Scale(
+    users=10, clients=30, sessions=150_000, heartbeats=2_000_000, invoices=3_000, join_every=70
+)
+# A team of fifty on PostgreSQL (benchmarks/team.py): five times the people, clients and
+# time; no heartbeats, which no measured command reads.
+TEAM = Scale(
+    users=50, clients=150, sessions=750_000, heartbeats=0, invoices=15_000, join_every=20
+)
+
 _ROLES = {"anna": "admin", "ben": "finance", "carla": "approver"}  # the rest: consultants
 _PEOPLE = ["anna", "ben", "carla", "david", "elif", "farid", "greta", "hugo", "ines", "jonas"]
 _CLIENT_NAMES = [
@@ -112,7 +132,13 @@ class History:
 @cache
 def large() -> History:
     """The full five-year history (generated on first use, then cached)."""
-    return History(_cached("history", _build_large))
+    return History(_cached("history", partial(_build, CONSULTANCY)))
+
+
+@cache
+def team() -> History:
+    """Fifty people's five years (``TEAM``), for the team benchmark on PostgreSQL."""
+    return History(_cached("team", partial(_build, TEAM)))
 
 
 @cache
@@ -289,7 +315,15 @@ def _rng(purpose: str) -> random.Random:
     return random.Random(f"{SEED}:{purpose}")
 
 
-def _plan_users() -> list[User]:
+def _numbered(names: list[str], count: int) -> list[str]:
+    """``count`` distinct names: the list, then the list again with 2, 3, … appended."""
+    return [
+        names[i % len(names)] + (str(i // len(names) + 1) if i >= len(names) else "")
+        for i in range(count)
+    ]
+
+
+def _plan_users(scale: Scale) -> list[User]:
     """The admin and the finance and approval people from day one; the others join later."""
     late_lockers = {"hugo", "jonas"}
     return [
@@ -297,21 +331,21 @@ def _plan_users() -> list[User]:
             id=i + 1,
             name=name,
             role=_ROLES.get(name, "consultant"),
-            joined=FIRST_DAY + timedelta(days=70 * max(0, i - 2)),
+            joined=FIRST_DAY + timedelta(days=scale.join_every * max(0, i - 2)),
             locked_until=LAST_FULL_WEEK[0] - timedelta(days=1)
             if name in late_lockers
             else LAST_FULL_WEEK[1],
         )
-        for i, name in enumerate(_PEOPLE[:USERS])
+        for i, name in enumerate(_numbered(_PEOPLE, scale.users))
     ]
 
 
-def _plan_clients() -> list[Client]:
+def _plan_clients(scale: Scale) -> list[Client]:
     """The first is the organisation itself (internal work); of the others a third bill in
     USD, and EUR clients are German (default tax) or EU reverse charge."""
     rng = _rng("clients")
     clients = []
-    for i, name in enumerate(_CLIENT_NAMES[:CLIENTS]):
+    for i, name in enumerate(_numbered(_CLIENT_NAMES, scale.clients)):
         usd = i % 3 == 2
         domestic = i == 0 or (not usd and rng.random() < 0.6)
         clients.append(
@@ -474,11 +508,11 @@ def _active_projects(projects: list[Project]):
     return lookup
 
 
-def _plan_sessions(users: list[User], projects: list[Project]) -> list[Session]:
-    """SESSIONS sessions over the work slots, each day's laid out without overlaps."""
+def _plan_sessions(users: list[User], projects: list[Project], total: int) -> list[Session]:
+    """``total`` sessions over the work slots, each day's laid out without overlaps."""
     rng = _rng("sessions")
     slots = _work_slots(users)
-    counts = _apportion(SESSIONS, [rng.uniform(0.5, 1.5) for _ in slots])
+    counts = _apportion(total, [rng.uniform(0.5, 1.5) for _ in slots])
     active = _active_projects(projects)
     sessions: list[Session] = []
     for (day, user), count in zip(slots, counts, strict=True):
@@ -590,21 +624,21 @@ class Billing:
     unbilled_units: int = 0
 
 
-def _plan_billing(projects: list[Project], sessions: list[Session], users: list[User]):
-    """The oldest INVOICES billing units become invoices; newer ones stay ready to bill."""
+def _plan_billing(projects: list[Project], sessions: list[Session], users: list[User], invoices):
+    """The oldest ``invoices`` billing units become invoices; newer ones stay ready to bill."""
     units = _billing_units(projects, sessions)
-    if len(units) < INVOICES:
-        raise RuntimeError(f"only {len(units)} billing periods for {INVOICES} invoices")
+    if len(units) < invoices:
+        raise RuntimeError(f"only {len(units)} billing periods for {invoices} invoices")
     names = {u.id: u.name for u in users}
     rng = _rng("payments")
-    billing = Billing(unbilled_units=len(units) - INVOICES)
-    newest = units[INVOICES - 1].issue_date
-    for invoice_id, unit in enumerate(units[:INVOICES], start=1):
+    billing = Billing(unbilled_units=len(units) - invoices)
+    newest = units[invoices - 1].issue_date
+    for invoice_id, unit in enumerate(units[:invoices], start=1):
         month = unit.issue_date.strftime("%Y%m")
         billing.counters[month] = billing.counters.get(month, 0) + 1
         number = f"{ORG_CODE}-{month}-{billing.counters[month]:04d}"
         subtotal = _plan_lines(billing, invoice_id, unit, names)
-        status = _status(invoice_id, unit.issue_date, newest)
+        status = _status(invoice_id > invoices - READY_TO_SEND, unit.issue_date, newest)
         billing.invoices.append(_invoice_row(rng, invoice_id, number, unit, subtotal, status))
     return billing
 
@@ -659,10 +693,10 @@ def _plan_lines(billing: Billing, invoice_id: int, unit: Unit, names: dict[int, 
     return subtotal
 
 
-def _status(invoice_id: int, issued: date, newest: date) -> str:
+def _status(last_few: bool, issued: date, newest: date) -> str:
     """The last few invoices are still ready to send, the month before the newest one is
     sent and unpaid, everything older is paid."""
-    if invoice_id > INVOICES - READY_TO_SEND:
+    if last_few:
         return "ready"
     return "sent" if (newest - issued).days <= 30 else "paid"
 
@@ -717,6 +751,7 @@ def _invoice_row(rng, invoice_id: int, number: str, unit: Unit, subtotal: int, s
 
 @dataclass
 class Plan:
+    scale: Scale
     users: list[User]
     clients: list[Client]
     projects: list[Project]
@@ -724,12 +759,13 @@ class Plan:
     billing: Billing
 
 
-def _plan() -> Plan:
-    users = _plan_users()
-    clients = _plan_clients()
+def _plan(scale: Scale) -> Plan:
+    users = _plan_users(scale)
+    clients = _plan_clients(scale)
     projects = _plan_projects(clients, users)
-    sessions = _plan_sessions(users, projects)
-    return Plan(users, clients, projects, sessions, _plan_billing(projects, sessions, users))
+    sessions = _plan_sessions(users, projects, scale.sessions)
+    billing = _plan_billing(projects, sessions, users, scale.invoices)
+    return Plan(scale, users, clients, projects, sessions, billing)
 
 
 def _user_rows(plan: Plan) -> Iterator[tuple]:
@@ -800,11 +836,13 @@ def _entry_rows(plan: Plan) -> Iterator[tuple]:
 
 
 def _heartbeat_rows(plan: Plan) -> Iterator[tuple]:
-    """HEARTBEATS events spread over the captured sessions in proportion to their length,
+    """The scale's heartbeats spread over the captured sessions in proportion to their length,
     first at the session's start and last at its end (so a rebuild finds the same span)."""
     rng = _rng("heartbeats")
     captured = [s for s in plan.sessions if s.source == "capture"]
-    counts = _apportion(HEARTBEATS, [s.end - s.start for s in captured])
+    if not plan.scale.heartbeats:
+        return
+    counts = _apportion(plan.scale.heartbeats, [s.end - s.start for s in captured])
     targets = {p.id: p.targets for p in plan.projects}
     next_id = 1
     for s, count in zip(captured, counts, strict=True):
@@ -887,10 +925,10 @@ def _write(path: Path, plan: Plan) -> dict[str, int]:
     return counts
 
 
-def _build_large(path: Path) -> None:
+def _build(scale: Scale, path: Path) -> None:
     _init_org(path)
     started = time.perf_counter()
-    plan = _plan()
+    plan = _plan(scale)
     planned = time.perf_counter()
     counts = _write(path, plan)
     billable = sum(s.billable for s in plan.sessions)

@@ -4,7 +4,9 @@ the interface can name the database on its first frame before that layer is impo
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 
 def default_path() -> Path:
@@ -48,7 +50,55 @@ def missing_database(url: str) -> str | None:
     """Why the SQLite file ``url`` names cannot be opened without creating it, or None.
     Only ``tally init`` and ``tally demo`` create one: SQLite would make an empty file of a
     mistyped ``--db`` and every command would go on in that second database."""
-    if url.startswith(("postgresql://", "postgres://")):
+    if is_postgres(url):
         return None
     path = Path(url.removeprefix("sqlite:///")).expanduser()
     return None if path.is_file() else f"no database at {path}: `tally init` creates one"
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*")
+# user:password@ before the host: the authority ends at the first "/", and a password
+# typed with a bare "@" in it still ends at the last one.
+_CREDENTIALS = re.compile(r"([^@/:]*):([^/]*)@")
+
+
+def url_password(url: str) -> str | None:
+    """The password in a ``postgresql://`` URL's user info, as written."""
+    credentials = _CREDENTIALS.match(url.split("://", 1)[1]) if is_postgres(url) else None
+    return credentials[2] if credentials else None
+
+
+def _passwords(url: str) -> list[str]:
+    """The password(s) a ``postgresql://`` URL carries, as written and as decoded: in its
+    user info and in a ``password=`` parameter."""
+    found = [url_password(url)]
+    found += [m[0].split("=", 1)[1] for m in _QUERY_PASSWORD.finditer(url)]
+    return [form for secret in found if secret for form in {secret, unquote(secret)}]
+
+
+def redacted(url: str) -> str:
+    """``url`` with any password shown as ``***`` (``postgresql://ada:***@host/db``): the
+    form of a URL fit for an error, a log line, the interface or JSON."""
+    if not is_postgres(url):
+        return url
+    scheme, rest = url.split("://", 1)
+    rest = _QUERY_PASSWORD.sub(r"\1***", rest)
+    credentials = _CREDENTIALS.match(rest)
+    if credentials:
+        rest = f"{credentials[1]}:***@{rest[credentials.end() :]}"
+    return f"{scheme}://{rest}"
+
+
+def scrubbed(text: str, url: str) -> str:
+    """``text`` (say, a driver's error about ``url``) with the URL's password hidden
+    wherever it shows: libpq quotes a malformed part of a URL back in its errors."""
+    if not is_postgres(url):
+        return text
+    text = text.replace(url, redacted(url))
+    for secret in sorted(_passwords(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text

@@ -18,10 +18,15 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROLE = "tally"
 DATABASE = "tally_test"
+# The one login that must give a password (every other one is trusted): the tests of
+# libpq's ways of passing it (~/.pgpass, PGPASSWORD, a service file) log in as it.
+PASSWORD_ROLE = "quinn"
 FAST = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
     "-c max_connections=200 -c shared_buffers=32MB"
@@ -95,6 +100,11 @@ class Server:
             "initdb", "-D", str(self.data), "-A", "trust", "-U", ROLE, "-E", "UTF8",
             "--no-locale", "--no-sync",
         )  # fmt: skip
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
+            f"local all {PASSWORD_ROLE} scram-sha-256\n{hba.read_text()}"
+        )
         attempts = 5
         while True:
             self.port = _free_port()
@@ -113,6 +123,73 @@ class Server:
 
     def url(self, database: str) -> str:
         return f"postgresql://{ROLE}@127.0.0.1:{self.port}/{database}"
+
+    def password_login(self, password: str) -> str:
+        """:data:`PASSWORD_ROLE`, a superuser that logs in with ``password`` only."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", (PASSWORD_ROLE,)
+            ).fetchone()
+            conn.execute(
+                sql.SQL("{} ROLE {} LOGIN SUPERUSER PASSWORD {}").format(
+                    sql.SQL("ALTER" if exists else "CREATE"),
+                    sql.Identifier(PASSWORD_ROLE),
+                    sql.Literal(password),
+                )
+            )
+        return PASSWORD_ROLE
+
+    @contextmanager
+    def tls(self) -> Iterator[Path]:
+        """TLS on, with a certificate for 127.0.0.1 from a throwaway CA, while the block
+        runs; yields the CA's file, the root a client names in ``sslrootcert``. Off again
+        afterwards, so other tests pay no handshake."""
+        import psycopg
+
+        ca_file = self._certificates()
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute("ALTER SYSTEM SET ssl = on")
+            conn.execute("SELECT pg_reload_conf()")
+        try:
+            for _ in range(500):  # the server rereads its settings soon after the signal
+                try:
+                    psycopg.connect(self.url("postgres") + "?sslmode=require").close()
+                    break
+                except psycopg.OperationalError:
+                    time.sleep(0.02)
+            else:
+                raise ServerError(f"TLS did not come up: {self.root / 'server.log'}")
+            yield ca_file
+        finally:
+            with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+                conn.execute("ALTER SYSTEM RESET ssl")
+                conn.execute("SELECT pg_reload_conf()")
+
+    def _certificates(self) -> Path:
+        """The server's certificate and key (once), named in its settings; the CA's file."""
+        ca_file = self.root / "ca.pem"
+        if ca_file.exists():
+            return ca_file
+        import psycopg
+        import trustme
+
+        ca = trustme.CA()
+        issued = ca.issue_cert("127.0.0.1", "localhost")
+        cert, key = self.root / "server.crt", self.root / "server.key"
+        issued.cert_chain_pems[0].write_to_path(str(cert))
+        issued.private_key_pem.write_to_path(str(key))
+        key.chmod(0o600)  # the server refuses a key others may read
+        if self.as_postgres:
+            for path in (cert, key):
+                shutil.chown(path, "postgres", "postgres")
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"ALTER SYSTEM SET ssl_cert_file = '{cert}'")
+            conn.execute(f"ALTER SYSTEM SET ssl_key_file = '{key}'")
+        ca.cert_pem.write_to_path(str(ca_file))
+        return ca_file
 
     def fresh_database(self) -> str:
         """The URL of the test database, with its schema (once migrated) and no rows.

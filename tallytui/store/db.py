@@ -10,7 +10,7 @@ from pathlib import Path
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from ..domain.errors import TallyError
-from ..locations import missing_database, resolve_url
+from ..locations import is_postgres, missing_database, redacted, resolve_url, scrubbed, url_password
 from .migrate import migrate
 from .models import db
 
@@ -20,10 +20,6 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": 1,  # NORMAL: durable at checkpoints, safe against corruption in WAL mode
 }
-
-
-def is_postgres(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgres://"))
 
 
 def _create_private(path: Path) -> None:
@@ -54,14 +50,15 @@ def _connect_sqlite(url: str, create: bool) -> Database:
 
 
 def _connect_postgres(url: str) -> Database:
-    from playhouse.db_url import parse
-
+    """The URL goes to libpq as written. A bare ``@`` in its password is refused first:
+    libpq would end the password there and name the rest, as the host, in its error."""
     from .postgres import TeamDatabase
 
-    params = parse(url)
-    name = params.pop("database")
-    params.setdefault("connect_timeout", 10)  # an unreachable server is an error, not a hang
-    return TeamDatabase(name, **params)
+    if "@" in (url_password(url) or ""):
+        raise TallyError(
+            f"cannot open the database {redacted(url)}: write an @ in the password as %40"
+        )
+    return TeamDatabase(url)
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True, create: bool = True) -> Database:
@@ -76,10 +73,8 @@ def open_database(url: str | None = None, *, upgrade: bool = True, create: bool 
         if upgrade:
             migrate(database)
     except DatabaseError as exc:
-        where = _redact(target)
-        raise TallyError(
-            f"cannot open the database {where}: {str(exc).strip().splitlines()[0]}"
-        ) from exc
+        why = scrubbed(str(exc).strip().splitlines()[0], target)
+        raise TallyError(f"cannot open the database {redacted(target)}: {why}") from None
     return database
 
 
@@ -100,16 +95,6 @@ def _connect(database: Database) -> None:
             if not locked or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
-
-
-def _redact(url: str) -> str:
-    """Hide a password in a connection URL before it reaches an error message."""
-    if not is_postgres(url) or "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    credentials, host = rest.rsplit("@", 1)
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
 
 
 @contextmanager

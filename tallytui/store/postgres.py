@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 from peewee import PostgresqlDatabase, Psycopg3Adapter
 
 from ..domain.errors import TallyError
+from ..locations import scrubbed
 
 CHANNEL = "tally_changes"  # every write transaction notifies it; open interfaces listen
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -40,10 +42,15 @@ class LazyPsycopgAdapter(Psycopg3Adapter):
         return self.driver.Binary
 
     def connect(self, db, **params):
+        """libpq reads the URL itself, so its own ways work unchanged: ``~/.pgpass``,
+        ``PGPASSWORD``, a service (``postgresql:///?service=team`` or ``PGSERVICE``) and
+        every parameter such as ``sslmode=verify-full&sslrootcert=…``."""
         if db._encoding:
             params.setdefault("client_encoding", db._encoding)
-        params.setdefault("dbname", db.database)
-        return self.driver.connect(**params)
+        given = self.driver.conninfo.conninfo_to_dict(db.database)
+        if "connect_timeout" not in given and "PGCONNECT_TIMEOUT" not in os.environ:
+            params["connect_timeout"] = 10  # an unreachable server is an error, not a hang
+        return self.driver.connect(db.database, **params)
 
     def server_side_cursor(self, conn):
         in_txn = self.txn_status(conn) == self.in_transaction
@@ -51,12 +58,21 @@ class LazyPsycopgAdapter(Psycopg3Adapter):
 
 
 class TeamDatabase(PostgresqlDatabase):
+    """``database`` is the ``postgresql://`` URL, handed to libpq as it is."""
+
     psycopg3_adapter = LazyPsycopgAdapter
 
     def init(self, database, **kwargs):
         kwargs["prefer_psycopg3"] = True
         super().init(database, **kwargs)
         self._adapter = LazyPsycopgAdapter()
+
+    def _connect(self):
+        """Every connection, in any thread: an error never shows the URL's password."""
+        try:
+            return super()._connect()
+        except self._adapter.driver.Error as exc:
+            raise type(exc)(scrubbed(str(exc), self.database)) from None
 
     def execute_sql(self, sql, *args, **kwargs):
         """A write also tells the interfaces open elsewhere that the data changed. The

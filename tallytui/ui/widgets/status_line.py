@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from ...domain.timer import elapsed
 from ...domain.timesheet import lock_state
+from ...locations import redacted
 
 MINUTE = 60.0  # the running timer's elapsed time shows minutes: redrawn once a minute
 
@@ -48,7 +49,7 @@ class StatusLine(Static):
         lock = lock_state(self.app.locked_until)
         capture = "capture on" if self.app.capture_running else "capture off"
         session, home = self.app.session, str(Path.home())
-        database = session.database
+        database = redacted(session.database)  # a team URL's password never shows
         if database.startswith(home):
             database = "~" + database[len(home) :]
         parts = (session.actor, lock, capture, self.timer_text(), self.note, database)
