@@ -8,10 +8,12 @@ invoice detail in the interface shows them before the document leaves.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ..domain.languages import NAMES
 from ..domain.vat import DEFAULT_EXEMPTIONS, TaxGroup
 from ..services.invoice_views import InvoiceView
-from .i18n import N_, translate
+from .i18n import N_, locale_of, translate
 
 _CATEGORY_NOTES = {
     "AE": N_(
@@ -65,3 +67,17 @@ def own_reasons(doc: InvoiceView) -> list[str]:
         if default is None or group.exemption.text != default.text:
             found[group.exemption.text] = None
     return list(found)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the document will carry besides its figures, for the invoice detail."""
+
+    language: str  # "Deutsch (de_CH)": the language and the locale of numbers and dates
+    notes: tuple[str, ...]  # the legal notes, then the user's own exemption reasons
+
+
+def preview(doc: InvoiceView) -> Preview:
+    locale = locale_of(doc.language, doc.buyer.country)
+    notes = (*legal_notes(doc), *own_reasons(doc))
+    return Preview(f"{NAMES[doc.language]} ({locale})", notes)
