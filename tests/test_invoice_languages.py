@@ -360,3 +360,9 @@ def test_a_credit_note_is_written_in_the_client_s_language(org):
     org.ok("invoice", "mark-sent", invoice["number"])
     note = org.ok("invoice", "credit", invoice["number"], "--json").json()
     assert note["language"] == "it"
+
+
+def test_a_seller_with_a_vat_id_is_not_taken_for_a_small_business():
+    seller = PartyView("Acme GmbH", vat_id="DE123456789", tax_number="21/815/08150", country="DE")
+    notes = legal_notes(exempt_document("de", "E", seller=seller))
+    assert notes == ["Umsatzsteuerfreie Leistung."]

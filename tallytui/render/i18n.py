@@ -87,7 +87,7 @@ class Formats:
         """``1,25 Std.``: a unit CLDR knows in the locale's words, any other as typed."""
         from babel.units import format_unit
 
-        name = _CLDR_UNITS.get(unit_code(unit)) if unit.strip() else None
+        name = _CLDR_UNITS.get(unit_code(unit))
         if name is None:
             return f"{self.number(value)} {unit}".strip()
         return format_unit(value, name, length="short", format="#,##0.00", locale=self.locale)

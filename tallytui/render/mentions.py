@@ -36,8 +36,9 @@ def small_business(group: TaxGroup, doc: InvoiceView) -> bool:
     if group.category != "E":
         return False
     reason = group.exemption.text if group.exemption else ""
-    german_without_vat_id = doc.seller.country == "DE" and not doc.seller.vat_id
-    return bool(_SMALL_BUSINESS.search(reason)) or german_without_vat_id
+    seller = doc.seller
+    german_without_vat_id = seller.country == "DE" and seller.tax_number and not seller.vat_id
+    return bool(_SMALL_BUSINESS.search(reason) or german_without_vat_id)
 
 
 def legal_notes(doc: InvoiceView) -> list[str]:
