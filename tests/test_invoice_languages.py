@@ -115,11 +115,7 @@ def test_a_credit_note_is_titled_in_its_language(language, heading):
     )
     [page] = text_of(pdf.pdf_bytes(doc))
     assert heading in page and "ACME-202611-0007" in page
-    assert PdfReader_title(doc).startswith(heading)
-
-
-def PdfReader_title(doc) -> str:  # noqa: N802
-    return pdf.described(doc)[0]
+    assert pdf.described(doc)[0] == f"{heading} ACME-202611-0007"  # the PDF's title
 
 
 # --- the catalogs -------------------------------------------------------------------------
