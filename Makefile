@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: run test bench lint demo clean system-packages bytecode
+.PHONY: run test bench lint demo clean system-packages bytecode messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ test: $(STAMP) system-packages
 
 bench: $(STAMP) bytecode
 	$(BIN)/python -m benchmarks $(ARGS)
+
+# The documents' labels in de, fr, it, nl and es: extract the messages of the templates and
+# of render/, merge them into each language's .po (translators fill in what is new), and
+# compile the .mo files the package reads. Both are committed, so a clean clone, an
+# editable install and a wheel find them with no build step.
+LOCALES := tallytui/render/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k translate:2 --no-location --sort-output \
+	  --project=tallytui --omit-header -o $(LOCALES)/tallytui.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/tallytui.pot -d $(LOCALES) -D tallytui \
+	  --no-fuzzy-matching --ignore-obsolete --width=100
+	$(BIN)/pybabel compile -d $(LOCALES) -D tallytui --statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check tallytui tests benchmarks

@@ -98,6 +98,7 @@ def test_client_add_and_list_json(org):
         "buyer_reference": "",
         "endpoint": "",
         "einvoice": "none",
+        "language": "en",
     }
     # Defaults come from the organisation: EUR, 14 days, 19 %.
     assert clients["Globex"]["currency"] == "EUR"

@@ -77,6 +77,9 @@ def test_clients_in_two_currencies_with_invoice_details(opened):
         "Helvetia Versicherungen AG": ("outside-scope", "none"),
         "Nordlicht Logistics B.V.": ("reverse-charge", "peppol"),
     }
+    # Documents in German (the organisation's language), to Nordlicht in Dutch.
+    languages = {c.name: c.language for c in found}
+    assert set(languages.values()) == {"de", "nl"} and languages["Nordlicht Logistics B.V."] == "nl"
 
 
 def test_projects_cover_schedules_rates_and_approval(opened):

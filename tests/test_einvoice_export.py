@@ -672,3 +672,26 @@ def test_an_e_mail_carries_the_clients_e_invoice(seller, tmp_path, monkeypatch):
     assert (name, content_type) == (f"{number}.pdf", "application/pdf")
     cii = exported(seller, number, "cii", tmp_path)
     assert PdfReader(io.BytesIO(pdf)).attachments == {"factur-x.xml": [cii]}
+
+
+def test_the_legal_notes_travel_as_notes_in_the_client_s_language(seller, tmp_path):
+    client(
+        seller,
+        "Société Générale des Études SA",
+        street="12 rue de la Paix",
+        postcode="75002",
+        city="Paris",
+        country="FR",
+        vat_id="FR40303265045",
+        vat="reverse-charge",
+        language="fr",
+    )
+    invoice = freeform(seller, "Société Générale des Études SA", "Développement|12|95|h")
+    documents = assert_accepted(seller, invoice["number"], tmp_path, ("cii", "ubl", "peppol"))
+    cii = etree.fromstring(documents["cii"])
+    [note] = [n.text for n in cii.iterfind(".//ram:IncludedNote/ram:Content", NS)]
+    assert note.startswith("Autoliquidation : la TVA est due par le preneur")
+    assert "La date de la prestation correspond à la date de la facture." in note
+    for fmt in ("ubl", "peppol"):
+        ubl = etree.fromstring(documents[fmt])
+        assert ubl.findtext("cbc:Note", namespaces=NS) == note, fmt

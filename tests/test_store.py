@@ -300,8 +300,8 @@ def _insert_v1_rows(database):
 
 
 # Columns 0006 adds, with the value an older row gets.
-PARTY_COLUMNS = {
-    "organisation": ("",) * 9,
+PARTY_COLUMNS = {  # and the language of documents (0012): English, the client's own none
+    "organisation": ("",) * 9 + ("en",),
     "client": ("",) * 6 + ("none",),
 }
 
@@ -332,9 +332,9 @@ def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
         if table == "time_entry":  # no description counts as edited by a person yet
             assert [row[-1] for row in after] == [0, 0]
             after = [row[:-1] for row in after]
-        if table == "client":  # standard VAT, no exemption reason
-            assert [row[-2:] for row in after] == [("S", "")]
-            after = [row[:-2] for row in after]
+        if table == "client":  # standard VAT, no exemption reason, no language of its own
+            assert [row[-3:] for row in after] == [("S", "", None)]
+            after = [row[:-3] for row in after]
         if table == "expense":  # no VAT rate of its own: the client's
             assert [row[-1] for row in after] == [None]
             after = [row[:-1] for row in after]

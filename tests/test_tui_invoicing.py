@@ -562,3 +562,27 @@ async def test_o_shows_only_the_overdue_documents_marked_with_their_days(seeded,
         await until(pilot, lambda: shown() == numbers, "all once more")
         await press(app, pilot, "4")  # on Ready to send, o opens
         assert screen.active_bindings["o"].binding.id == "invoicing.open"
+
+
+async def test_the_invoice_detail_shows_the_document_s_language_and_notes(seeded):
+    seeded.ok(
+        "client", "set", "Globex", "--language", "de", "--country", "CH",
+        "--vat", "reverse-charge", "--vat-id", "DE136695976",
+        "--exemption-reason", "[b]Art. 45 MWSTG[/b] <i>",
+    )  # fmt: skip
+    number = seeded.ok(
+        "invoice", "freeform", "--client", "Globex", "--line", "Beratung|1|100", "--json"
+    ).json()["number"]
+    app = new_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await invoicing(app, pilot)
+        screen.open_number(number)
+        await settle(app, pilot)
+        assert isinstance(app.screen, InvoiceDetail)
+        shown = str(app.screen.query_one("#detail-document", Label).content)
+        assert shown.splitlines() == [
+            "In Deutsch (de_CH)",
+            "Steuerschuldnerschaft des Leistungsempfängers (Art. 196 der Richtlinie 2006/112/EG).",
+            "Das Leistungsdatum entspricht dem Rechnungsdatum.",
+            "[b]Art. 45 MWSTG[/b] <i>",
+        ]

@@ -232,3 +232,30 @@ async def test_client_form_sets_the_vat_treatment_and_its_reason(opened):
             "VATEX-EU-AE Reverse charge",
         )
         assert str(app.screen.query_one("#client-table").get_row("Globex")[3]) == "reverse-charge"
+
+
+async def test_the_forms_set_the_language_of_documents(opened):
+    """The organisation's language is every client's until a client has its own; the
+    client's form goes back to the organisation's with its first choice."""
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, app, "O")
+        assert form.query_one("#language", Select).value == "en"
+        form.query_one("#language", Select).value = "fr"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert organisation.current().language == "fr"
+        form = await open_form(pilot, app, "E")
+        assert form.query_one("#language", Select).value == ""  # the organisation's
+        form.query_one("#language", Select).value = "nl"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [globex] = clients.list_all()
+        assert (globex.language, globex.own_language) == ("nl", True)
+        form = await open_form(pilot, app, "E")
+        assert form.query_one("#language", Select).value == "nl"
+        form.query_one("#language", Select).value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [globex] = clients.list_all()
+        assert (globex.language, globex.own_language) == ("fr", False)

@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from tallytui.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,5 +40,10 @@ def test_wheel_contains_runtime_assets(tmp_path):
         "tallytui/render/templates/invoice.html",
         "tallytui/store/migrations/0001_core.sql",
         "tallytui/store/migrations/0002_capture.sql",
+        *(
+            f"tallytui/render/locale/{lang}/LC_MESSAGES/tallytui.mo"
+            for lang in LANGUAGES
+            if lang != DEFAULT_LANGUAGE
+        ),
     ):
         assert needed in names, needed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..domain.einvoice_requirements import EINVOICE_FORMATS
+from ..domain.languages import LANGUAGES
 from .app import emit_json, settings, table
 
 _CLIENT_OPTIONS = [
@@ -50,6 +51,12 @@ _CLIENT_OPTIONS = [
         default=None,
         type=click.Choice(EINVOICE_FORMATS, case_sensitive=False),
         help="The e-invoice format the client wants.",
+    ),
+    click.option(
+        "--language",
+        default=None,
+        type=click.Choice(LANGUAGES, case_sensitive=False),
+        help="Language of the client's documents (default: the organisation's).",
     ),
 ]
 

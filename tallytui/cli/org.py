@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from ..domain.languages import LANGUAGES
 from .app import emit_json, settings
 
 # (option, field, help): the options of `init`, then what e-invoices need besides.
@@ -29,8 +30,18 @@ _OPTIONS = [
     ("--phone", "phone", "Contact telephone number (BT-42)."),
     ("--contact", "contact", "Contact person or department (BT-41)."),
     ("--tax-number", "tax_number", "National tax number, e.g. a German Steuernummer (BT-32)."),
-    ("--registration", "registration", "Legal registration, e.g. HRB 12345 Köln (BT-30)."),
+    (
+        "--registration",
+        "registration",
+        "Court, register number, managing director: printed in every document's footer (BT-30).",
+    ),
     ("--endpoint", "endpoint", "Electronic address SCHEME:ID, e.g. EM:billing@example.com."),
+    (
+        "--language",
+        "language",
+        "Language of documents to clients without their own.",
+        click.Choice(LANGUAGES, case_sensitive=False),
+    ),
 ]
 
 

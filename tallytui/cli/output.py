@@ -56,6 +56,7 @@ def client_json(c: ClientView) -> dict:
         "buyer_reference": c.buyer_reference,
         "endpoint": c.endpoint,
         "einvoice": c.einvoice,
+        "language": c.language,
     }
 
 
@@ -77,6 +78,7 @@ def org_json(o: OrgView) -> dict:
         "tax_number": o.tax_number,
         "registration": o.registration,
         "endpoint": o.endpoint,
+        "language": o.language,
         "iban": o.iban,
         "bic": o.bic,
         "bank_name": o.bank_name,
@@ -180,6 +182,7 @@ def invoice_json(v) -> dict:
         "overdue_days": v.overdue_days,
         "seller": dict(v.seller.__dict__),
         "buyer": dict(v.buyer.__dict__),
+        "language": v.language,
     }
 
 

@@ -4,63 +4,46 @@ is escaped by the template engine, and the only files it names are the package's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
 from functools import cache
 
 from markupsafe import Markup, escape
 
-from ..domain.identifiers import country_name
 from ..domain.names import address_lines
 from ..domain.vat import TaxGroup
 from ..services.invoice_views import InvoiceView, LineView, PartyView
+from .i18n import N_, Formats, translate, translations
 from .layout import ASSETS
+from .mentions import legal_notes, own_reasons
 
 FONTS = ASSETS / "fonts"
-LOCALE = "en"
 
-
-def money(value: Decimal, currency: str) -> str:
-    """``€1,234.50``, ``CHF 1,234.50``, ``₹1,234.50``: the currency's own sign and decimals."""
-    from babel.numbers import format_currency, get_currency_symbol
-
-    text = format_currency(value, currency, locale=LOCALE)
-    symbol = get_currency_symbol(currency, locale=LOCALE)
-    return text.replace(symbol, f"{symbol} ", 1) if symbol.isalpha() else text
-
-
-def quantity(line: LineView) -> str:
-    return f"{line.quantity:.2f} {line.unit}".strip()
-
-
-def day(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def percent(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
-
-
-# How the totals name a breakdown row that is not standard rated (its reason is printed
-# in full below the totals).
+# How the totals name a breakdown row that is not standard rated (its note is printed in
+# full below the totals).
 _CATEGORY_LABELS = {
-    "Z": "zero rated",
-    "E": "exempt",
-    "AE": "reverse charge",
-    "K": "intra-EU supply",
-    "G": "export",
-    "O": "not subject to VAT",
+    "Z": N_("zero rated"),
+    "E": N_("exempt"),
+    "AE": N_("reverse charge"),
+    "K": N_("intra-EU supply"),
+    "G": N_("export"),
+    "O": N_("not subject to VAT"),
 }
+
+
+def formats(doc: InvoiceView) -> Formats:
+    """The document's locale: its language, and the buyer's country where CLDR has both."""
+    return Formats(doc.language, doc.buyer.country)
 
 
 def tax_label(group: TaxGroup, doc: InvoiceView) -> str:
     """``Tax 19%``; ``Tax 7% on €100.00`` when the document has several rates; ``Tax 0%
-    (reverse charge)`` for a category other than standard."""
-    text = f"Tax {percent(group.rate)}"
+    (reverse charge)`` for a category other than standard; in the document's language."""
+    form, language = formats(doc), doc.language
+    text = translate(language, "Tax %(rate)s", rate=form.percent(group.rate))
     if len(doc.tax_breakdown) > 1:
-        text += f" on {money(group.taxable, doc.currency)}"
+        amount = form.money(group.taxable, doc.currency)
+        text = translate(language, "%(label)s on %(amount)s", label=text, amount=amount)
     if group.category in _CATEGORY_LABELS:
-        text += f" ({_CATEGORY_LABELS[group.category]})"
+        text += f" ({translate(language, _CATEGORY_LABELS[group.category])})"
     return text
 
 
@@ -76,18 +59,21 @@ def lines(text: str) -> Markup:
     return Markup("<br/>").join(escape(line) for line in address_lines(text))
 
 
-def postal(party: PartyView) -> Markup:
+def postal(party: PartyView, form: Formats) -> Markup:
     """The party's address: its structured parts when it has them (street; post code and
-    city; country), else the free text it was given before those existed."""
+    city; country, named in the document's language), else the free text it was given
+    before those existed."""
     if not party.structured:
         return lines(party.address)
     place = f"{party.postcode} {party.city}".strip()
-    parts = [party.street, place, country_name(party.country) if party.country else ""]
+    parts = [party.street, place, form.country(party.country) if party.country else ""]
     return Markup("<br/>").join(escape(part) for part in parts if part)
 
 
 @cache
-def _environment():
+def _environment(language: str):
+    """One template environment per language, its catalog installed (``_()`` and
+    ``{% trans %}`` in the template); user text is escaped, translated text too."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -96,17 +82,10 @@ def _environment():
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(
-        money=money,
-        quantity=quantity,
-        day=day,
-        percent=percent,
-        iban=iban,
-        lines=lines,
-        tax_label=tax_label,
-        postal=postal,
-    )
+    env.install_gettext_translations(translations(language), newstyle=True)
+    env.filters.update(iban=iban, lines=lines, tax_label=tax_label)
     return env
 
 
@@ -119,24 +98,32 @@ def render_html(
 ) -> str:
     """HTML for ``pages`` of the document's lines, one table per page; a document laid out
     in parts gives the parties and dates to the first part and the totals to the last."""
-    credit = doc.kind == "credit_note"
-    reasons = dict.fromkeys(g.exemption.text for g in doc.tax_breakdown if g.exemption)
+    form = formats(doc)
     return (
-        _environment()
+        _environment(doc.language)
         .get_template("invoice.html")
         .render(
             doc=doc,
-            credit=credit,
+            credit=doc.kind == "credit_note",
             title=title(doc),
             pages=pages,
             fonts=FONTS.as_posix(),
             show_header=show_header,
             show_totals=show_totals,
             rates=len(doc.tax_breakdown) > 1,
-            reasons=list(reasons),
+            notes=legal_notes(doc),
+            reasons=own_reasons(doc),
+            language=doc.language,
+            money=lambda value: form.money(value, doc.currency),
+            day=form.day,
+            percent=form.percent,
+            quantity=lambda line: form.quantity(line.quantity, line.unit),
+            postal=lambda party: postal(party, form),
         )
     )
 
 
 def title(doc: InvoiceView) -> str:
-    return "Credit note" if doc.kind == "credit_note" else "Invoice"
+    """ "Invoice", "Rechnung", "Avoir" …: the document's kind in its language."""
+    message = N_("Credit note") if doc.kind == "credit_note" else N_("Invoice")
+    return translate(doc.language, message)

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..domain.errors import TallyError
 from ..services.invoice_views import InvoiceView
 from .files import write_atomically
+from .i18n import translate
 from .invoice_html import render_html, title
 from .layout import LayoutError, layout, register_sans
 from .pagination import paginate
@@ -77,7 +78,8 @@ def _footer_stamps(doc: InvoiceView, sizes: list[tuple[float, float]]) -> bytes:
         canvas.drawRightString(
             width - 16 * mm,
             19 * mm - 7.2,
-            f"{title(doc)} {doc.number} · Page {number} of {len(sizes)}",
+            f"{title(doc)} {doc.number} · "
+            + translate(doc.language, "Page %(page)s of %(pages)s", page=number, pages=len(sizes)),
         )
         canvas.showPage()
     canvas.save()
@@ -87,7 +89,10 @@ def _footer_stamps(doc: InvoiceView, sizes: list[tuple[float, float]]) -> bytes:
 def described(doc: InvoiceView) -> tuple[str, str, str]:
     """(title, author, subject) of the document's metadata: a Factur-X PDF repeats them."""
     heading = f"{title(doc)} {doc.number}"
-    return heading, doc.seller.name, f"{heading} for {doc.buyer.name}"
+    subject = translate(
+        doc.language, "%(title)s for %(buyer)s", title=heading, buyer=doc.buyer.name
+    )
+    return heading, doc.seller.name, subject
 
 
 def pdf_bytes(doc: InvoiceView) -> bytes:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ..domain.einvoice_requirements import EINVOICE_FORMATS
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.identifiers import check_country, check_endpoint, check_vat_id
+from ..domain.languages import check_language
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import address_text, check_name
 from ..domain.vat import WORDS, check_reason, parse_category
@@ -41,6 +42,7 @@ class ClientChanges:
     buyer_reference: str | None = None
     endpoint: str | None = None
     einvoice: str | None = None
+    language: str | None = None  # "" returns the client to the organisation's language
 
 
 def check_einvoice(value: str, field: str = "--einvoice") -> str:
@@ -90,6 +92,8 @@ def view(row: Client, org: Organisation) -> ClientView:
         buyer_reference=row.buyer_reference,
         endpoint=row.endpoint,
         einvoice=row.einvoice,
+        language=row.language or org.language,
+        own_language=row.language is not None,
     )
 
 
@@ -106,6 +110,8 @@ def _apply(row: Client, changes: ClientChanges) -> None:
         row.payment_terms_days = check_terms(changes.payment_terms_days)
     if changes.tax_rate is not None:
         row.tax_rate_bp = percent_to_basis_points(changes.tax_rate)
+    if changes.language is not None:
+        row.language = check_language(changes.language) if changes.language.strip() else None
     if changes.archived is not None:
         row.archived = changes.archived
     if changes.vat is not None:

@@ -61,6 +61,7 @@ ORGANISATION = org.OrgSettings(
     contact="Anna Weber",
     registration="HRB 187654 B, Amtsgericht Charlottenburg",
     endpoint="9930:DE298765435",
+    language="de",  # the Swiss clients read German too; Nordlicht has its own
 )
 
 CLIENTS = (
@@ -89,6 +90,7 @@ CLIENTS = (
         endpoint="9944:NL859012347B01",
         buyer_reference="NORDLICHT-IT-2026",
         einvoice="peppol",
+        language="nl",
     ),
     clients.ClientChanges(
         name="Helvetia Versicherungen AG",

@@ -75,6 +75,11 @@ def client_terms(org: Organisation, client: Client) -> tuple[int, int]:
     return terms, tax
 
 
+def document_language(org: Organisation, client: Client) -> str:
+    """The client's language, else the organisation's."""
+    return client.language or org.language
+
+
 def client_vat(org: Organisation, client: Client) -> tuple[str, Decimal]:
     """The VAT category the client's lines get, and the rate of lines without their own."""
     return client.vat_category, basis_points_to_percent(client_terms(org, client)[1])
@@ -119,6 +124,7 @@ def new_document(
         payment_terms_days=terms,
         seller=snapshot(seller(org)),
         buyer=snapshot(buyer(client)),
+        language=document_language(org, client),
         created_by=actor,
         created_at=now_utc(),
     )

@@ -81,6 +81,14 @@ def _payment(view: InvoiceView) -> ed.Payment | None:
     )
 
 
+def notes(view: InvoiceView) -> str:
+    """The invoice note (BT-22): the credit note's reason, then the legal notes the PDF
+    prints, in the document's language, one a line."""
+    from ..render.mentions import legal_notes
+
+    return "\n".join(text for text in (view.reason, *legal_notes(view)) if text)
+
+
 def document(view: InvoiceView) -> ed.EDocument:
     """The EN 16931 document of an issued invoice or credit note, from its frozen view."""
     flip = view.kind == "credit_note"
@@ -121,7 +129,7 @@ def document(view: InvoiceView) -> ed.EDocument:
         preceding_number=view.credits or "",
         preceding_date=view.credits_issue_date,
         payment_terms=f"Payable within {view.payment_terms_days} days",
-        note=view.reason,
+        note=notes(view),
         delivery=party(view.buyer) if "K" in categories else None,
     )
 

@@ -107,6 +107,7 @@ class InvoiceView:
     paid: Decimal = Decimal("0.00")
     open: Decimal = Decimal("0.00")
     overdue_days: int = 0
+    language: str = "en"  # the document's language, frozen at issue (domain/languages.py)
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,7 @@ def view(invoice: Invoice, today: date | None = None) -> InvoiceView:
         overdue_days=overdue_days(
             invoice.kind, invoice.status, owed, invoice.due_date, _today(today)
         ),
+        language=invoice.language,
     )
 
 

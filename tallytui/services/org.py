@@ -14,6 +14,7 @@ from ..domain.identifiers import (
     check_iban,
     check_vat_id,
 )
+from ..domain.languages import check_language
 from ..domain.localtime import check_timezone, local_date
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import address_text, check_name, check_org_code, check_user_name
@@ -49,6 +50,7 @@ class OrgSettings:
     tax_number: str = ""
     registration: str = ""
     endpoint: str = ""
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class OrgChanges:
     tax_number: str | None = None
     registration: str | None = None
     endpoint: str | None = None
+    language: str | None = None
 
 
 def check_terms(days: int) -> int:
@@ -114,6 +117,7 @@ _CHECKS = {
     "tax_number": ("tax_number", _text),
     "registration": ("registration", _text),
     "endpoint": ("endpoint", check_endpoint),
+    "language": ("language", check_language),
 }
 
 
@@ -181,6 +185,7 @@ def view(org: Organisation) -> OrgView:
         tax_number=org.tax_number,
         registration=org.registration,
         endpoint=org.endpoint,
+        language=org.language,
     )
 
 

@@ -31,6 +31,7 @@ class OrgView:
     tax_number: str = ""
     registration: str = ""  # legal registration (BT-30), e.g. "HRB 12345, Amtsgericht Köln"
     endpoint: str = ""  # electronic address (BT-34) as SCHEME:ID
+    language: str = "en"  # documents' language unless a client has its own
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class ClientView:
     buyer_reference: str = ""  # BT-10: the Leitweg-ID of a German public buyer
     endpoint: str = ""  # electronic address (BT-49) as SCHEME:ID
     einvoice: str = "none"  # the e-invoice format the client wants
+    language: str = "en"  # its documents' language (its own, else the organisation's)
+    own_language: bool = False  # whether the language is the client's own
 
 
 @dataclass(frozen=True)

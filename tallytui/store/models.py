@@ -54,6 +54,7 @@ class Organisation(BaseModel):
     tax_number = TextField(default="")
     registration = TextField(default="")
     endpoint = TextField(default="")
+    language = TextField(default="en")  # documents' language unless a client has its own
 
 
 class User(BaseModel):
@@ -86,6 +87,7 @@ class Client(BaseModel):
     buyer_reference = TextField(default="")
     endpoint = TextField(default="")
     einvoice = TextField(default="none")  # the format the client wants: none|facturx|…
+    language = TextField(null=True)  # None: the organisation's
 
 
 class Project(BaseModel):
@@ -137,6 +139,7 @@ class Invoice(BaseModel):
     sent_at = BigIntegerField(null=True)
     paid_on = DateField(null=True)
     voided_at = BigIntegerField(null=True)
+    language = TextField(default="en")  # frozen at issue, like the parties
 
 
 class InvoiceLine(BaseModel):

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from ...domain.einvoice_requirements import EINVOICE_FORMATS
 from ...domain.errors import InvalidInput
 from ...domain.identifiers import check_country, check_endpoint, check_vat_id
+from ...domain.languages import LANGUAGES, NAMES
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import address_text, check_name
 from ...domain.vat import CATEGORIES as VAT_WORDS
@@ -108,6 +109,16 @@ class ClientForm(FormFields, ModalScreen[ClientChanges | None]):
                     allow_blank=False,
                     id="einvoice",
                 )
+                yield Label("Language")
+                yield Select(
+                    [
+                        ("organisation's", ""),
+                        *((f"{NAMES[code]} ({code})", code) for code in LANGUAGES),
+                    ],
+                    value=c.language if c and c.own_language else "",
+                    allow_blank=False,
+                    id="language",
+                )
                 yield Label("Terms (days)")
                 yield Input(
                     str(c.payment_terms_days) if c else "",
@@ -156,6 +167,7 @@ class ClientForm(FormFields, ModalScreen[ClientChanges | None]):
             buyer_reference=self._text("buyer_reference"),
             endpoint=self._checked("endpoint", check_endpoint, "e-address"),
             einvoice=self.query_one("#einvoice", Select).value,
+            language=self.query_one("#language", Select).value,
             payment_terms_days=int(terms) if terms else None,
             tax_rate=parse_percent(tax, "tax rate") if tax else None,
             vat=vat,

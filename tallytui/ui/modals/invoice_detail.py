@@ -8,6 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from ...render.mentions import Preview
 from ...services.invoice_views import InvoiceView
 from ..widgets.plain_table import NAME, TEXT, Column, PlainTable
 
@@ -36,9 +37,10 @@ class InvoiceDetail(ModalScreen[Choice | None]):
         Binding("k", "choose('credit')", "Credit note", id="detail.credit"),
     ]
 
-    def __init__(self, invoice: InvoiceView) -> None:
+    def __init__(self, invoice: InvoiceView, carried: Preview) -> None:
         super().__init__()
         self.invoice = invoice
+        self.carried = carried
 
     def compose(self) -> ComposeResult:
         v = self.invoice
@@ -61,6 +63,12 @@ class InvoiceDetail(ModalScreen[Choice | None]):
                     f"Subtotal {v.subtotal} · tax {v.tax_rate}% {v.tax} · "
                     f"[b]total {v.total} {v.currency}[/b]",
                     id="detail-totals",
+                )
+                yield Label(
+                    "\n".join((f"In {self.carried.language}", *self.carried.notes)),
+                    id="detail-document",
+                    classes="dialog-detail",
+                    markup=False,
                 )
             with Vertical(classes="dialog-footer"):
                 yield Label(self._keys(), classes="dialog-keys")

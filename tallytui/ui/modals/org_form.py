@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from ...domain.errors import InvalidInput
 from ...domain.identifiers import check_bic, check_country, check_endpoint, check_iban, check_vat_id
+from ...domain.languages import LANGUAGES, NAMES
 from ...domain.localtime import check_timezone
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import address_text, check_name, check_org_code
@@ -102,6 +103,13 @@ class OrgForm(FormFields, ModalScreen[OrgChanges | None]):
                     if field == "country" and c.address:  # typed before addresses had parts
                         yield Label("Address (text)")
                         yield TextArea(c.address, id="address")
+                yield Label("Language")
+                yield Select(
+                    [(f"{NAMES[code]} ({code})", code) for code in LANGUAGES],
+                    value=c.language,
+                    allow_blank=False,
+                    id="language",
+                )
             with Vertical(classes="dialog-footer"):
                 yield Label("", id="form-error", classes="dialog-error", markup=False)
                 yield Label("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
@@ -136,6 +144,7 @@ class OrgForm(FormFields, ModalScreen[OrgChanges | None]):
             tax_rate=parse_percent(self._text("tax") or "0", "tax rate"),
             payment_terms_days=int(terms),
             rounding=rounding.spec() if rounding else "none",
+            language=self.query_one("#language", Select).value,
         )
 
     @on(Input.Submitted)

@@ -19,6 +19,7 @@ from ...domain.errors import Conflict, InvalidInput
 from ...domain.money import parse_amount
 from ...domain.schedule import parse_schedule
 from ...render.einvoice import FORMATS as EINVOICE_FORMATS
+from ...render.mentions import preview
 from ...services import (
     billing_cycle,
     clients,
@@ -689,8 +690,11 @@ class InvoicingScreen(AreaScreen):
         """Show one invoice (also found through the command palette)."""
         with connection():
             found = invoices.show(self.app.session.actor, number)
+        carried = preview(found)  # reads the catalog of the document's language
         self.app.call_from_thread(
-            self.app.push_screen, InvoiceDetail(found), lambda choice: self._chosen(found, choice)
+            self.app.push_screen,
+            InvoiceDetail(found, carried),
+            lambda choice: self._chosen(found, choice),
         )
 
     def _chosen(self, invoice, choice) -> None:
