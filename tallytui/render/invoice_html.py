@@ -15,6 +15,8 @@ from ..domain.names import address_lines
 from ..domain.vat import TaxGroup
 from ..services.invoice_views import InvoiceView, LineView, PartyView
 from .layout import ASSETS
+from .payment import LABELS as PAYMENT_LABELS
+from .payment import epc_block, logo_block
 
 FONTS = ASSETS / "fonts"
 LOCALE = "en"
@@ -134,6 +136,9 @@ def render_html(
             show_totals=show_totals,
             rates=len(doc.tax_breakdown) > 1,
             reasons=list(reasons),
+            logo=logo_block(doc.logo) if show_header else None,
+            epc=epc_block(doc) if show_totals else None,
+            payment_labels=PAYMENT_LABELS,
         )
     )
 

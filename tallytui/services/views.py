@@ -31,6 +31,8 @@ class OrgView:
     tax_number: str = ""
     registration: str = ""  # legal registration (BT-30), e.g. "HRB 12345, Amtsgericht Köln"
     endpoint: str = ""  # electronic address (BT-34) as SCHEME:ID
+    logo_name: str = ""  # the file the logo was read from ("": no logo)
+    creditor_reference: bool = False  # SCOR references on Swiss QR-bills
 
 
 @dataclass(frozen=True)
