@@ -3,10 +3,14 @@ to pixels with pdftoppm, QR codes decoded with zbarimg."""
 
 from __future__ import annotations
 
+import io
 import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import test_invoice_pdf
 from PIL import Image, ImageDraw, ImageOps
 from stdnum import iso11649
 from stdnum.ch import esr
@@ -32,6 +36,8 @@ LI_BUYER = PartyView(
     "Vaduzer Treuhand AG", street="Städtle 7", postcode="9490", city="Vaduz", country="LI"
 )
 TOTAL = Decimal("706.56")
+# The hostile-text test listens for connections and audits file opens as that file does.
+listener, audit = test_invoice_pdf.listener, test_invoice_pdf.audit
 
 
 def pages_as_images(data: bytes, tmp_path) -> list[Image.Image]:
@@ -152,3 +158,35 @@ def test_a_swiss_client_without_a_swiss_account_pays_eur_by_epc_and_chf_not_at_a
     assert eur.payment_code.kind == EPC
     chf = document(UNICODE_LINES, currency="CHF", total=TOTAL, buyer=LI_BUYER)
     assert chf.payment_code.kind == NONE and "CH or LI account" in chf.payment_code.reason
+
+
+def test_hostile_creditor_and_debtor_text_prints_literally_and_loads_nothing(
+    listener, audit, tmp_path
+):
+    from tallytui.domain.logo import LogoImage
+    from tallytui.render.layout import ASSETS
+
+    url = f"http://127.0.0.1:{listener.port}"
+    name = f'<img src="{url}/n"> AG'
+    street = f'<link rel=stylesheet href="{url}/s.css">'
+    city = f"<svg><image href='file://{tmp_path}/secret.txt'/></svg>"
+    seller = PartyView(
+        **{**SWISS_SELLER.__dict__, "name": name, "street": street, "city": city[:35]}
+    )
+    buyer = PartyView(**{**LI_BUYER.__dict__, "name": f"@import url({url}/b.css);"})
+    logo = io.BytesIO()
+    Image.new("RGB", (60, 20), 0).save(logo, "PNG")
+    image = LogoImage("image/png", 60, 20, logo.getvalue())
+    swiss = document(UNICODE_LINES, currency="CHF", total=TOTAL, seller=seller, buyer=buyer)
+    epc = document(UNICODE_LINES, total=TOTAL, seller=PartyView(name, iban=CH_IBAN), logo=image)
+    pdf.pdf_bytes(swiss), pdf.pdf_bytes(epc)  # lazy imports happen before auditing
+    audit.clear()
+    swiss_text = " ".join(text_of(pdf.pdf_bytes(swiss)))
+    epc_text = " ".join(text_of(pdf.pdf_bytes(epc)))
+    assert name in swiss_text and street in swiss_text and city[:35] in swiss_text
+    assert f"@import url({url}/b.css);" in swiss_text and name in epc_text
+    assert listener.connections == 0
+    assert not [e for e in audit if e[0] == "connect"]
+    interpreter = (sys.prefix, sys.base_prefix)
+    allowed = (str(ASSETS), *interpreter, *(str(Path(p).resolve()) for p in interpreter))
+    assert [p for kind, p in audit if kind == "open" and not p.startswith(allowed)] == []
