@@ -62,6 +62,12 @@ class InvoiceDetail(ModalScreen[Choice | None]):
                     f"[b]total {v.total} {v.currency}[/b]",
                     id="detail-totals",
                 )
+                yield Label(
+                    f"Payment code: {v.payment_code.describe()}",
+                    id="detail-payment",
+                    classes="dialog-detail",
+                    markup=False,
+                )
             with Vertical(classes="dialog-footer"):
                 yield Label(self._keys(), classes="dialog-keys")
 
