@@ -232,3 +232,31 @@ async def test_client_form_sets_the_vat_treatment_and_its_reason(opened):
             "VATEX-EU-AE Reverse charge",
         )
         assert str(app.screen.query_one("#client-table").get_row("Globex")[3]) == "reverse-charge"
+
+
+async def test_organisation_form_sets_a_logo_and_scor_references(opened, tmp_path):
+    from PIL import Image
+    from textual.widgets import Checkbox
+
+    Image.new("RGB", (120, 40), 0).save(tmp_path / "acme.png", "PNG")
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, app, "O")
+        assert form.query_one("#logo_name").value == ""
+        form.query_one("#logo_name").value = str(tmp_path / "acme.png")
+        form.query_one("#creditor_reference", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        saved = organisation.current()
+        assert (saved.logo_name, saved.creditor_reference) == ("acme.png", True)
+        form = await open_form(pilot, app, "O")
+        assert form.query_one("#logo_name").value == "acme.png"  # kept when saved again
+        form.query_one("#city").value = "Potsdam"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert organisation.current().logo_name == "acme.png"
+        form = await open_form(pilot, app, "O")
+        form.query_one("#logo_name").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert organisation.current().logo_name == ""
