@@ -104,3 +104,9 @@ def test_a_logo_keeps_its_proportions_inside_the_header_box():
     assert check_logo("square.png", data.getvalue()).print_size() == (18.0, 18.0)
     with pytest.raises(InvalidInput, match="empty.png is not a PNG or JPEG"):
         check_logo("empty.png", b"")
+
+
+def test_logo_and_no_logo_together_are_a_usage_error(org, tmp_path):
+    result = org("org", "set", "--logo", str(image_file(tmp_path / "a.png")), "--no-logo")
+    assert result.exit_code == 2 and "contradict" in result.stderr
+    assert org.ok("org", "show", "--json").json()["logo"] == ""
