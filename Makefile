@@ -29,12 +29,15 @@ run: demo
 	TALLY_USER=$${TALLY_USER:-$$(id -un)} $(BIN)/tally --db $(DEMO_DB)
 
 # The end-to-end tests drive the real terminal interface in tmux; the team-mode tests start
-# a throwaway PostgreSQL server of their own from the installed packages (tests/pg_server.py).
+# a throwaway PostgreSQL server of their own from the installed packages (tests/pg_server.py);
+# the payment-code tests read the PDFs' QR codes back (pdftoppm renders, zbarimg decodes).
 system-packages:
 	@missing=""; \
 	command -v tmux >/dev/null || missing="$$missing tmux"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
 	  || missing="$$missing postgresql"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  command -v apt-get >/dev/null || { echo "make test needs:$$missing; install them"; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

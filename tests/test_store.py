@@ -36,6 +36,7 @@ from tallytui.store.models import (
     Invoice,
     InvoiceLine,
     InvoiceTax,
+    Logo,
     NumberCounter,
     Organisation,
     Outbox,
@@ -338,6 +339,9 @@ def test_upgrade_from_version_1_keeps_every_row(dbpath, _close_databases):
         if table == "expense":  # no VAT rate of its own: the client's
             assert [row[-1] for row in after] == [None]
             after = [row[:-1] for row in after]
+        if table == "organisation":  # no logo, no file name, no SCOR references (0013)
+            assert [row[-3:] for row in after] == [(None, "", 0)]
+            after = [row[:-3] for row in after]
         if table in PARTY_COLUMNS:  # the structured parts of an address start empty
             added = PARTY_COLUMNS[table]
             assert [row[-len(added) :] for row in after] == [added]
@@ -674,7 +678,11 @@ NO_FLOAT_TYPES = re.compile(r"REAL|FLOA|DOUB|NUMERIC|DECIMAL|MONEY", re.IGNORECA
 
 def _populate():
     eur = "EUR"
+    logo = Logo.create(
+        digest="0" * 64, media_type="image/png", width=2, height=1, data="", created_at=NOW
+    )
     org = Organisation.create(
+        logo=logo,
         name="Acme",
         code="ACME",
         currency=eur,

@@ -586,3 +586,30 @@ async def test_the_invoice_detail_shows_the_document_s_language_and_notes(seeded
             "Das Leistungsdatum entspricht dem Rechnungsdatum.",
             "[b]Art. 45 MWSTG[/b] <i>",
         ]
+
+
+async def test_the_detail_says_which_payment_code_the_document_carries_and_why_none(org):
+    org.ok("invoice", "freeform", "--client", "Globex", "--line", "Workshop|2|400")
+    org.ok("client", "add", "Zuger AG", "--currency", "CHF", "--country", "CH")
+    org.ok("invoice", "freeform", "--client", "Zuger AG", "--line", "Workshop|1|500")
+    org.ok("org", "set", "--iban", "CH4431999123000889012")
+    org.ok("org", "set", "--postcode", "8001", "--city", "Zürich", "--country", "CH")
+    org.ok("invoice", "freeform", "--client", "Zuger AG", "--line", "Workshop|1|500")
+    open_database(os.environ["TALLY_DB"])
+    app = new_app()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await invoicing(app, pilot)
+            seen = []
+            for row in range(3):
+                await press(app, pilot, "4", *["down"] * row, "enter")
+                assert isinstance(app.screen, InvoiceDetail)
+                seen.append(str(app.screen.query_one("#detail-payment", Label).content))
+                await press(app, pilot, "escape")
+    finally:
+        db.close()
+    assert sorted(seen) == [
+        "Payment code: EPC QR code",
+        "Payment code: Swiss QR-bill (reference 000000000000000020261100030)",
+        "Payment code: no payment code: a Swiss QR-bill needs a CH or LI account (org set --iban)",
+    ]

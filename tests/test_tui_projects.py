@@ -259,3 +259,31 @@ async def test_the_forms_set_the_language_of_documents(opened):
         await settle(app, pilot)
         [globex] = clients.list_all()
         assert (globex.language, globex.own_language) == ("fr", False)
+
+
+async def test_organisation_form_sets_a_logo_and_scor_references(opened, tmp_path):
+    from PIL import Image
+    from textual.widgets import Checkbox
+
+    Image.new("RGB", (120, 40), 0).save(tmp_path / "acme.png", "PNG")
+    app = TallyApp(Session("anna", "tally.db"), "Europe/Berlin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, app, "O")
+        assert form.query_one("#logo_name").value == ""
+        form.query_one("#logo_name").value = str(tmp_path / "acme.png")
+        form.query_one("#creditor_reference", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        saved = organisation.current()
+        assert (saved.logo_name, saved.creditor_reference) == ("acme.png", True)
+        form = await open_form(pilot, app, "O")
+        assert form.query_one("#logo_name").value == "acme.png"  # kept when saved again
+        form.query_one("#city").value = "Potsdam"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert organisation.current().logo_name == "acme.png"
+        form = await open_form(pilot, app, "O")
+        form.query_one("#logo_name").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert organisation.current().logo_name == ""

@@ -83,12 +83,28 @@ def org():
 
 @org.command("set")
 @org_set_options
-def org_set(**options):
+@click.option(
+    "--logo",
+    metavar="FILE",
+    default=None,
+    help="PNG or JPEG printed in the header of every PDF ('' removes it).",
+)
+@click.option("--no-logo", is_flag=True, default=None, help="Remove the logo.")
+@click.option(
+    "--creditor-reference/--no-creditor-reference",
+    default=None,
+    help="A SCOR reference (RF…) from the invoice number on Swiss QR-bills.",
+)
+def org_set(no_logo, **options):
     """Change the organisation's details (issued invoices keep the ones they were issued
     with)."""
     from ..services import org as service
     from . import parse
 
+    if no_logo:
+        if options["logo"]:
+            raise click.UsageError("--logo and --no-logo contradict each other")
+        options["logo"] = ""
     if all(value is None for value in options.values()):
         raise click.UsageError("give at least one option to change")
     changes = service.OrgChanges(

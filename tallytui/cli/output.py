@@ -82,6 +82,8 @@ def org_json(o: OrgView) -> dict:
         "iban": o.iban,
         "bic": o.bic,
         "bank_name": o.bank_name,
+        "creditor_reference": o.creditor_reference,
+        "logo": o.logo_name,
         "tax_rate": format_plain(o.tax_rate),
         "terms": o.payment_terms_days,
         "round": o.rounding,

@@ -48,11 +48,14 @@ def embed_base_font() -> None:
     """ReportLab selects a base font, Helvetica unless told otherwise, at the start of
     every page and of every table cell, even where no text follows: the PDF would name a
     font it does not embed, which PDF/A forbids. The embedded DejaVu Sans takes that place
-    for every document this process lays out (all of them are invoices)."""
+    for every document this process lays out (all of them are invoices); and of every
+    drawing (the Swiss payment part)."""
     from reportlab import rl_config
     from reportlab.platypus.tables import CellStyle
 
-    rl_config.canvas_basefontname = CellStyle.fontname = register_sans()
+    sans = register_sans()
+    rl_config.canvas_basefontname = CellStyle.fontname = sans
+    rl_config.defaultGraphicsFontName = sans
 
 
 def layout(html: str) -> bytes:

@@ -11,12 +11,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..domain.errors import TallyError
+from ..domain.payment_codes import SWISS
 from ..services.invoice_views import InvoiceView
 from .files import write_atomically
 from .i18n import translate
 from .invoice_html import render_html, title
 from .layout import LayoutError, layout, register_sans
 from .pagination import paginate
+from .payment import BILL_HEIGHT_MM, swiss_bill_page
 
 PARALLEL_FROM = 150  # lines: below this, starting another process costs more than it saves
 
@@ -62,8 +64,11 @@ def _layout_parts(doc: InvoiceView) -> list[bytes]:
         return [first] + [future.result() for future in later]
 
 
-def _footer_stamps(doc: InvoiceView, sizes: list[tuple[float, float]]) -> bytes:
-    """One overlay page per page: "Invoice NUMBER · Page X of Y" at the footer's right."""
+def _footer_stamps(
+    doc: InvoiceView, sizes: list[tuple[float, float]], bill_page: int | None = None
+) -> bytes:
+    """One overlay page per page: "Invoice NUMBER · Page X of Y" at the footer's right;
+    on the page of a Swiss payment part, just above it."""
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
@@ -77,7 +82,7 @@ def _footer_stamps(doc: InvoiceView, sizes: list[tuple[float, float]]) -> bytes:
         canvas.setFillColorRGB(0x5A / 255, 0x62 / 255, 0x70 / 255)
         canvas.drawRightString(
             width - 16 * mm,
-            19 * mm - 7.2,
+            (BILL_HEIGHT_MM + 4) * mm if number == bill_page else 19 * mm - 7.2,
             f"{title(doc)} {doc.number} · "
             + translate(doc.language, "Page %(page)s of %(pages)s", page=number, pages=len(sizes)),
         )
@@ -107,7 +112,13 @@ def pdf_bytes(doc: InvoiceView) -> bytes:
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
-    stamps = PdfReader(io.BytesIO(_footer_stamps(doc, sizes)))
+    bill_page = None
+    code = doc.payment_code
+    if code.kind == SWISS:
+        writer.append(PdfReader(io.BytesIO(swiss_bill_page(doc, code, sizes[-1]))))
+        sizes.append(sizes[-1])
+        bill_page = len(sizes)
+    stamps = PdfReader(io.BytesIO(_footer_stamps(doc, sizes, bill_page)))
     for page, stamp in zip(writer.pages, stamps.pages, strict=True):
         page.merge_page(stamp)
     stamp_date = f"D:{doc.issue_date:%Y%m%d}000000Z"

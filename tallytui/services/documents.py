@@ -30,6 +30,7 @@ from ..store.models import (
     Invoice,
     InvoiceLine,
     InvoiceTax,
+    Logo,
     Organisation,
     Project,
     TimeEntry,
@@ -57,6 +58,8 @@ def seller(org: Organisation) -> PartyView:
         **_copy(org, _ADDRESS),
         **_copy(org, ("iban", "bic", "bank_name", "phone", "contact", "tax_number")),
         registration=org.registration,
+        logo=Logo.select(Logo.digest).where(Logo.id == org.logo_id).scalar() or "",
+        creditor_reference=org.creditor_reference,
     )
 
 

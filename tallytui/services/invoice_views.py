@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from decimal import Decimal
 from peewee import JOIN, fn
 
 from ..domain.errors import NotFound
+from ..domain.logo import LogoImage
 from ..domain.money import basis_points_to_percent, from_minor
+from ..domain.payment_codes import Payee, PaymentCode, choose
 from ..domain.payments import Balance, overdue_days
 from ..domain.vat import Exemption, TaxGroup, group_order
 from ..store.models import (
@@ -21,6 +24,7 @@ from ..store.models import (
     Invoice,
     InvoiceLine,
     InvoiceTax,
+    Logo,
     Payment,
     Project,
 )
@@ -50,6 +54,8 @@ class PartyView:
     registration: str = ""
     endpoint: str = ""
     buyer_reference: str = ""
+    logo: str = ""  # the digest of the seller's logo as issued ("": none)
+    creditor_reference: bool = False  # SCOR reference on a Swiss QR-bill
 
     @property
     def structured(self) -> bool:
@@ -108,6 +114,23 @@ class InvoiceView:
     open: Decimal = Decimal("0.00")
     overdue_days: int = 0
     language: str = "en"  # the document's language, frozen at issue (domain/languages.py)
+    logo: LogoImage | None = None  # the image the seller's frozen digest names
+
+    @property
+    def payment_code(self) -> PaymentCode:
+        """The payment code the PDF prints (the preview shows the same)."""
+        s = self.seller
+        payee = Payee(
+            s.name, s.iban, s.bic, s.street, s.postcode, s.city, s.country, s.creditor_reference
+        )
+        return choose(
+            number=self.number,
+            kind=self.kind,
+            currency=self.currency,
+            total=self.total,
+            buyer_country=self.buyer.country,
+            payee=payee,
+        )
 
 
 @dataclass(frozen=True)
@@ -277,6 +300,14 @@ def stored_balance(invoice: Invoice) -> Balance:
     return balance(invoice, paid, credited)
 
 
+def stored_logo(digest: str) -> LogoImage | None:
+    """The logo a document names, as it was stored (rows are never changed)."""
+    row = Logo.get_or_none(Logo.digest == digest) if digest else None
+    if row is None:
+        return None
+    return LogoImage(row.media_type, row.width, row.height, base64.b64decode(row.data))
+
+
 def _today(today: date | None) -> date:
     return today or local_today(lookup.organisation())
 
@@ -285,6 +316,7 @@ def view(invoice: Invoice, today: date | None = None) -> InvoiceView:
     currency = invoice.currency
     owed = shown(invoice, stored_balance(invoice))
     original = invoice.credits if invoice.credits_id else None
+    seller = party(invoice.seller)
     return InvoiceView(
         number=invoice.number,
         kind=invoice.kind,
@@ -308,7 +340,7 @@ def view(invoice: Invoice, today: date | None = None) -> InvoiceView:
         rounding=invoice.rounding,
         reason=invoice.reason,
         payment_terms_days=invoice.payment_terms_days,
-        seller=party(invoice.seller),
+        seller=seller,
         buyer=party(invoice.buyer),
         sent_at=invoice.sent_at,
         paid_on=invoice.paid_on,
@@ -318,6 +350,7 @@ def view(invoice: Invoice, today: date | None = None) -> InvoiceView:
             invoice.kind, invoice.status, owed, invoice.due_date, _today(today)
         ),
         language=invoice.language,
+        logo=stored_logo(seller.logo),
     )
 
 

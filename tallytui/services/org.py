@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.identifiers import (
@@ -16,11 +18,12 @@ from ..domain.identifiers import (
 )
 from ..domain.languages import check_language
 from ..domain.localtime import check_timezone, local_date
+from ..domain.logo import LogoImage, check_logo
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import address_text, check_name, check_org_code, check_user_name
 from ..domain.rounding import parse_rounding
 from ..store.db import write_transaction
-from ..store.models import Organisation, User, db
+from ..store.models import Logo, Organisation, User, db
 from . import lookup, permissions
 from .clock import now_utc
 from .views import OrgView
@@ -80,6 +83,8 @@ class OrgChanges:
     registration: str | None = None
     endpoint: str | None = None
     language: str | None = None
+    logo: str | None = None  # a PNG or JPEG file to read; "" removes the logo
+    creditor_reference: bool | None = None
 
 
 def check_terms(days: int) -> int:
@@ -127,8 +132,35 @@ def _columns(fields: dict) -> dict:
     return {
         _CHECKS[key][0]: _CHECKS[key][1](value)
         for key, value in fields.items()
-        if value is not None
+        if value is not None and key in _CHECKS
     }
+
+
+def read_logo(path: str) -> LogoImage | None:
+    """The checked image of the file at ``path``; None for "" (no logo)."""
+    if not path.strip():
+        return None
+    file = Path(path).expanduser()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"--logo: cannot read {path}: {exc.strerror}") from None
+    return check_logo(file.name, data)
+
+
+def _stored_logo(image: LogoImage) -> Logo:
+    """The logo row of this image, the one stored before if the same image was."""
+    found = Logo.get_or_none(Logo.digest == image.digest)
+    if found is not None:
+        return found
+    return Logo.create(
+        digest=image.digest,
+        media_type=image.media_type,
+        width=image.width,
+        height=image.height,
+        data=base64.b64encode(image.data).decode("ascii"),
+        created_at=now_utc(),
+    )
 
 
 def init(settings: OrgSettings, admin: str) -> OrgView:
@@ -152,9 +184,15 @@ def init(settings: OrgSettings, admin: str) -> OrgView:
 def update(actor: str, changes: OrgChanges) -> OrgView:
     """Change the organisation's details; issued documents keep the copy they froze."""
     values = _columns(changes.__dict__)
+    if changes.creditor_reference is not None:
+        values["creditor_reference"] = changes.creditor_reference
+    image = read_logo(changes.logo) if changes.logo is not None else None
     with write_transaction():
         permissions.require(lookup.user(actor), "catalog.write")
         org = lookup.organisation()
+        if changes.logo is not None:
+            values["logo"] = _stored_logo(image) if image else None
+            values["logo_name"] = Path(changes.logo).name if image else ""
         for column, value in values.items():
             setattr(org, column, value)
         org.save()
@@ -186,6 +224,8 @@ def view(org: Organisation) -> OrgView:
         registration=org.registration,
         endpoint=org.endpoint,
         language=org.language,
+        logo_name=org.logo_name,
+        creditor_reference=org.creditor_reference,
     )
 
 

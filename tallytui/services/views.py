@@ -32,6 +32,8 @@ class OrgView:
     registration: str = ""  # legal registration (BT-30), e.g. "HRB 12345, Amtsgericht Köln"
     endpoint: str = ""  # electronic address (BT-34) as SCHEME:ID
     language: str = "en"  # documents' language unless a client has its own
+    logo_name: str = ""  # the file the logo was read from ("": no logo)
+    creditor_reference: bool = False  # SCOR references on Swiss QR-bills
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,18 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class Logo(BaseModel):
+    """An organisation's logo as verified when it was set (0013); rows are never changed,
+    documents name them by digest."""
+
+    digest = TextField(unique=True)
+    media_type = TextField()
+    width = IntegerField()
+    height = IntegerField()
+    data = TextField()  # base64
+    created_at = BigIntegerField()
+
+
 class Organisation(BaseModel):
     name = TextField()
     code = TextField()
@@ -55,6 +67,10 @@ class Organisation(BaseModel):
     registration = TextField(default="")
     endpoint = TextField(default="")
     language = TextField(default="en")  # documents' language unless a client has its own
+    # The logo every PDF prints, the file name it came from, SCOR references (0013).
+    logo = ForeignKeyField(Logo, null=True, on_delete="SET NULL")
+    logo_name = TextField(default="")
+    creditor_reference = BooleanField(default=False)
 
 
 class User(BaseModel):
@@ -326,6 +342,7 @@ class Setting(BaseModel):
 
 
 ALL_MODELS = (
+    Logo,
     Organisation,
     User,
     Client,

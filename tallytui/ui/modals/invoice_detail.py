@@ -70,6 +70,12 @@ class InvoiceDetail(ModalScreen[Choice | None]):
                     classes="dialog-detail",
                     markup=False,
                 )
+                yield Label(
+                    f"Payment code: {v.payment_code.describe()}",
+                    id="detail-payment",
+                    classes="dialog-detail",
+                    markup=False,
+                )
             with Vertical(classes="dialog-footer"):
                 yield Label(self._keys(), classes="dialog-keys")
 

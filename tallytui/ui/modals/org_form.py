@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from ...domain.errors import InvalidInput
 from ...domain.identifiers import check_bic, check_country, check_endpoint, check_iban, check_vat_id
@@ -44,6 +44,7 @@ FIELDS = (
     ("iban", "IBAN", ""),
     ("bic", "BIC", ""),
     ("bank_name", "Bank", ""),
+    ("logo_name", "Logo", "PNG or JPEG file; empty: no logo"),
     ("currency", "Currency", "EUR"),
     ("timezone", "Time zone", "Europe/Berlin"),
     ("tax", "Tax rate %", ""),
@@ -103,6 +104,13 @@ class OrgForm(FormFields, ModalScreen[OrgChanges | None]):
                     if field == "country" and c.address:  # typed before addresses had parts
                         yield Label("Address (text)")
                         yield TextArea(c.address, id="address")
+                    if field == "bank_name":
+                        yield Label("QR-bills")
+                        yield Checkbox(
+                            "SCOR reference (RF…) from the invoice number",
+                            c.creditor_reference,
+                            id="creditor_reference",
+                        )
                 yield Label("Language")
                 yield Select(
                     [(f"{NAMES[code]} ({code})", code) for code in LANGUAGES],
@@ -145,7 +153,15 @@ class OrgForm(FormFields, ModalScreen[OrgChanges | None]):
             payment_terms_days=int(terms),
             rounding=rounding.spec() if rounding else "none",
             language=self.query_one("#language", Select).value,
+            logo=self._logo(),
+            creditor_reference=self.query_one("#creditor_reference", Checkbox).value,
         )
+
+    def _logo(self) -> str | None:
+        """A file to read the logo from ("": remove it); None keeps the stored one, whose
+        file name the field shows."""
+        text = self._text("logo_name")
+        return None if text == self.current.logo_name else text
 
     @on(Input.Submitted)
     def action_save(self) -> None:
