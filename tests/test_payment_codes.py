@@ -145,6 +145,29 @@ def test_a_swiss_client_gets_a_qr_bill_at_the_bottom_of_the_last_page(
     assert payload[29] == "ACME-202611-0007" and payload[30] == "EPD"
 
 
+def test_both_codes_speak_the_document_s_language():
+    """The EPC line goes through the catalogs; the QR-bill prints its labels in German,
+    French or Italian (the languages of its standard) and in English otherwise."""
+    epc = text_of(pdf.pdf_bytes(document(UNICODE_LINES, total=TOTAL, language="de")))[0]
+    assert "Mit einer Banking-App scannen, um diese Rechnung zu bezahlen." in epc
+    seller = PartyView(**{**SWISS_SELLER.__dict__, "iban": CH_IBAN})
+    bills = {
+        language: text_of(
+            pdf.pdf_bytes(
+                document(
+                    UNICODE_LINES, currency="CHF", total=TOTAL, seller=seller, buyer=LI_BUYER,
+                    language=language,
+                )
+            )
+        )[-1]
+        for language in ("de", "fr", "it", "nl")
+    }  # fmt: skip
+    assert "Zahlteil" in bills["de"] and "Empfangsschein" in bills["de"]
+    assert "Section paiement" in bills["fr"] and "Récépissé" in bills["fr"]
+    assert "Sezione pagamento" in bills["it"] and "Ricevuta" in bills["it"]
+    assert "Payment part" in bills["nl"] and "Receipt" in bills["nl"]
+
+
 def test_a_creditor_reference_when_configured_and_no_qr_iban():
     seller = PartyView(**{**SWISS_SELLER.__dict__, "creditor_reference": True})
     doc = document(UNICODE_LINES, currency="CHF", total=TOTAL, seller=seller, buyer=LI_BUYER)

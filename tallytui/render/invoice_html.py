@@ -14,7 +14,6 @@ from ..services.invoice_views import InvoiceView, LineView, PartyView
 from .i18n import N_, Formats, translate, translations
 from .layout import ASSETS
 from .mentions import legal_notes, own_reasons
-from .payment import LABELS as PAYMENT_LABELS
 from .payment import epc_block, logo_block
 
 FONTS = ASSETS / "fonts"
@@ -123,7 +122,6 @@ def render_html(
             postal=lambda party: postal(party, form),
             logo=logo_block(doc.logo) if show_header else None,
             epc=epc_block(doc) if show_totals else None,
-            payment_labels=PAYMENT_LABELS,
         )
     )
 

@@ -17,9 +17,10 @@ EPC_SIZE_MM = 26  # printed size, quiet zone included (the EPC asks for at least
 EPC_NAME_MAX = 70  # characters of the beneficiary's name an EPC code holds
 SANS_BOLD = "TallyInvoiceSans-Bold"
 # The text the payment section adds, in one place for translating.
-LABELS = {"scan_to_pay": "Scan with a banking app to pay this invoice."}
 # The Swiss payment part: A4 wide, 105 mm high (qrbill draws 1 mm more for its scissors).
 BILL_HEIGHT_MM = 106
+# The languages the QR-bill standard prints its own labels in; others get English.
+BILL_LANGUAGES = {"de", "fr", "it"}
 
 
 def data_uri(media_type: str, data: bytes) -> str:
@@ -82,6 +83,7 @@ def swiss_bill(doc: InvoiceView, code: PaymentCode):
         debtor=debtor,
         reference_number=code.reference or None,
         additional_information=doc.number,
+        language=doc.language if doc.language in BILL_LANGUAGES else "en",
     )
 
 
