@@ -23,6 +23,7 @@ COMMANDS = {
     "timesheet": "timesheets:timesheet",
     "invoice": "invoices:invoice",
     "invoicing": "invoicing:invoicing",
+    "report": "reports:report",
     "capture": "capture:capture",
     "sessions": "capture:sessions",
     "import": "transfer:import_file",
