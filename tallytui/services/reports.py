@@ -10,11 +10,11 @@ half-up to the minor unit. So the figures add up the same way whatever the group
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from peewee import SQL, Case, fn
+from peewee import SQL, fn
 
 from ..domain.errors import InvalidInput
 from ..domain.invoicing import hours
@@ -141,15 +141,8 @@ def _calendar(first: date, last: date, by: str) -> list[date]:
     return starts
 
 
-def _key_columns(by: str, first: date, last: date, tz: str) -> tuple[object, list[str] | None]:
-    """The column an entry is grouped by, and for weeks and months the labels its index
-    into the calendar stands for."""
-    if by == "client":
-        return Client.name, None
-    if by == "project":
-        return Project.name, None
-    if by == "person":
-        return User.name, None
+def _calendar_column(by: str, first: date, last: date, tz: str) -> tuple[SQL, list[str]]:
+    """SQL for the index of an entry's week or month in the period, and their labels."""
     starts = _calendar(first, last, by)
     bounds = [day_start(day, tz) for day in starts[1:]]
     labels = [d.isoformat() if by == "week" else f"{d:%Y-%m}" for d in starts]
@@ -185,9 +178,8 @@ def _price(projects: list[Project], tz: str) -> str:
     return bisect(TimeEntry.project.column_name, ids[1:], per_project)
 
 
-def _pricing(org, tz: str):
+def _pricing(projects: list[Project], org, tz: str):
     """SQL for an entry's billed hundredths of an hour and its amount in minor units."""
-    projects = list(Project.select(Project, Client).join(Client))
     org_rule = parse_rounding(org.rounding)
     rules = {p.id: parse_rounding(p.rounding) or org_rule for p in projects}
     hundredths = (rounded_seconds(rules) * 100 + 1800) / 3600
@@ -196,62 +188,48 @@ def _pricing(org, tz: str):
 
 def _figures(
     acting: User, org, first: date, last: date, keys: tuple[str, ...], billable_only: bool
-) -> tuple[list[Line], list[str] | None]:
+) -> list[Line]:
+    """The time table alone is read, grouped by project (and person, week or month as
+    asked), billable and invoiced: names and currencies come from the few projects."""
     tz = org.timezone
-    columns, labels = [], None
-    for by in keys:
-        column, found = _key_columns(by, first, last, tz)
+    projects = {p.id: p for p in Project.select(Project, Client).join(Client)}
+    people = dict(User.select(User.id, User.name).tuples()) if "person" in keys else {}
+    columns = [TimeEntry.project, TimeEntry.billable, TimeEntry.invoice_line.is_null(False)]
+    columns.append(TimeEntry.user if people else SQL("NULL"))
+    dated = next((by for by in keys if by in ("week", "month")), None)
+    labels: list[str] = []
+    if dated:
+        column, labels = _calendar_column(dated, first, last, tz)
         columns.append(column)
-        labels = found or labels
-    billable = TimeEntry.billable & Project.billable
-    hundredths, amount = _pricing(org, tz)
+    hundredths, amount = _pricing(list(projects.values()), org, tz)
     start, end = days_to_utc_range(first, last, tz)
     query = (
-        TimeEntry.select(
-            *columns,
-            Client.currency,
-            TimeEntry.invoice_line.is_null(False),
-            fn.SUM(SECONDS),
-            fn.SUM(Case(None, [(billable, SECONDS)], 0)),
-            fn.SUM(Case(None, [(billable, hundredths)], 0)),
-            fn.SUM(Case(None, [(billable, amount)], 0)),
-        )
-        .join(Project)
-        .join(Client)
-        .switch(TimeEntry)
-        .join(User)
+        TimeEntry.select(*columns, fn.SUM(SECONDS), fn.SUM(hundredths), fn.SUM(amount))
         .where((TimeEntry.start_utc >= start) & (TimeEntry.start_utc < end))
-        .group_by(*(SQL(str(i)) for i in range(1, len(keys) + 3)))
+        .group_by(*(SQL(str(i)) for i in range(1, len(columns) + 1)))
     )
     if billable_only:
-        query = query.where(billable)
-    query = visible_to(query, acting, None)
+        billable = [pid for pid, project in projects.items() if project.billable]
+        query = query.where(TimeEntry.billable & TimeEntry.project.in_(billable))
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for row in query.tuples():
-        *key, currency, invoiced, seconds, billable_seconds, billed, minor = row
-        figures = sums[(tuple(key), currency)]
-        figures[0] += int(seconds or 0)
-        figures[1] += int(billable_seconds or 0)
-        figures[2] += int(billed or 0)
-        figures[3] += int(minor or 0)
-        figures[4] += int(minor or 0) if invoiced else 0
-    lines = [
+    for pid, billable, invoiced, uid, *when, seconds, billed, minor in visible_to(
+        query, acting, None
+    ).tuples():
+        project = projects[pid]
+        names = {"client": project.client.name, "project": project.name}
+        names["person"] = people.get(uid)
+        if dated:
+            names[dated] = labels[int(when[0])]
+        figures = sums[(tuple(names[by] for by in keys), project.client.currency)]
+        figures[0] += int(seconds)
+        if billable and project.billable:
+            figures[1] += int(seconds)
+            figures[2] += int(billed)
+            figures[3] += int(minor or 0)
+            figures[4] += int(minor or 0) if invoiced else 0
+    return [
         Line(key, c, s, b, Decimal(h).scaleb(-2), from_minor(m, c), from_minor(i, c))
         for (key, c), (s, b, h, m, i) in sums.items()
-    ]
-    return lines, labels
-
-
-def _labelled(lines: list[Line], keys: tuple[str, ...], labels: list[str] | None) -> list[Line]:
-    """Week and month indexes replaced by their labels."""
-    if labels is None:
-        return lines
-    dated = {i for i, by in enumerate(keys) if by in ("week", "month")}
-    return [
-        replace(
-            line, key=tuple(labels[int(k)] if i in dated else k for i, k in enumerate(line.key))
-        )
-        for line in lines
     ]
 
 
@@ -278,8 +256,8 @@ def breakdown(
     with db.atomic():
         org = lookup.organisation()
         acting = lookup.user(actor)
-        lines, labels = _figures(acting, org, first, last, keys, billable_only)
-    return tuple(sorted(_labelled(lines, keys, labels), key=lambda x: (x.key, x.currency)))
+        lines = _figures(acting, org, first, last, keys, billable_only)
+    return tuple(sorted(lines, key=lambda x: (x.key, x.currency)))
 
 
 def report(
@@ -311,17 +289,22 @@ def unbilled(actor: str) -> Unbilled:
         today = local_today(org)
         bounds = [day_start(today - timedelta(days=age), tz) for age in _BUCKET_DAYS]
         bucket = SQL(bisect(TimeEntry.start_utc.column_name, bounds, [3, 2, 1, 0]))
-        hundredths, amount = _pricing(org, tz)
+        projects = {p.id: p for p in Project.select(Project, Client).join(Client)}
+        hundredths, amount = _pricing(list(projects.values()), org, tz)
+        billable = [pid for pid, project in projects.items() if project.billable]
         query = (
-            TimeEntry.select(
-                Client.name, Client.currency, bucket, fn.SUM(hundredths), fn.SUM(amount)
+            TimeEntry.select(TimeEntry.project, bucket, fn.SUM(hundredths), fn.SUM(amount))
+            .where(
+                TimeEntry.billable
+                & TimeEntry.invoice_line.is_null()
+                & TimeEntry.project.in_(billable)
             )
-            .join(Project)
-            .join(Client)
-            .where(TimeEntry.billable & Project.billable & TimeEntry.invoice_line.is_null())
-            .group_by(SQL("1"), SQL("2"), SQL("3"))
+            .group_by(SQL("1"), SQL("2"))
         )
-        rows = list(visible_to(query, acting, None).tuples())
+        rows = [
+            (projects[pid].client.name, projects[pid].client.currency, *figures)
+            for pid, *figures in visible_to(query, acting, None).tuples()
+        ]
     found: dict[tuple[str, str], list[list[int]]] = {}
     for client, currency, index, billed, minor in rows:
         figures = found.setdefault((client, currency), [[0] * 4, [0] * 4])
