@@ -30,8 +30,12 @@ def at(text: str) -> int:
 @pytest.fixture
 def books(env):
     """ada's time on Web (Globex, 100 an hour) on 16 and 17 November, an hour on 2 November
-    on Ops (non-billable), and a day in August, before the last twelve weeks."""
+    on Ops (non-billable), and a day in August, before the last twelve weeks. A project
+    whose name holds the letters of "reports" competes with the area in the palette."""
     handle = approval_team(str(env))
+    projects.add(
+        "ada", projects.ProjectChanges(name="Data Platform for Logistics", client="Globex")
+    )
     projects.add(
         "ada", projects.ProjectChanges(name="Ops", client="Globex", rate=Decimal(0), billable=False)
     )

@@ -45,7 +45,7 @@ class AreaCommands(Provider):
             if score > 0:
                 # An area or an action named by what was typed comes before the records
                 # whose text merely contains it ("invoicing" before each invoice).
-                yield Hit(min(1.0, score * 2), _highlight(matcher, f"{label}  {key}"), run)
+                yield Hit(score * 2, _highlight(matcher, f"{label}  {key}"), run)
 
 
 class JumpCommands(Provider):
