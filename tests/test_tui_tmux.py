@@ -317,7 +317,7 @@ def test_the_palette_opens_the_reports_area_by_name_at_80x24(demo, tmp_path):
         assert "Helvetia Versicherungen AG" in chart, chart
         terminal.send("t")
         table = terminal.wait_for("its numbers", lambda s: "Billable h" in s)
-        assert ["Week", "Client", "Hours", "Billable", "h"] == _header(table, "Week"), table
+        assert _header(table, "Week") == ["Week", "Client", "Hours", "Billable", "h"], table
         assert all(len(line) <= 80 for line in table.splitlines())
         terminal.send("C-q")
         terminal.wait_for("tally's exit", lambda s: "tally exited with status" in s)
