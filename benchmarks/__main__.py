@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (importing a module registers its groups)
     live,
     mail,
     pdf,
+    report,
     tui_paint,
 )
 from .core import GROUPS, table
