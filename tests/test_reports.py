@@ -228,6 +228,8 @@ def test_each_role_sees_the_time_it_may(team):
     assert seen("ava") == {("ava", "Ops")} | {(p, "Web") for p in ("ada", "ava", "cole", "fay")}
     aged = reports.unbilled("cole")
     assert aged.clients[0].total_hours == D(2)
+    by_month = reports.report("cole", date(2026, 11, 1), date(2026, 11, 30), "month")
+    assert [(line.key, line.hours) for line in by_month.lines] == [(("2026-11",), D(2))]
 
 
 def test_report_json_has_groups_and_a_total(org):

@@ -195,7 +195,8 @@ def _figures(
     projects = {p.id: p for p in Project.select(Project, Client).join(Client)}
     people = dict(User.select(User.id, User.name).tuples()) if "person" in keys else {}
     columns = [TimeEntry.project, TimeEntry.billable, TimeEntry.invoice_line.is_null(False)]
-    columns.append(TimeEntry.user if people else SQL("NULL"))
+    if people:
+        columns.append(TimeEntry.user)
     dated = next((by for by in keys if by in ("week", "month")), None)
     labels: list[str] = []
     if dated:
@@ -212,14 +213,15 @@ def _figures(
         billable = [pid for pid, project in projects.items() if project.billable]
         query = query.where(TimeEntry.billable & TimeEntry.project.in_(billable))
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for pid, billable, invoiced, uid, *when, seconds, billed, minor in visible_to(
+    for pid, billable, invoiced, *extra, seconds, billed, minor in visible_to(
         query, acting, None
     ).tuples():
         project = projects[pid]
         names = {"client": project.client.name, "project": project.name}
-        names["person"] = people.get(uid)
+        if people:
+            names["person"] = people[extra.pop(0)]
         if dated:
-            names[dated] = labels[int(when[0])]
+            names[dated] = labels[int(extra[0])]
         figures = sums[(tuple(names[by] for by in keys), project.client.currency)]
         figures[0] += int(seconds)
         if billable and project.billable:
