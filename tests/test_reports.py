@@ -174,6 +174,10 @@ def test_invoiced_time_is_split_out_at_what_a_detailed_invoice_bills(books):
             include_unlocked=True,
         ),
     )
+    assert reports.revenue("ada", date(2026, 11, 1), 1) == (
+        reports.Revenue("2026-11", "EUR", D("300.00")),  # issued today, 20 November
+    )
+    assert reports.revenue("bob", date(2026, 11, 1), 1) is None  # a consultant's view
     [total] = reports.report("ada", FIRST, LAST, "project").totals
     assert total.invoiced == billed.subtotal == D("300.00")  # 3 × 1.25 h (rounded up) × 80
     assert total.uninvoiced == D("40.00")  # 1000 s rounded up to half an hour

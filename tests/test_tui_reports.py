@@ -94,6 +94,7 @@ async def test_period_and_grouping_change_from_the_keyboard(books):
     app = TallyApp(Session("ada", str(books)), TZ)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reports(app, pilot)
+        assert not screen.check_action("shift", (1,))  # Later is greyed on this week
         await pilot.press("g")  # by project
         await settle(app, pilot)
         assert {line.key[1] for line in screen.data.weekly} == {"Web", "Ops"}
@@ -101,6 +102,7 @@ async def test_period_and_grouping_change_from_the_keyboard(books):
         await settle(app, pilot)
         assert (screen.data.first, screen.data.last) == (date(2026, 6, 8), date(2026, 8, 30))
         assert [line.key for line in screen.data.weekly] == [("2026-08-03", "Web")]
+        assert screen.check_action("shift", (1,))
         await pilot.press("p")  # 26 weeks, ending where the period ended
         await settle(app, pilot)
         assert (screen.data.first, screen.data.last) == (date(2026, 3, 2), date(2026, 8, 30))

@@ -165,6 +165,8 @@ class ReportsScreen(AreaScreen):
         labels = [w[5:] for w in weeks]
         if groups:
             plt.stacked_bar(labels, [[_hours(s) for s in series[g]] for g in groups], labels=groups)
+        else:
+            plt.title("no time recorded in these weeks")
         plt.ylabel("hours")
         plot.refresh()
         self._table(
@@ -266,9 +268,16 @@ class ReportsScreen(AreaScreen):
         self.span = SPANS[(SPANS.index(self.span) + 1) % len(SPANS)]
         self.load()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Later is greyed while the period ends with this week."""
+        if action == "shift" and parameters == (1,):
+            return self.end is not None and self.end < reports.weeks_to(self.app.today, 1)[0]
+        return True
+
     def action_shift(self, direction: int) -> None:
         """The period moves by its own length, never past this week."""
         today = self.app.today
         end = (self.end or today) + timedelta(weeks=self.span * direction)
         self.end = min(end, today)
+        self.refresh_bindings()
         self.load()
