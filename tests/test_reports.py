@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from team_setup import approval_team
 
 from tallytui.domain.invoicing import hours, line_amount
-from tallytui.domain.localtime import day_start, local_date, parse_instant
+from tallytui.domain.localtime import day_start, iso_week, local_date, parse_instant
 from tallytui.domain.rates import Rate, rate_on
 from tallytui.domain.rounding import Rounding
 from tallytui.services import clients, entries, invoices, org, projects, reports, users
@@ -105,10 +105,21 @@ def _insert(rows) -> None:
         )
 
 
-def _expected(rows, billable_only: bool):
-    """Per currency: seconds, billable hours and billable amount, entry by entry."""
-    found: dict[str, list] = {}
-    for project, _, offset, second, length, billable in rows:
+def _group(by: str, project: str, person: str, day: date) -> str:
+    return {
+        "client": PROJECTS[project][0],
+        "project": project,
+        "person": person,
+        "week": iso_week(day)[0].isoformat(),
+        "month": f"{day:%Y-%m}",
+    }[by]
+
+
+def _expected(rows, by: str, billable_only: bool) -> dict[tuple[str, str], list]:
+    """Per group and currency: seconds, billable hours and billable amount, computed entry
+    by entry with the invoicing rules."""
+    found: dict[tuple[str, str], list] = {}
+    for project, person, offset, second, length, billable in rows:
         _, currency, rates, rule, project_billable = PROJECTS[project]
         start = day_start(FIRST + timedelta(days=offset), TZ) + second
         day = local_date(start, TZ)
@@ -117,7 +128,7 @@ def _expected(rows, billable_only: bool):
         counts = billable and project_billable
         if billable_only and not counts:
             continue
-        figures = found.setdefault(currency, [0, D("0.00"), D(0)])
+        figures = found.setdefault((_group(by, project, person, day), currency), [0, 0, D(0)])
         figures[0] += length
         if counts:
             quantity = hours(rule.apply(length) if rule else length)
@@ -134,18 +145,24 @@ def _expected(rows, billable_only: bool):
     by=st.sampled_from(reports.GROUPINGS),
     billable_only=st.booleans(),
 )
-def test_totals_by_any_grouping_are_the_entries_rounded_hours_and_amounts(
+def test_figures_by_any_grouping_are_the_entries_rounded_hours_and_amounts(
     books, rows, by, billable_only
 ):
     with db.atomic() as transaction:
         _insert(rows)
         r = reports.report("ada", FIRST, LAST, by, billable_only)
         transaction.rollback()
-    expected = _expected(rows, billable_only)
-    got = {t.currency: [t.seconds, t.billable_hours, t.billable] for t in r.totals}
-    assert got == {c: f for c, f in expected.items() if f[0]}
-    # The groups add up to the totals, and nothing is invoiced yet.
-    assert reports.totals(r.lines) == r.totals
+    expected = _expected(rows, by, billable_only)
+    got = {
+        (line.key[0], line.currency): [line.seconds, line.billable_hours, line.billable]
+        for line in r.lines
+    }
+    assert got == expected
+    totals: dict[str, list] = {}
+    for (_, currency), figures in expected.items():
+        found = totals.setdefault(currency, [0, 0, D(0)])
+        totals[currency] = [a + b for a, b in zip(found, figures, strict=True)]
+    assert {t.currency: [t.seconds, t.billable_hours, t.billable] for t in r.totals} == totals
     assert all(line.invoiced == 0 and line.uninvoiced == line.billable for line in r.lines)
 
 
