@@ -271,7 +271,8 @@ class ReportsScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Later is greyed while the period ends with this week."""
         if action == "shift" and parameters == (1,):
-            return self.end is not None and self.end < reports.weeks_to(self.app.today, 1)[0]
+            later = self.end is not None and self.end < reports.weeks_to(self.app.today, 1)[0]
+            return True if later else None
         return True
 
     def action_shift(self, direction: int) -> None:
