@@ -128,16 +128,18 @@ def months_to(day: date, count: int) -> date:
     return date(month // 12, month % 12 + 1, 1)
 
 
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _calendar(first: date, last: date, by: str) -> list[date]:
     """The first day of each week (Monday) or month that the period touches."""
     starts: list[date] = []
     day = iso_week(first)[0] if by == "week" else first.replace(day=1)
     while day <= last:
         starts.append(day)
-        if by == "week":
-            day += timedelta(days=7)
-        else:
-            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        day = day + timedelta(days=7) if by == "week" else next_month(day)
     return starts
 
 
@@ -342,7 +344,7 @@ def revenue(actor: str, first_month: date, months: int) -> tuple[Revenue, ...] |
             return None
         end = first_month
         for _ in range(months):
-            end = (end.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = next_month(end)
         query = (
             Invoice.select(Invoice.issue_date, Invoice.currency, fn.SUM(Invoice.subtotal_minor))
             .where(

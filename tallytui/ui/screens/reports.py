@@ -57,7 +57,7 @@ class ReportsData:
         found, day = [], self.first_month
         for _ in range(MONTHS):
             found.append(f"{day:%Y-%m}")
-            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+            day = reports.next_month(day)
         return found
 
 
