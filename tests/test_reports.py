@@ -316,6 +316,12 @@ def test_report_csv_neutralises_formula_cells(org):
     assert rows[-1][0] == "Total"
 
 
+def test_a_report_of_no_time_has_a_zero_total(org):
+    data = org.ok("report", "--by", "week", "--json").json()
+    assert data["groups"] == []
+    assert data["total"] == {"hours": "0.00", "billable_hours": "0.00", "amounts": []}
+
+
 def test_unbilled_json_has_four_buckets_per_client(org):
     org.ok("entry", "add", "--project", "Web", "--start", "2026-08-01 09:00", "--end", "10:00")
     data = org.ok("report", "unbilled", "--json").json()

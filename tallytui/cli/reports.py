@@ -28,12 +28,14 @@ def _amounts(lines) -> list[dict]:
 
 
 def _figures_json(lines) -> dict:
+    from decimal import Decimal
+
     from ..domain.invoicing import hours
 
     seconds = sum(line.seconds for line in lines)
     return {
         "hours": str(hours(seconds)),
-        "billable_hours": str(sum((line.billable_hours for line in lines), start=0)),
+        "billable_hours": str(sum((line.billable_hours for line in lines), Decimal("0.00"))),
         "amounts": _amounts(lines),
     }
 
