@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (importing a module registers its groups)
     live,
     mail,
     pdf,
+    report,
     status,
     team,
     tui_paint,

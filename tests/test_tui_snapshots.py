@@ -46,6 +46,7 @@ from tallytui.ui.screens.capture import CaptureScreen
 from tallytui.ui.screens.importing import ImportScreen
 from tallytui.ui.screens.invoicing import InvoicingScreen
 from tallytui.ui.screens.projects import ProjectsScreen
+from tallytui.ui.screens.reports import ReportsScreen
 from tallytui.ui.screens.review import ReviewScreen
 
 NOW = "2026-11-20T10:00:00+01:00"  # a Friday, Europe/Berlin
@@ -204,6 +205,18 @@ def test_credit_note_form(snap_compare, app, size):
 def test_approvals(snap_compare, app, size):
     """F6: time waiting for anna's approval, per person and week, and the entries of one."""
     assert snap_compare(app, terminal_size=size, run_before=steady("f6", shows=ApprovalsScreen))
+
+
+def test_reports(snap_compare, app, size):
+    """F8: the demo's hours per week over the last twelve weeks, stacked by client."""
+    assert snap_compare(app, terminal_size=size, run_before=steady("f8", shows=ReportsScreen))
+
+
+def test_reports_unbilled_table(snap_compare, app, size):
+    """F8 c c c t: the demo's unbilled work by client and age, as numbers."""
+    assert snap_compare(
+        app, terminal_size=size, run_before=steady("f8", "c", "c", "c", "t", shows=ReportsScreen)
+    )
 
 
 def test_import_dialog(snap_compare, app, size):

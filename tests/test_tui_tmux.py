@@ -318,3 +318,28 @@ def test_t_starts_a_timer_that_tally_status_sees_and_stops_it(demo, tmp_path):
         terminal.wait_for("the timer gone", lambda s: f"timer {project}" not in s)
     finally:
         terminal.kill()
+
+
+def test_the_palette_opens_the_reports_area_by_name_at_80x24(demo, tmp_path):
+    """ctrl+p, "reports", enter: the Reports area shows its weekly chart, and t its numbers,
+    within 80 columns."""
+    terminal = tally_in_terminal(demo, tmp_path, "anna", 80, 24)
+    try:
+        terminal.wait_for("week 47", lambda s: "Week 47" in s)
+        terminal.send("C-p")
+        terminal.wait_for("the command palette", lambda s: "area: Invoicing" in s)
+        terminal.send("reports", literal=True)
+        terminal.wait_for("the area found", lambda s: "area: Reports" in s)
+        terminal.send("Enter")
+        chart = terminal.wait_for(
+            "the weekly chart", lambda s: "Hours per week by client" in s and "11-16" in s
+        )
+        assert "Helvetia Versicherungen AG" in chart, chart
+        terminal.send("t")
+        table = terminal.wait_for("its numbers", lambda s: "Billable h" in s)
+        assert _header(table, "Week") == ["Week", "Client", "Hours", "Billable", "h"], table
+        assert all(len(line) <= 80 for line in table.splitlines())
+        terminal.send("C-q")
+        terminal.wait_for("tally's exit", lambda s: "tally exited with status" in s)
+    finally:
+        terminal.kill()

@@ -28,6 +28,7 @@ COMMANDS = {
     "cancel": "timer:cancel",
     "invoice": "invoices:invoice",
     "invoicing": "invoicing:invoicing",
+    "report": "reports:report",
     "capture": "capture:capture",
     "sessions": "capture:sessions",
     "import": "transfer:import_file",

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from peewee import SQL, Case, PostgresqlDatabase, fn
+from peewee import SQL, PostgresqlDatabase, fn
 
 from ..domain.einvoice_requirements import Document, Gap, Party, gaps, party_from
 from ..domain.invoicing import expense_lines, hours, line_amount
@@ -31,6 +31,7 @@ from .invoice_views import InvoiceSummary, overdue, summaries, summary
 from .invoices import billable_expense, list_invoices, may_read
 from .org import local_today
 from .projects import project_rates
+from .sql_cases import SECONDS, bisect, rounded_seconds
 from .timesheets import needs_approval
 
 
@@ -153,7 +154,6 @@ class _Segment(NamedTuple):
 _COLUMN = {"open": 1, "pending_approval": 2, "ready": 3}  # of a person's figures in _Due
 _Users = dict[int, tuple[str, date | None]]  # user id -> (name, locked until)
 _UNBILLED = TimeEntry.invoice_line.is_null() & TimeEntry.billable
-_SECONDS = TimeEntry.end_utc - TimeEntry.start_utc
 
 
 def _open_work(
@@ -166,7 +166,7 @@ def _open_work(
     }
     totals = {
         "project": TimeEntry.project,
-        "seconds": fn.SUM(_SECONDS),
+        "seconds": fn.SUM(SECONDS),
         "earliest": fn.MIN(TimeEntry.start_utc),
     }
     for pid, total, earliest in _sums(totals, TimeEntry.project.in_(list(work)), keys=1):
@@ -203,37 +203,6 @@ def _segments(bucket: _Open, rates: list[Rate], today: date) -> list[_Segment]:
     return found
 
 
-def _bisect(column: str, thresholds: list[int], results: list) -> str:
-    """SQL for ``results[i]``, where ``i`` is how many of the ascending ``thresholds`` the
-    value of ``column`` has reached: nested halves, so each row takes a few comparisons
-    however many thresholds there are.
-
-    Written as text, with the integers the cycle worked out itself in it: built by the
-    query builder, a few hundred nested cases took longer than running the query, and
-    years of periods could need more values than a query may bind."""
-    parts: list[str] = []
-
-    def half(low: int, high: int) -> None:  # thresholds[low:high], results[low:high + 1]
-        if low == high:
-            parts.append(str(results[low]))
-            return
-        middle = (low + high) // 2
-        parts.append(f"CASE WHEN {column} < {int(thresholds[middle])} THEN ")
-        half(low, middle)
-        parts.append(" ELSE ")
-        half(middle + 1, high)
-        parts.append(" END")
-
-    half(0, len(thresholds))
-    return "".join(parts)
-
-
-def _rounded(seconds, rule: Rounding):
-    """SQL for :meth:`Rounding.apply`: whole-number division, which SQLite and PostgreSQL
-    both truncate as ``//`` does for the positive durations of entries."""
-    return (seconds + rule.lift) / rule.step * rule.step
-
-
 def _segment_of_entry(segments: list[_Segment], tz: str) -> tuple[list[int], str]:
     """The projects that have segments, and SQL for the index in ``segments`` of an
     entry's segment, from its project and start; -1 where it is in none (not due yet)."""
@@ -247,8 +216,8 @@ def _segment_of_entry(segments: list[_Segment], tz: str) -> tuple[list[int], str
         indexes = by_project[pid]
         bounds = [day_start(segments[i].first, tz) for i in indexes]
         bounds.append(day_end(segments[indexes[-1]].period[1], tz))
-        within.append(_bisect(start, bounds, [-1, *indexes, -1]))
-    return projects, _bisect(TimeEntry.project.column_name, projects[1:], within)
+        within.append(bisect(start, bounds, [-1, *indexes, -1]))
+    return projects, bisect(TimeEntry.project.column_name, projects[1:], within)
 
 
 def _locked(users: _Users, tz: str) -> str:
@@ -257,25 +226,10 @@ def _locked(users: _Users, tz: str) -> str:
     people = sorted(users)
     start = TimeEntry.start_utc.column_name
     ends = [users[uid][1] and day_end(users[uid][1], tz) for uid in people]
-    return _bisect(
+    return bisect(
         TimeEntry.user.column_name,
         people[1:],
         [f"{start} < {end}" if end is not None else "FALSE" for end in ends],
-    )
-
-
-def _rounded_seconds(rules: dict[int, Rounding | None]):
-    """SQL for an entry's seconds rounded by its project's rule."""
-    by_rule = defaultdict(list)
-    for pid, rule in rules.items():
-        if rule:
-            by_rule[rule].append(pid)
-    if not by_rule:
-        return _SECONDS
-    return Case(
-        None,
-        [(TimeEntry.project.in_(ids), _rounded(_SECONDS, rule)) for rule, ids in by_rule.items()],
-        _SECONDS,
     )
 
 
@@ -292,8 +246,8 @@ def _due_time(segments: list[_Segment], rules: dict[int, Rounding | None], users
         "person": TimeEntry.user,
         "approved": TimeEntry.approved_at.is_null(False),
         "locked": SQL(_locked(users, tz)),
-        "seconds": fn.SUM(_SECONDS),
-        "rounded": fn.SUM(_rounded_seconds({pid: rules[pid] for pid in projects})),
+        "seconds": fn.SUM(SECONDS),
+        "rounded": fn.SUM(rounded_seconds({pid: rules[pid] for pid in projects})),
     }
     return _sums(columns, TimeEntry.project.in_(projects), keys=5)
 

@@ -226,12 +226,12 @@ def list_entries(filters: EntryFilter) -> list[EntryView]:
         if filters.user:
             query = query.where(TimeEntry.user == lookup.user(filters.user))
         if filters.viewer:
-            query = _visible(query, lookup.user(filters.viewer), filters.user)
+            query = visible_to(query, lookup.user(filters.viewer), filters.user)
         rows = query.order_by(TimeEntry.start_utc, TimeEntry.id)
         return [view(row, org.timezone) for row in rows]
 
 
-def _visible(query, viewer: User, asked: str | None):
+def visible_to(query, viewer: User, asked: str | None):
     """Consultants see their own time; approvers also the time of projects they approve;
     finance and admins everyone's."""
     if viewer.role in ("finance", "admin"):

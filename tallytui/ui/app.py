@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 
 from ..domain.localtime import local_date
-from .commands import JumpCommands
+from .commands import AreaCommands, JumpCommands
 from .context import Session
 from .messages import ChangedElsewhere, DataChanged, Opened
 from .screens.review import ReviewScreen
@@ -60,6 +60,12 @@ def _capture_screen():
     return CaptureScreen()
 
 
+def _reports_screen():
+    from .screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
 YOUNG_COLLECTED_EVERY = 10_000  # allocations between collections of the youngest objects
 
 
@@ -72,13 +78,14 @@ class TallyApp(App):
         "projects": _projects_screen,
         "capture": _capture_screen,
         "approvals": _approvals_screen,
+        "reports": _reports_screen,
     }
     DEFAULT_MODE = "review"
     # What every area's status line shows of the session, wherever it changed.
     locked_until: var[date | None] = var(None)  # the acting user's lock
     capture_running: var[bool] = var(False)
     running_timer: var[TimerView | None] = var(None)  # the acting user's, if one runs
-    COMMANDS = App.COMMANDS | {JumpCommands}
+    COMMANDS = App.COMMANDS | {AreaCommands, JumpCommands}
     BINDINGS = [
         Binding("f2", "switch_mode('review')", "Review", id="app.review"),
         Binding("f3", "switch_mode('projects')", "Clients & projects", id="app.projects"),
@@ -86,6 +93,7 @@ class TallyApp(App):
         Binding("f5", "switch_mode('invoicing')", "Invoicing", id="app.invoicing"),
         Binding("f6", "switch_mode('approvals')", "Approvals", id="app.approvals"),
         Binding("f7", "import_file", "Import", id="app.import"),
+        Binding("f8", "switch_mode('reports')", "Reports", id="app.reports"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),  # keys panel
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "toggle_keys", "Keys", id="app.keys"),

@@ -1,4 +1,5 @@
-"""The command palette jumps to a client, project, week, person's week or invoice number."""
+"""The command palette opens an area by name, runs an action of the area it was opened on,
+and jumps to a client, project, week, person's week or invoice number."""
 
 from __future__ import annotations
 
@@ -12,6 +13,39 @@ from textual.fuzzy import Matcher
 from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.localtime import parse_date
 from .screens.base import connection
+
+
+class AreaCommands(Provider):
+    """Every area (the app's keys that switch mode) and the actions the area shows in its
+    footer, each with its key: read from the bindings, so a key added to an area later
+    shows here without a change."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        found: dict[str, tuple[str, str, object]] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.action in found or not active.enabled or not binding.description:
+                continue
+            key = self.app.get_key_display(binding)
+            run = partial(self.app.run_action, binding.action, active.node)
+            if binding.action.startswith("switch_mode("):
+                found[binding.action] = (f"area: {binding.description}", key, run)
+            elif binding.show and binding.action != "command_palette":
+                found[binding.action] = (binding.description, key, run)
+        return sorted(found.values(), key=lambda c: (not c[0].startswith("area:"), c[0]))
+
+    async def discover(self) -> Hits:
+        for label, key, run in self._commands():
+            yield DiscoveryHit(Content(f"{label}  {key}"), run)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, key, run in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                # An area or an action named by what was typed comes before the records
+                # whose text merely contains it ("invoicing" before each invoice).
+                yield Hit(score * 2, _highlight(matcher, f"{label}  {key}"), run)
 
 
 class JumpCommands(Provider):
