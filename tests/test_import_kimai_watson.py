@@ -134,3 +134,37 @@ def test_watson_projects_get_a_client_from_the_command_line(org):
     assert done["created"] == {"clients": ["Zürich AG"], "projects": [INTERN, CAFE]}
     assert [t["client"] for t in done["totals"]] == ["Zürich AG", "Zürich AG"]
     assert done["imported"] == 9
+
+
+def test_kimai_xlsx_problems_point_at_the_cell(org, env, tmp_path):
+    from openpyxl import Workbook
+
+    from tallytui.store.db import open_database
+    from tallytui.store.models import TimeEntry
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Export")
+    sheet.append(["Date", "From", "To", "Duration", "Customer", "Project", "User"])
+    sheet.append([date(2026, 11, 16), time(9), time(10), 1.0, "Globex", "Web", "anna"])
+    sheet.append([date(2026, 11, 16), "11 Uhr", time(12), 1.0, "Globex", "Web", "anna"])
+    sheet.append([date(2026, 11, 16), time(13), time(13), 0.0, "Globex", "Web", "anna"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    result = org("import", str(path), "--json")
+    assert result.exit_code == 1
+    body = result.json()
+    assert body["errors"] == [
+        {"line": 3, "column": 2, "message": "From: '11 Uhr' is not a time (HH:MM or HH:MM:SS)"}
+    ]
+    assert (body["rows"], body["skipped_empty"]) == (3, 1)
+    database = open_database(str(env))
+    assert TimeEntry.select().count() == 0
+    database.close()
+
+
+def test_a_damaged_workbook_is_one_problem(org, tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = org("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {path}:1:1: not a readable XLSX workbook (")
