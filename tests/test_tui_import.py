@@ -111,3 +111,40 @@ async def test_problems_are_counted_and_told_in_the_dialogs_terms(org, tmp_path)
         assert message.endswith("add it first, or tick “Create missing clients and projects”")
         assert "--" not in message
     db.close()
+
+
+async def test_rows_of_no_length_and_a_client_for_projects_without_one(org, tmp_path):
+    path = tmp_path / "watson.csv"
+    path.write_text(
+        "id,start,stop,project,tags\n"
+        "a1,2026-11-04 09:00:00,2026-11-04 09:00:00,Lernen,\n"
+        "b2,2026-11-04 10:00:00,2026-11-04 11:30:00,Lernen,Grüße\n"
+    )
+    open_database(os.environ["TALLY_DB"])
+    app = TallyApp(Session("anna", os.environ["TALLY_DB"]), TZ)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_dialog(app, pilot, path)
+        screen.query_one("#import-create").value = True
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        [[line, column, message]] = cells(screen.query_one("#import-errors", DataTable))
+        assert (line, column) == ("3", "4")
+        assert message.endswith("fill in “Client” to put projects without one under that client")
+
+        screen.query_one("#import-client", Input).value = "Intern GmbH"
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        summary = str(screen.query_one("#import-summary").content)
+        assert "would import 1 · 0 already imported · 1 row of no length skipped" in summary
+        assert cells(screen.query_one("#import-totals", DataTable)) == [
+            ["Intern GmbH", "Lernen", "1", "1.50"]
+        ]
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is not screen
+    assert [(p.name, p.client.name) for p in Project.select().join(Client)] == [
+        ("Web", "Globex"),
+        ("Lernen", "Intern GmbH"),
+    ]
+    assert TimeEntry.select().count() == 1
+    db.close()

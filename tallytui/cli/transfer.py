@@ -42,6 +42,7 @@ def _import_json(result) -> dict:
         "rows": result.rows,
         "imported": result.imported,
         "skipped_duplicates": result.skipped_duplicates,
+        "skipped_empty": result.skipped_empty,
         "created": {
             "clients": list(result.created_clients),
             "projects": list(result.created_projects),
@@ -74,6 +75,9 @@ def _summary(result, file: str) -> str:
         f"{did} {result.imported} entries, skipped {result.skipped_duplicates} duplicates"
         f"{' (dry run: nothing written)' if result.dry_run else ''}",
     ]
+    if result.skipped_empty:
+        rows = "1 row" if result.skipped_empty == 1 else f"{result.skipped_empty} rows"
+        lines.append(f"skipped {rows} of no length (they bill nothing)")
     if result.created_clients:
         lines.append(f"{made} clients: {', '.join(result.created_clients)}")
     if result.created_projects:
@@ -134,6 +138,12 @@ def _summary(result, file: str) -> str:
     help="How the file writes dates, when its dates could be MM/DD or DD/MM.",
 )
 @click.option(
+    "--client",
+    default=None,
+    metavar="NAME",
+    help="The client of projects the file names without one (created with --create-missing).",
+)
+@click.option(
     "--user",
     "owner",
     default=None,
@@ -141,10 +151,22 @@ def _summary(result, file: str) -> str:
     help="Import every row as this person's time (default: the file's user column, else you).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def import_file(file, fmt, dry_run, create_missing, date_format, owner, as_json):
+def import_file(file, fmt, dry_run, create_missing, date_format, client, owner, as_json):
     """Import time entries from another tool's export (one transaction: all or nothing).
 
-    Re-importing a file skips the entries it imported before.
+    \b
+    Formats (auto recognises each by the columns it must have, in any order):
+      clockify     Clockify detailed report (CSV)
+      toggl        Toggl Track detailed report (CSV)
+      harvest      Harvest detailed time report (CSV)
+      solidtime    solidtime time entry export (CSV)
+      kimai        Kimai timesheet export (CSV or XLSX)
+      timewarrior  timew export (JSON)
+      watson       watson log --json or --csv, or Watson's frames file
+      generic      tallytui's own CSV (what tally export entries writes)
+
+    Rows of no length are skipped and counted; re-importing a file skips the entries it
+    imported before. Any other problem refuses the whole file, with its line and column.
     """
     from ..services import importing
 
@@ -158,6 +180,7 @@ def import_file(file, fmt, dry_run, create_missing, date_format, owner, as_json)
         create_missing=create_missing,
         date_format=date_format,
         user=owner,
+        client=client,
     )
     try:
         result = importing.run(s.actor, request, bar)

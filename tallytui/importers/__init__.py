@@ -1,5 +1,5 @@
-"""Readers of other tools' exports: Clockify, Toggl Track, Harvest, solidtime, Timewarrior
-and tallytui's own generic CSV.
+"""Readers of other tools' exports: Clockify, Toggl Track, Harvest, solidtime, Kimai,
+Timewarrior, Watson and tallytui's own generic CSV.
 
 Readers are pure: they turn a file into ``Row``s (UTC instants, names as the file gives
 them) and ``Problem``s (line, column, message) in bounded memory, and never touch the
@@ -14,7 +14,16 @@ from typing import Protocol
 
 from .records import FileProblem, Problem, ReadOptions, Row
 
-FORMATS = ("clockify", "toggl", "harvest", "solidtime", "timewarrior", "generic")
+FORMATS = (
+    "clockify",
+    "toggl",
+    "harvest",
+    "solidtime",
+    "kimai",
+    "timewarrior",
+    "watson",
+    "generic",
+)
 
 __all__ = ["FORMATS", "FileProblem", "Problem", "ReadOptions", "Reader", "Row", "open_reader"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .dated import DatedReader
 
-SIGNATURE = ("start date", "start time", "end date", "end time", "duration (h)")
+SIGNATURE = ("project", "start date", "start time", "end date", "end time")
 
 
 class ClockifyReader(DatedReader):

@@ -12,7 +12,6 @@ from .values import parse_clock, parse_day, parse_duration, parse_flag
 class DatedReader(TableReader):
     """Subclasses name the columns; everything else is shared."""
 
-    title = ""
     duration_columns: tuple[str, ...] = ()
 
     def prepare(self) -> None:

@@ -44,18 +44,16 @@ EXPORT_COLUMNS = (
     "id",
 )
 SIGNATURE = ("date", "start", "project")
-
-
-def matches(names: set[str]) -> bool:
-    return set(SIGNATURE) <= names and bool({"end", "duration"} & names)
+REQUIRED = (*SIGNATURE, ("end", "duration"))
 
 
 class GenericReader(TableReader):
     name = "generic"
+    title = "the generic format"
 
     def prepare(self) -> None:
         h = self.header
-        self.day, self.start, self.project = h.need("the generic format", *SIGNATURE)
+        self.day, self.start, self.project = h.need(self.title, *SIGNATURE)
         self.end = h.find("end")
         self.end_day = h.find("end_date")
         self.duration = h.find("duration")

@@ -23,10 +23,11 @@ DAY_STARTS = (9, 0, 0)
 
 class HarvestReader(TableReader):
     name = "harvest"
+    title = "a Harvest report"
 
     def prepare(self) -> None:
         h = self.header
-        self.day, self.client, self.project, self.hours = h.need("a Harvest report", *SIGNATURE)
+        self.day, self.client, self.project, self.hours = h.need(self.title, *SIGNATURE)
         self.notes = h.find("notes")
         self.task = h.find("task")
         self.billable = h.find("billable?", "billable")
@@ -49,8 +50,6 @@ class HarvestReader(TableReader):
         project = cells.text(self.project)
         if not project:
             cells.fail(self.project, "empty; every entry needs a project")
-        if seconds == 0:
-            cells.fail(self.hours, "0 hours: the entry has no length")
         if cells.problems:
             return None
         first, last = cells.text(self.first), cells.text(self.last)

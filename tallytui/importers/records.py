@@ -46,6 +46,12 @@ class Row:
     columns: Mapping[str, int] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 
+    @property
+    def empty(self) -> bool:
+        """A row of no length (a timer started and stopped at once): it bills nothing, so
+        the import skips and counts it instead of refusing the file."""
+        return self.end_utc == self.start_utc
+
     def at(self, name: str) -> tuple[int, int]:
         """(line, column) of the field ``name``: date, start, project, client or user."""
         return self.lines.get(name, self.line), self.columns.get(name, 1)

@@ -13,7 +13,7 @@ from .records import Row
 from .tabular import Cells, TableReader, people
 from .values import parse_clock, parse_day, parse_duration, parse_flag
 
-SIGNATURE = ("start", "end", "duration (decimal)")
+SIGNATURE = ("project", "start", "end")
 
 
 def parse_moment(text: str) -> tuple[date, tuple[int, int, int]]:
@@ -25,10 +25,11 @@ def parse_moment(text: str) -> tuple[date, tuple[int, int, int]]:
 
 class SolidtimeReader(TableReader):
     name = "solidtime"
+    title = "a solidtime export"
 
     def prepare(self) -> None:
         h = self.header
-        self.project, self.start, self.end = h.need("a solidtime export", "project", "start", "end")
+        self.project, self.start, self.end = h.need(self.title, *SIGNATURE)
         self.client = h.find("client")
         self.description = h.find("description")
         self.task = h.find("task")

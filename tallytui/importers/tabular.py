@@ -32,13 +32,30 @@ class Header:
         """The first of ``names`` the file has."""
         return next((self.index[n] for n in names if n in self.index), None)
 
-    def need(self, what: str, *names: str) -> list[int]:
-        missing = [n for n in names if n not in self.index]
+    def need(self, what: str, *names: str | tuple[str, ...]) -> list[int]:
+        """The columns of ``names`` (a tuple: any one of its names), or a FileProblem
+        naming the ones the header lacks."""
+        missing = missing_columns(self.index, names)
         if missing:
             raise FileProblem(
                 1, 1, f"{what} needs the column(s) {', '.join(missing)}; the header lacks them"
             )
-        return [self.index[n] for n in names]
+        return [self.find(*alternatives(n)) for n in names]
+
+
+def alternatives(name: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (name,) if isinstance(name, str) else name
+
+
+def missing_columns(names, required) -> list[str]:
+    """The required columns (each a name, or a tuple of names any one of which will do)
+    that ``names`` lacks."""
+    found = []
+    for need in required:
+        choices = alternatives(need)
+        if not any(c in names for c in choices):
+            found.append(" or ".join(choices))
+    return found
 
 
 class Cells:
@@ -76,16 +93,22 @@ class TableReader:
     record becomes a ``Row``."""
 
     name = ""
+    title = ""
 
     def __init__(self, path: str | os.PathLike, options: ReadOptions) -> None:
         self.options = options
-        self.file = CsvFile(path)
+        self.file = self.open_table(path)
         try:
             self.header = Header(self.file.header)
             self.prepare()
         except BaseException:
             self.file.close()
             raise
+
+    def open_table(self, path: str | os.PathLike):
+        """The file as header and records (a ``CsvFile``; formats that also come as
+        spreadsheets choose here)."""
+        return CsvFile(path)
 
     def prepare(self) -> None:
         """Find the columns (and settle the date order); raise FileProblem if unusable."""
@@ -190,7 +213,8 @@ def wall_span(
     seconds: int | None,
     utc_columns: tuple[int | None, int | None] = (None, None),
 ) -> tuple[int, int] | None:
-    """UTC (start, end) of wall-clock readings in ``tz``.
+    """UTC (start, end) of wall-clock readings in ``tz``; start equals end for an entry of
+    no length, which the import skips and counts.
 
     Without an end, the entry lasts ``seconds``. A reading in the repeated hour of a DST
     change means the instant in the row's UTC column for it (``utc_columns``), else the
@@ -216,9 +240,6 @@ def wall_span(
             cells.fail(end_column, str(exc))
             return None
         first, last = pick_span(starts, ends, seconds)
-    if last == first:
-        cells.fail(end_column, "the entry has no length (it ends when it starts)")
-        return None
     if last < first:
         cells.fail(end_column, "the entry ends before it starts")
         return None

@@ -22,7 +22,10 @@ ITEM_LIMIT = 1024 * 1024  # characters of one interval
 
 
 class TimewarriorReader:
+    """Subclasses for other JSON lists override ``shape`` and ``_interval``."""
+
     name = "timewarrior"
+    shape = "a timew export is a JSON list: [ {…}, … ]"
 
     def __init__(self, path: str | os.PathLike, options: ReadOptions) -> None:
         self.options = options
@@ -40,7 +43,7 @@ class TimewarriorReader:
         try:
             if self._peek() != "[":
                 line, column = self._where(self._pos)
-                raise FileProblem(line, column, "a timew export is a JSON list: [ {…}, … ]")
+                raise FileProblem(line, column, self.shape)
             self._pos += 1
         except BaseException:
             self.close()
@@ -154,7 +157,7 @@ class TimewarriorReader:
             except ValueError as exc:
                 return Problem(*at[key], f"{key}: {exc}")
         first, last = moments["start"], moments["end"]
-        if last <= first:
+        if last < first:
             return Problem(*at["end"], "end: the interval ends before it starts")
         return Row(
             line=at["start"][0],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .dated import DatedReader
 
-SIGNATURE = ("start date", "start time", "end date", "end time", "duration")
+SIGNATURE = ("project", "start date", "start time", "end date", "end time", "duration")
 
 
 class TogglReader(DatedReader):

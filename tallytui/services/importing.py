@@ -2,10 +2,12 @@
 
 The file is read once, as a stream, without the write lock: each row's person and project
 are resolved by name and the row is staged in a temporary table. Then, under the write
-lock, missing clients and projects are created if asked, and SQL finds what no single row
+lock, missing clients and projects are created if asked (projects the file gives no
+client go under ``client``), and SQL finds what no single row
 shows: entries imported before (skipped as duplicates), days a timesheet lock covers, and
 overlaps with existing time or within the file. Any problem, or a dry run, rolls it all
-back, so a refused import changes nothing. Memory stays bounded: rows live in the staging
+back, so a refused import changes nothing. Rows of no length bill nothing: they are
+skipped and counted rather than refusing the file. Memory stays bounded: rows live in the staging
 table, and at most ``MAX_ERRORS`` problems are kept (the rest are counted).
 """
 
@@ -41,6 +43,7 @@ class ImportRequest:
     create_missing: bool = False
     date_format: str | None = None
     user: str | None = None  # all rows are this person's time; None: the file says whose
+    client: str | None = None  # the client of projects the file names without one
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class ImportResult:
     rows: int = 0
     imported: int = 0  # in a dry run: what would be imported
     skipped_duplicates: int = 0
+    skipped_empty: int = 0  # rows of no length: they bill nothing
     created_clients: tuple[str, ...] = ()
     created_projects: tuple[str, ...] = ()
     totals: tuple[ProjectTotal, ...] = ()
@@ -175,6 +179,7 @@ class _Import:
         self.errors = _Errors()
         self.rows = 0
         self.duplicates = 0
+        self.empty = 0
         self.preview: list[PreviewRow] = []
         self.missing: dict[str, list] = {}  # project name → [placeholder id, client name]
         self.new_clients: dict[str, str] = {}  # folded name → name
@@ -208,6 +213,9 @@ class _Import:
                     last_bad = item.line
                 continue
             self.rows += 1
+            if item.empty:
+                self.empty += 1
+                continue
             self.stage(item)
             if len(self.batch) >= BATCH:
                 self.flush()
@@ -286,30 +294,32 @@ class _Import:
         return self.missing_project(row, name)
 
     def missing_project(self, row: Row, name: str) -> tuple[int, str, str, bool] | None:
+        named = row.client or self.request.client or ""
         if not self.request.create_missing:
-            client = f" of client {row.client!r}" if row.client else ""
+            client = f" of client {named!r}" if named else ""
             self.errors.add_once(
                 ("project", name),
                 row.at("project"),
                 f"unknown project {name!r}{client}; add it first, or give --create-missing",
             )
             return None
-        if not row.client:
+        if not named:
             self.errors.add_once(
                 ("project", name),
-                row.at("project"),
-                f"unknown project {name!r}, and the file names no client to create it under",
+                row.at("client"),
+                f"unknown project {name!r} has no client in the file; give --client NAME to "
+                "put projects without one under that client",
             )
             return None
-        client = self.clients.get(row.client.casefold()) or self.new_clients.setdefault(
-            row.client.casefold(), row.client
+        client = self.clients.get(named.casefold()) or self.new_clients.setdefault(
+            named.casefold(), named
         )
         known = self.missing.setdefault(name.casefold(), [-1 - len(self.missing), name, client])
         if known[2] != client:
             self.errors.add_once(
-                ("client", f"{name}\x1f{row.client}"),
+                ("client", f"{name}\x1f{named}"),
                 row.at("client"),
-                f"project {name!r} appears under clients {known[2]!r} and {row.client!r}",
+                f"project {name!r} appears under clients {known[2]!r} and {named!r}",
             )
             return None
         return known[0], known[1], client, True
@@ -561,6 +571,7 @@ class _Import:
             rows=self.rows,
             imported=imported,
             skipped_duplicates=self.duplicates,
+            skipped_empty=self.empty,
             created_clients=tuple(self.new_clients.values()) if created else (),
             created_projects=tuple(m[1] for m in self.missing.values()) if created else (),
             totals=totals,

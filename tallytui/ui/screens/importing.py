@@ -33,7 +33,9 @@ FORMATS = [
     ("Toggl Track detailed report", "toggl"),
     ("Harvest time report", "harvest"),
     ("solidtime export", "solidtime"),
+    ("Kimai timesheet export (CSV, XLSX)", "kimai"),
     ("timew export (JSON)", "timewarrior"),
+    ("Watson log or frames", "watson"),
     ("generic CSV", "generic"),
 ]
 DATES = [("as the file shows", "auto"), *((name, name) for name in DATE_FORMATS)]
@@ -42,6 +44,7 @@ IN_THIS_DIALOG = (
     ("give --create-missing", "tick “Create missing clients and projects”"),
     ("--create-missing: ", "Create missing clients and projects: "),
     ("with --user", "by naming them under Person"),
+    ("give --client NAME", "fill in “Client”"),
     ("give --format", "choose the Format"),
     ("give --date-format", "choose how the Dates read"),
     ("add them with `tally user add NAME`", "add them on the command line (tally user add)"),
@@ -101,6 +104,8 @@ class ImportScreen(ModalScreen[ImportResult | None]):
                     yield Select(DATES, value="auto", allow_blank=False, id="import-dates")
                     yield Label("Person")
                     yield Input(placeholder="as the file says, else you", id="import-user")
+                    yield Label("Client")
+                    yield Input(placeholder="for projects the file gives none", id="import-client")
                     yield Label("")
                     yield Checkbox("Create missing clients and projects", id="import-create")
                 yield Label("", id="import-summary", markup=False)
@@ -141,12 +146,14 @@ class ImportScreen(ModalScreen[ImportResult | None]):
             return None
         dates = self.query_one("#import-dates", Select).value
         person = self.query_one("#import-user", Input).value.strip()
+        client = self.query_one("#import-client", Input).value.strip()
         return ImportRequest(
             path=str(Path(path).expanduser()),
             format=str(self.query_one("#import-format", Select).value),
             create_missing=self.query_one("#import-create", Checkbox).value,
             date_format=None if dates == "auto" else str(dates),
             user=person or None,
+            client=client or None,
         )
 
     @on(Input.Changed)
@@ -243,6 +250,8 @@ class ImportScreen(ModalScreen[ImportResult | None]):
             f"{would}import {result.imported}",
             f"{result.skipped_duplicates} already imported",
         ]
+        if result.skipped_empty:
+            parts.append(f"{counted(result.skipped_empty, 'row')} of no length skipped")
         if result.created_clients or result.created_projects:
             parts.append(
                 f"{would}create {counted(len(result.created_clients), 'client')}, "
