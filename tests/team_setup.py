@@ -23,3 +23,21 @@ def approval_team(engine: str):
         ),
     )
     return handle
+
+
+def login_url(url: str, name: str) -> str:
+    """The team database's URL logged in as ``name`` (the test server trusts local logins,
+    as peer authentication would)."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{name}@{rest.rpartition('@')[2]}"
+
+
+def log_in(name: str) -> None:
+    """On PostgreSQL, make this thread's connection the login ``name``, as if it had logged
+    in as them: the server holds it to their rights (a superuser may become anyone)."""
+    from tallytui.store.db import is_sqlite
+    from tallytui.store.models import db
+
+    if not is_sqlite():
+        db.connect(reuse_if_open=True)
+        db.execute_sql(f'SET SESSION AUTHORIZATION "{name}"')

@@ -4,6 +4,9 @@ Each ``NNNN_name.sql`` runs in one transaction together with the row that record
 a crash mid-migration leaves the database at the previous version. Two processes opening
 a fresh database at once are serialised (BEGIN IMMEDIATE on SQLite, an advisory lock on
 PostgreSQL) and the loser finds the work already done.
+
+A ``NNNN_name.pg.sql`` migration is PostgreSQL's alone (functions, policies, roles): it is
+sent whole, as psql would, and on SQLite only recorded, so the version numbers agree.
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, DatabaseError, PostgresqlDatabase, __exception_wrapper__
 
 from ..domain.errors import TallyError
 
-_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+_NAME = re.compile(r"^(\d{4})_(\w+?)(\.pg)?\.sql$")
 _PK = {"sqlite": "INTEGER PRIMARY KEY", "postgres": "BIGSERIAL PRIMARY KEY"}
 _ADVISORY_KEY = 7_311_201  # any constant: the lock id for migrations on PostgreSQL
 
@@ -27,6 +30,7 @@ class Migration:
     version: int
     name: str
     sql: str
+    postgres_only: bool = False
 
 
 def available() -> list[Migration]:
@@ -36,7 +40,8 @@ def available() -> list[Migration]:
     for item in Path(__file__).with_name("migrations").iterdir():
         match = _NAME.match(item.name)
         if match:
-            found.append(Migration(int(match[1]), match[2], item.read_text(encoding="utf-8")))
+            text = item.read_text(encoding="utf-8")
+            found.append(Migration(int(match[1]), match[2], text, match[3] is not None))
     return sorted(found, key=lambda m: m.version)
 
 
@@ -48,6 +53,23 @@ def _statements(sql: str, dialect: str) -> list[str]:
     body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     body = body.replace("{pk}", _PK[dialect])
     return [part.strip() for part in body.split(";") if part.strip()]
+
+
+def _apply(database: Database, migration: Migration, dialect: str) -> None:
+    if not migration.postgres_only:
+        for statement in _statements(migration.sql, dialect):
+            database.execute_sql(statement)
+    elif dialect == "postgres":
+        try:
+            with __exception_wrapper__:  # no parameters: sent as one script
+                database.connection().execute(migration.sql)
+        except DatabaseError as exc:
+            if getattr(exc.args[0], "sqlstate", None) == "42501":  # insufficient privilege
+                raise TallyError(
+                    f"the team database needs schema version {migration.version}, which only "
+                    "its owner (or a superuser) can bring: they run `tally team upgrade`"
+                ) from exc
+            raise
 
 
 def current_version(database: Database) -> int:
@@ -81,8 +103,7 @@ def migrate(database: Database, target: int | None = None) -> int:
                 )
             if migration.version <= version:
                 continue
-            for statement in _statements(migration.sql, dialect):
-                database.execute_sql(statement)
+            _apply(database, migration, dialect)
             database.execute_sql(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
                 if dialect == "postgres"
