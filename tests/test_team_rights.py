@@ -294,6 +294,9 @@ def test_each_person_works_as_their_own_login(team, tally, monkeypatch):
     ).json()
     assert {e["user"] for e in listed} == {n["cole"]} and len(listed) == 3
     tally.ok("timesheet", "lock", "--until", "2026-11-04")
+    tally.ok("expense", "add", "--project", "Web", "--date", "2026-11-03", "--amount", "12.50")
+    status = tally.ok("timesheet", "status", "--json").json()
+    assert status
     as_login(team, "ava", monkeypatch)
     tally.ok("timesheet", "approve", "--project", "Web", "--until", "2026-11-04")
     as_login(team, "ada", monkeypatch)  # an approver's own time waits for an admin
@@ -306,6 +309,10 @@ def test_each_person_works_as_their_own_login(team, tally, monkeypatch):
     assert made["number"] == "ACME-202611-0001"
     invoiced = team.superuser("SELECT COUNT(*) FROM time_entry WHERE invoice_line_id IS NOT NULL")
     assert invoiced == [(5,)]
+    as_login(team, "cole", monkeypatch)
+    refused = tally("entry", "edit", str(team.entry["cole open"]), "--description", "later")
+    assert refused.exit_code == 1
+    assert "is billed on invoice ACME-202611-0001" in refused.stderr
     as_login(team, "ada", monkeypatch)
     tally.ok("timesheet", "unlock", "--until", "2026-11-01", "--user", n["cole"])
 
@@ -499,3 +506,89 @@ INSERT INTO timesheet_event (user_id, action, until, actor_id, at)
 INSERT INTO heartbeat (user_id, at, source, target) VALUES (2, 1793606400, 'file', '/w/a.py');
 INSERT INTO setting (key, value) VALUES ('capture.idle_minutes', '15');
 """
+
+
+def test_a_table_added_later_with_personal_rows_is_each_persons_own(team):
+    """A table added by a later migration (a running timer, say) gets its rights from
+    tally_secure_new_tables(), which migrating calls after each migration: rows of user_id
+    are their person's. (All in one rolled back transaction: the test database keeps its
+    schema.)"""
+    cole, dina = team.id("cole"), team.id("dina")
+    with psycopg.connect(team.url) as conn:
+        conn.execute(
+            "CREATE TABLE timer_probe (id BIGSERIAL PRIMARY KEY, "
+            "user_id BIGINT NOT NULL REFERENCES app_user (id), started BIGINT NOT NULL)"
+        )
+        conn.execute("SELECT tally_secure_new_tables()")
+        conn.execute(
+            "INSERT INTO timer_probe (user_id, started) VALUES (%s, 1), (%s, 2)", (cole, dina)
+        )
+        conn.execute(f'SET SESSION AUTHORIZATION "{team.name["cole"]}"')
+        assert conn.execute("SELECT user_id FROM timer_probe").fetchall() == [(cole,)]
+        conn.execute("INSERT INTO timer_probe (user_id, started) VALUES (%s, 3)", (cole,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO timer_probe (user_id, started) VALUES (%s, 4)", (dina,))
+        conn.rollback()
+
+
+async def test_the_interface_as_a_consultants_login_shows_their_week(team):
+    """The interface, logged in as cole, reads his week through the server's rights."""
+    from test_tui_review import start
+    from tui_waiting import settle
+
+    from tallytui.store.models import db
+    from tallytui.ui.app import TallyApp
+    from tallytui.ui.context import Session
+
+    url = login_url(team.url, team.name["cole"])
+    open_database(url)
+    try:
+        app = TallyApp(Session(team.name["cole"], url), "Europe/Berlin")
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await start(app, pilot)
+            await pilot.press("g")
+            await pilot.pause()
+            await pilot.press("ctrl+a", "ctrl+k", *"2026-11-03", "enter")
+            await settle(app, pilot)
+            shown = {(e.id, e.user) for e in screen.week.entries}
+            assert shown == {
+                (team.entry["cole approved"], team.name["cole"]),
+                (team.entry["cole open"], team.name["cole"]),
+            }
+    finally:
+        db.close()
+
+
+def test_migrating_gives_a_new_table_the_team_rights(pg_server, monkeypatch):
+    """A later migration's table is secured as soon as it is made (a database of its
+    own: the shared test database must not get a version this tallytui does not know)."""
+    from tallytui.store import migrate as migrations
+
+    name = tagged("later")["later"]
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    handle = open_database(pg_server.url(name))
+    known = migrations.available()
+    table = (
+        "CREATE TABLE timer_probe (id {pk}, user_id BIGINT NOT NULL REFERENCES app_user (id));"
+        "CREATE TABLE tag_probe (id {pk}, label TEXT NOT NULL)"
+    )
+    later = migrations.Migration(known[-1].version + 1, "probe", table)
+    monkeypatch.setattr(migrations, "available", lambda: [*known, later])
+    migrate(handle)
+    handle.close()
+    with psycopg.connect(pg_server.url(name)) as conn:
+        found = conn.execute(
+            "SELECT c.relname, c.relforcerowsecurity, "
+            "(SELECT COUNT(*) FROM pg_policy p WHERE p.polrelid = c.oid), "
+            "(SELECT COUNT(*) FROM pg_trigger g WHERE g.tgrelid = c.oid "
+            " AND g.tgname = 'tally_notify'), "
+            "has_table_privilege('tally_consultant', c.oid, 'INSERT'), "
+            "has_table_privilege('tally_finance', c.oid, 'INSERT'), "
+            "has_table_privilege('public', c.oid, 'SELECT') "
+            "FROM pg_class c WHERE c.relname IN ('timer_probe', 'tag_probe') ORDER BY 1"
+        ).fetchall()
+    assert found == [
+        ("tag_probe", False, 0, 1, False, True, False),
+        ("timer_probe", True, 2, 1, True, True, False),
+    ]

@@ -6,7 +6,8 @@ a fresh database at once are serialised (BEGIN IMMEDIATE on SQLite, an advisory 
 PostgreSQL) and the loser finds the work already done.
 
 A ``NNNN_name.pg.sql`` migration is PostgreSQL's alone (functions, policies, roles): it is
-sent whole, as psql would, and on SQLite only recorded, so the version numbers agree.
+sent whole, as psql would, and on SQLite only recorded, so the version numbers agree. On
+PostgreSQL every table a migration adds gets the team's rights right after it (0010).
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ def _apply(database: Database, migration: Migration, dialect: str) -> None:
             raise
 
 
+def _secure_new_tables(database: Database) -> None:
+    """Tables a migration added get the team's rights (``tally_secure_new_tables`` of
+    0010: a person's rows are theirs, the rest read by all and written by finance), so
+    no migration of a new table leaves it open or out of everyone's reach."""
+    found = database.execute_sql("SELECT to_regprocedure('tally_secure_new_tables()')")
+    if found.fetchone()[0] is not None:
+        database.execute_sql("SELECT tally_secure_new_tables()")
+
+
 def current_version(database: Database) -> int:
     if "schema_migration" not in database.get_tables():
         return 0
@@ -104,6 +114,8 @@ def migrate(database: Database, target: int | None = None) -> int:
             if migration.version <= version:
                 continue
             _apply(database, migration, dialect)
+            if dialect == "postgres":
+                _secure_new_tables(database)
             database.execute_sql(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
                 if dialect == "postgres"

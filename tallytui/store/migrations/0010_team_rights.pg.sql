@@ -312,11 +312,44 @@ $$;
 CREATE TRIGGER tally_append_only BEFORE UPDATE OR DELETE ON timesheet_event
     FOR EACH ROW EXECUTE FUNCTION tally_append_only();
 
+-- Rights for tables of later migrations, which store/migrate.py calls after each one: a
+-- table holding a person's rows in user_id (a running timer, say) becomes theirs as
+-- heartbeats are; any other is read by everyone and written by finance and admins.
+-- Either way its writes notify the interfaces. (A table that needs other rules gets
+-- them in its own PostgreSQL migration, which runs before this sees it.)
+CREATE FUNCTION tally_secure_new_tables() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN
+        SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migration'
+          AND NOT EXISTS (SELECT 1 FROM pg_trigger g
+                          WHERE g.tgrelid = c.oid AND g.tgname = 'tally_notify')
+    LOOP
+        EXECUTE format('REVOKE ALL ON %s FROM PUBLIC', t);
+        IF EXISTS (SELECT 1 FROM pg_attribute a
+                   WHERE a.attrelid = t AND a.attname = 'user_id' AND NOT a.attisdropped) THEN
+            PERFORM tally_personal(t);
+        ELSE
+            EXECUTE format('GRANT SELECT ON %s TO tally_consultant, tally_approver, '
+                           'tally_finance, tally_admin', t);
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO tally_finance, tally_admin', t);
+            PERFORM tally_watch(t);
+        END IF;
+    END LOOP;
+    REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC;
+    GRANT USAGE ON ALL SEQUENCES IN SCHEMA public
+        TO tally_consultant, tally_approver, tally_finance, tally_admin;
+END
+$$;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public
     TO tally_consultant, tally_approver, tally_finance, tally_admin;
-REVOKE EXECUTE ON FUNCTION tally_personal(regclass), tally_watch(regclass)
-    FROM tally_consultant, tally_approver, tally_finance, tally_admin;
+REVOKE EXECUTE ON FUNCTION tally_personal(regclass), tally_watch(regclass),
+    tally_secure_new_tables() FROM tally_consultant, tally_approver, tally_finance, tally_admin;
 
 DO $$
 DECLARE
