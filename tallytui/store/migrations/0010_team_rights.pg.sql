@@ -202,10 +202,16 @@ CREATE FUNCTION tally_guard_entry() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    me bigint := tally_me();
+    me bigint;
+    role_ text;
+    superuser boolean;
     row_ time_entry;
 BEGIN
-    IF tally_trusted() THEN
+    -- Who acts, in one look-up per row: finance marks thousands of entries at once.
+    SELECT u.id, u.role, r.rolsuper INTO me, role_, superuser
+        FROM pg_roles r LEFT JOIN app_user u ON u.name = r.rolname
+        WHERE r.rolname = session_user;
+    IF superuser OR role_ = 'admin' THEN
         RETURN COALESCE(NEW, OLD);
     END IF;
     IF TG_OP = 'UPDATE' AND
@@ -232,7 +238,7 @@ BEGIN
             END IF;
         END IF;
         IF NEW.invoice_line_id IS DISTINCT FROM OLD.invoice_line_id
-                AND tally_role() IS DISTINCT FROM 'finance' THEN
+                AND role_ IS DISTINCT FROM 'finance' THEN
             PERFORM tally_refuse(format('%s may not invoice time; ask finance', session_user));
         END IF;
         RETURN NEW;
