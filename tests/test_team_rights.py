@@ -592,3 +592,28 @@ def test_migrating_gives_a_new_table_the_team_rights(pg_server, monkeypatch):
         ("tag_probe", False, 0, 1, False, True, False),
         ("timer_probe", True, 2, 1, True, True, False),
     ]
+
+
+def test_a_login_that_may_not_migrate_is_told_who_can(pg_server, tally, monkeypatch):
+    """A newer tallytui opened first by a consultant: the schema change is the owner's."""
+    from tallytui.store import migrate as migrations
+
+    n = tagged("ada", "cole", "db")
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {n['db']}")
+    url = pg_server.url(n["db"])
+    handle = open_database(url)
+    org.init(org.OrgSettings(name="Acme", code="ACME"), n["ada"])
+    users.add(n["ada"], n["cole"])
+    handle.close()
+    known = migrations.available()
+    later = migrations.Migration(known[-1].version + 1, "probe", "ALTER TABLE client ADD x TEXT")
+    monkeypatch.setattr(migrations, "available", lambda: [*known, later])
+    monkeypatch.setenv("TALLY_DB", login_url(url, n["cole"]))
+    monkeypatch.delenv("TALLY_USER")
+    result = tally("entry", "list")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: the team database needs schema version {later.version}, which only its owner "
+        "or a superuser may bring: they run `tally team upgrade`\n"
+    )

@@ -61,16 +61,17 @@ def _apply(database: Database, migration: Migration, dialect: str) -> None:
         for statement in _statements(migration.sql, dialect):
             database.execute_sql(statement)
     elif dialect == "postgres":
-        try:
-            with __exception_wrapper__:  # no parameters: sent as one script
-                database.connection().execute(migration.sql)
-        except DatabaseError as exc:
-            if getattr(exc.args[0], "sqlstate", None) == "42501":  # insufficient privilege
-                raise TallyError(
-                    f"the team database needs schema version {migration.version}, which only "
-                    "its owner (or a superuser) can bring: they run `tally team upgrade`"
-                ) from exc
-            raise
+        with __exception_wrapper__:  # no parameters: sent as one script
+            database.connection().execute(migration.sql)
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether PostgreSQL refused for want of a privilege (a person's login, not the
+    database's owner)."""
+    cause = exc
+    while cause is not None and getattr(cause, "sqlstate", None) is None:
+        cause = cause.__context__  # peewee raises its own error while handling the driver's
+    return getattr(cause, "sqlstate", None) == "42501"
 
 
 def _secure_new_tables(database: Database) -> None:
@@ -98,28 +99,43 @@ def migrate(database: Database, target: int | None = None) -> int:
     if current_version(database) == wanted:
         return wanted  # the common case: read-only, no write lock taken
     for migration in migrations:
-        with database.atomic(*(("IMMEDIATE",) if dialect == "sqlite" else ())):
-            if dialect == "postgres":
-                database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+        try:
+            _migrate_one(database, migration, dialect, newest)
+        except DatabaseError as exc:
+            if dialect == "postgres" and _refused(exc):
+                raise TallyError(
+                    f"the team database needs schema version {migration.version}, which only "
+                    "its owner or a superuser may bring: they run `tally team upgrade`"
+                ) from exc
+            raise
+    return current_version(database)
+
+
+def _migrate_one(database: Database, migration: Migration, dialect: str, newest: int) -> None:
+    """Apply ``migration`` unless another process did it first, in one transaction with the
+    row that records it."""
+    with database.atomic(*(("IMMEDIATE",) if dialect == "sqlite" else ())):
+        if dialect == "postgres":
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+        if "schema_migration" not in database.get_tables():  # creating needs the owner's right
             database.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_migration "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             )
-            version = current_version(database)
-            if version > newest:
-                raise TallyError(
-                    f"the database is at schema version {version}, newer than this tallytui "
-                    f"knows ({newest}); upgrade tallytui"
-                )
-            if migration.version <= version:
-                continue
-            _apply(database, migration, dialect)
-            if dialect == "postgres":
-                _secure_new_tables(database)
-            database.execute_sql(
-                "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
-                if dialect == "postgres"
-                else "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, int(time.time())),
+        version = current_version(database)
+        if version > newest:
+            raise TallyError(
+                f"the database is at schema version {version}, newer than this tallytui "
+                f"knows ({newest}); upgrade tallytui"
             )
-    return current_version(database)
+        if migration.version <= version:
+            return
+        _apply(database, migration, dialect)
+        if dialect == "postgres":
+            _secure_new_tables(database)
+        database.execute_sql(
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
+            if dialect == "postgres"
+            else "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+            (migration.version, migration.name, int(time.time())),
+        )
