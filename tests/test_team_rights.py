@@ -617,3 +617,27 @@ def test_a_login_that_may_not_migrate_is_told_who_can(pg_server, tally, monkeypa
         f"error: the team database needs schema version {later.version}, which only its owner "
         "or a superuser may bring: they run `tally team upgrade`\n"
     )
+
+
+def test_the_interface_refuses_a_login_it_did_not_start_as(team, tmp_path, monkeypatch):
+    """A login chosen by a libpq service file, not named by the URL or PGUSER: the
+    interface, started as the OS user, is told to start as the login instead."""
+    from tallytui.cli.settings import Settings
+    from tallytui.cli.tui import open_for_interface
+    from tallytui.domain.errors import PermissionDenied
+
+    cole = team.name["cole"]
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[team]\nuser={cole}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.delenv("PGUSER", raising=False)
+    url = team.url.replace("tally@", "") + "?service=team"
+    settings = Settings(db_url=url, user_name=None)
+    assert settings.actor != cole
+    with pytest.raises(
+        PermissionDenied, match=f"logged in as {cole}: start tally with --user {cole}"
+    ):
+        open_for_interface(settings)
+    assert Settings(db_url=url, user_name=cole).actor == cole
+    monkeypatch.setenv("PGUSER", cole)  # libpq's user when the URL names none
+    assert Settings(db_url=url, user_name=None).actor == cole

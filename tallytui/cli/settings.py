@@ -4,6 +4,7 @@ options, opening the database, and refusals turned into one ``error:`` line."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,11 +66,12 @@ class Settings:
 
 
 def _url_user(url: str | None) -> str | None:
-    """The user a ``postgresql://`` URL logs in as, if it names one."""
+    """The user a ``postgresql://`` URL logs in as, if it names one (else libpq's PGUSER)."""
     if not url or not url.startswith(("postgresql://", "postgres://")):
         return None
     credentials, at, _ = url.split("://", 1)[1].rpartition("@")
-    return credentials.split(":", 1)[0] or None if at else None
+    named = credentials.split(":", 1)[0] if at else ""
+    return named or os.environ.get("PGUSER") or None
 
 
 def fail(message: str) -> NoReturn:
