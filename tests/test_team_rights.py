@@ -59,7 +59,8 @@ def tagged(*names: str) -> dict[str, str]:
 def team(pg_server, env, monkeypatch) -> Team:
     """ada (admin), ava (approver of Web), cole and dina (consultants), fin (finance).
     cole's 2 November is locked and approved, his 3 November open; dina's 2 November is
-    locked (not yet approved); ava has time of her own on Web, locked."""
+    locked (not yet approved); ava has time of her own on Web, locked; fin locked her
+    (empty) timesheet too."""
     url = pg_server.fresh_database()
     monkeypatch.setenv("TALLY_DB", url)
     monkeypatch.delenv("TALLY_USER")
@@ -88,7 +89,7 @@ def team(pg_server, env, monkeypatch) -> Team:
         "dina locked": add("dina", 2),
         "ava locked": add("ava", 2),
     }
-    for who in ("cole", "dina", "ava"):
+    for who in ("cole", "dina", "ava", "fin"):
         timesheets.lock(n[who], date(2026, 11, 2))
     approvals.approve(n["ava"], Scope(user=n["cole"], project="Web", last=date(2026, 11, 2)))
     handle.close()
@@ -189,6 +190,11 @@ REFUSED = [
         "fin",
         "unlock someone's timesheet",
         "UPDATE app_user SET locked_until = '2026-11-01' WHERE id = {dina}",
+    ),
+    (
+        "ava",
+        "unlock the timesheet of someone with no time she approves",
+        "UPDATE app_user SET locked_until = '2026-11-01' WHERE id = {fin}",
     ),
     (
         "ava",

@@ -142,7 +142,10 @@ BEGIN
             PERFORM tally_refuse(format('%s may lock only their own timesheet, not %s''s',
                                         session_user, OLD.name));
         END IF;
-    ELSIF tally_role() IS DISTINCT FROM 'approver' OR OLD.id = tally_me() THEN
+    ELSIF tally_role() IS DISTINCT FROM 'approver' OR OLD.id = tally_me()
+            OR NOT EXISTS (SELECT 1 FROM time_entry t WHERE t.user_id = OLD.id
+                           AND t.project_id IN (SELECT tally_approved_projects())) THEN
+        -- An approver sends back time of projects they approve: that person's lock only.
         PERFORM tally_refuse(format('%s may not unlock timesheets; ask an admin', session_user));
     END IF;
     RETURN NEW;
