@@ -76,14 +76,14 @@ class Tally:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str) -> Result:
-        outcome = self.runner.invoke(cli, list(args), catch_exceptions=False)
+    def __call__(self, *args: str, stdin: str | None = None) -> Result:
+        outcome = self.runner.invoke(cli, list(args), input=stdin, catch_exceptions=False)
         if not db.is_closed():
             db.close()
         return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
 
-    def ok(self, *args: str) -> Result:
-        result = self(*args)
+    def ok(self, *args: str, stdin: str | None = None) -> Result:
+        result = self(*args, stdin=stdin)
         assert result.exit_code == 0, (args, result.stdout, result.stderr)
         return result
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from tallytui.domain.errors import PermissionDenied
+from tallytui.domain.errors import NotFound, PermissionDenied
 from tallytui.domain.localtime import parse_instant
 from tallytui.services import (
     approvals,
@@ -34,7 +34,7 @@ from tallytui.services import (
     timesheets,
     users,
 )
-from tallytui.store.db import open_database
+from tallytui.store.db import is_sqlite, open_database
 from tallytui.store.models import ALL_MODELS, Expense, Invoice, InvoiceLine, TimeEntry, User, db
 
 ROLE_OF = {"ada": "admin", "cole": "consultant", "ava": "approver", "fay": "finance"}
@@ -51,6 +51,36 @@ def at(text: str) -> int:
     return parse_instant(text, "Europe/Berlin")
 
 
+ACTING: list[str | None] = [None]  # the login an attempt runs as, on PostgreSQL
+
+
+def become(name: str | None) -> None:
+    """On PostgreSQL, act as the login ``name`` to the end of the transaction (None: the
+    test's own superuser again), so the server's rights meet every attempt too."""
+    if is_sqlite():
+        return
+    if name is None:
+        db.execute_sql("RESET SESSION AUTHORIZATION")
+    else:
+        db.execute_sql(f'SET LOCAL SESSION AUTHORIZATION "{name}"')
+
+
+def by_the_test(find):
+    """``find`` picks the rows an attempt is about as the test (a superuser), not as the
+    login attempting it, who may not see them."""
+
+    def found(*args):
+        become(None)
+        try:
+            return find(*args)
+        finally:
+            if ACTING[0] is not None:
+                become(ACTING[0])
+
+    return found
+
+
+@by_the_test
 def open_entries(owner: str) -> list[int]:
     return [
         e.id
@@ -61,6 +91,7 @@ def open_entries(owner: str) -> list[int]:
     ]
 
 
+@by_the_test
 def expense_of(owner: str) -> int:
     return Expense.select(Expense.id).join(User).where(User.name == owner).scalar()
 
@@ -181,12 +212,21 @@ OWNED = [
 ]
 
 
+@by_the_test
 def ready_invoice() -> str:
     return Invoice.get(Invoice.status == "ready").number
 
 
+@by_the_test
 def sent_invoice() -> str:
     return Invoice.get(Invoice.status == "sent").number
+
+
+@by_the_test
+def ready_line() -> int:
+    return (
+        InvoiceLine.select(InvoiceLine.id).join(Invoice).where(Invoice.status == "ready").scalar()
+    )
 
 
 UNOWNED = [
@@ -218,10 +258,7 @@ UNOWNED = [
         lambda a: invoice_lifecycle.remove_line(
             a,
             ready_invoice(),
-            InvoiceLine.select(InvoiceLine.id)
-            .join(Invoice)
-            .where(Invoice.status == "ready")
-            .scalar(),
+            ready_line(),
         ),
     ),
     (
@@ -315,18 +352,26 @@ def snapshot() -> dict[str, list]:
     }
 
 
-def attempt(act, prepare=None) -> str:
-    """Run ``act`` in a transaction that is rolled back; "allowed" or "denied"."""
+def attempt(act, prepare=None, actor: str | None = None) -> str:
+    """Run ``act`` in a transaction that is rolled back; "allowed" or "denied". With
+    ``actor``, logged in as them on PostgreSQL."""
     with db.atomic() as outer:
         if prepare is not None:
             prepare()
         before = snapshot()
+        ACTING[0] = actor
+        become(actor)
         try:
             act()
             outcome = "allowed"
-        except PermissionDenied:
+        except (PermissionDenied, NotFound) as refused:
+            # A login does not even see what is not theirs to see (row-level security).
+            assert isinstance(refused, PermissionDenied) or not is_sqlite(), refused
+            become(None)
             assert snapshot() == before, "a refused operation changed data"
             outcome = "denied"
+        finally:
+            ACTING[0] = None
         outer.rollback()
     return outcome
 
@@ -341,7 +386,8 @@ def team(engine):
 
 def test_each_role_against_each_action(team):
     """Every attempt runs in a transaction that is rolled back, so all of them meet the
-    same data; every mismatch is listed at once."""
+    same data; every mismatch is listed at once. On PostgreSQL each runs logged in as its
+    actor: what the services allow, the server's rights allow too."""
     wrong = []
     for role in sorted(ALL):
         actor = ACTOR[role]
@@ -350,13 +396,14 @@ def test_each_role_against_each_action(team):
                 outcome = attempt(
                     lambda actor=actor, target=target, act=act: act(actor, target),
                     prepare and (lambda target=target, prepare=prepare: prepare(target)),
+                    actor,
                 )
                 expected = "allowed" if role in allowed else "denied"
                 if outcome != expected:
                     whose = "own" if target == actor else "other's"
                     wrong.append(f"{role} {action} ({whose}): {outcome}, expected {expected}")
         for action, _, allowed, act in UNOWNED:
-            outcome = attempt(lambda actor=actor, act=act: act(actor))
+            outcome = attempt(lambda actor=actor, act=act: act(actor), actor=actor)
             expected = "allowed" if role in allowed else "denied"
             if outcome != expected:
                 wrong.append(f"{role} {action}: {outcome}, expected {expected}")

@@ -15,7 +15,7 @@ import threading
 from datetime import date
 
 import pytest
-from team_setup import approval_team
+from team_setup import approval_team, log_in, login_url
 from test_invoice_concurrency import (
     WORKERS,
     check_failure,
@@ -42,7 +42,9 @@ def at(text: str) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["overlapping client ranges", "all on the same project"])
-def test_finance_users_invoicing_at_once_from_twenty_processes(engine, tmp_path, scenario):
+def test_finance_users_invoicing_at_once_from_twenty_processes(
+    engine, tmp_path, scenario, monkeypatch
+):
     handle = open_database(engine)
     setup_books(WORKERS)
     for name in FINANCE:
@@ -56,7 +58,14 @@ def test_finance_users_invoicing_at_once_from_twenty_processes(engine, tmp_path,
             + ["--to", f"2026-10-{min(31, 6 + k):02d}", "--json"]
             for k in range(WORKERS)
         ]
-    commands = [["--user", FINANCE[k % 2], *args] for k, args in enumerate(commands)]
+    # Each process logs in as its finance user (on SQLite, names them).
+    who = "--user" if engine.endswith(".db") else "--db"
+    if who == "--db":
+        monkeypatch.delenv("TALLY_USER")
+    commands = [
+        [who, FINANCE[k % 2] if who == "--user" else login_url(engine, FINANCE[k % 2]), *args]
+        for k, args in enumerate(commands)
+    ]
 
     results = run_at_once(tmp_path, commands)
 
@@ -114,9 +123,13 @@ class Threads:
         self.outcome: dict[str, object] = {}
         self.threads: dict[str, threading.Thread] = {}
 
-    def start(self, name: str, call) -> threading.Thread:
+    def start(self, name: str, call, login: str | None = None) -> threading.Thread:
+        """``login``: on PostgreSQL the thread's connection is that person's login."""
+
         def run():
             try:
+                if login is not None:
+                    log_in(login)
                 self.outcome[name] = call()
             except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
                 self.outcome[name] = exc
@@ -150,9 +163,10 @@ def test_a_lock_waits_for_an_edit_that_has_checked_the_day(week, monkeypatch):
     runs.start(
         "edit",
         lambda: entries.edit("cole", week[1], entries.EntryChanges(end_utc=at("2026-11-03 12:30"))),
+        login="cole",
     )
     assert checked.wait(10)
-    locker = runs.start("lock", lambda: timesheets.lock("cole", date(2026, 11, 8)))
+    locker = runs.start("lock", lambda: timesheets.lock("cole", date(2026, 11, 8)), login="cole")
     locker.join(0.5)
     assert locker.is_alive(), "the lock did not wait for the edit in flight"
     go.set()
@@ -181,10 +195,12 @@ def test_an_unlock_waits_for_an_approval_in_flight(week, monkeypatch):
 
     monkeypatch.setattr(approvals, "_set_approval", paused)
     runs = Threads()
-    runs.start("approve", lambda: approvals.approve("ava", Scope(user="cole", project="Web")))
+    runs.start(
+        "approve", lambda: approvals.approve("ava", Scope(user="cole", project="Web")), login="ava"
+    )
     assert chosen.wait(10)
     unlocker = runs.start(
-        "unlock", lambda: timesheets.unlock("ada", date(2026, 11, 1), user="cole")
+        "unlock", lambda: timesheets.unlock("ada", date(2026, 11, 1), user="cole"), login="ada"
     )
     unlocker.join(0.5)
     assert unlocker.is_alive(), "the unlock did not wait for the approval in flight"
@@ -243,11 +259,13 @@ def test_an_approved_entry_is_always_what_was_approved(week):
             elif dice < 0.7:
                 attempt("withdraw", lambda: approvals.withdraw("ava", Scope("cole")))
             else:
+                log_in("ada")  # an admin unlocks, logged in as herself
                 attempt("unlock", lambda: timesheets.unlock("ada", date(2026, 11, 1), "cole"))
+                log_in("ava")
 
     runs = Threads()
-    runs.start("consultant", consultant)
-    runs.start("approver", approver)
+    runs.start("consultant", consultant, login="cole")
+    runs.start("approver", approver, login="ava")
     runs.join()
     assert runs.outcome == {"consultant": None, "approver": None}
     assert changed == []

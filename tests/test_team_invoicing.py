@@ -5,12 +5,15 @@ invoicing tab's Pending breakdown and `tally invoicing --json` report it."""
 from __future__ import annotations
 
 import pytest
+from team_setup import AsLogins
 
 
 @pytest.fixture
 def team(engine, tally):
     """anna (admin) runs Acme; lena, ben and cara log 3 h each on Web (approved by marco)
-    on 6 October. lena never locks; ben and cara lock October; marco approves cara's."""
+    on 6 October. lena never locks; ben and cara lock October; marco approves cara's.
+    On PostgreSQL each person runs ``tally`` as their own login."""
+    tally = AsLogins(tally, engine)
     tally.ok("init", "--org", "Acme", "--code", "ACME", "--address", "Hauptstr. 1")
     for name, role in (("lena", "consultant"), ("ben", "consultant"), ("cara", "consultant")):
         tally.ok("user", "add", name, "--role", role)

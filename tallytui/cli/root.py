@@ -16,6 +16,7 @@ COMMANDS = {
     "demo": "setup:demo",
     "backup": "setup:backup",
     "user": "setup:user",
+    "team": "setup:team",
     "org": "org:org",
     "client": "clients:client",
     "project": "projects:project",

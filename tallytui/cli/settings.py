@@ -4,6 +4,7 @@ options, opening the database, and refusals turned into one ``error:`` line."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,23 +41,37 @@ USER = GlobalOption(
 class Settings:
     db_url: str | None
     user_name: str | None
+    login: str | None = None  # on a team database: the login, once opened
 
     @property
     def actor(self) -> str:
-        return self.user_name or getpass.getuser()
+        """Who acts: the login on a team database; else ``--user``, or the login name of
+        the URL, or the OS login."""
+        return self.login or self.user_name or _url_user(self.db_url) or getpass.getuser()
 
     def open(self, create: bool = False) -> None:
         """Open (and migrate) the database; every command that touches data calls this.
         Only ``tally init`` creates it: any other command refuses a file that is not there.
 
         Once the organisation exists, an acting user it does not know is refused here, so
-        nobody reads a team's data under a name that was never added.
+        nobody reads a team's data under a name that was never added. On a team database
+        the acting user is the login, and ``--user`` naming anyone else is refused.
         """
-        from ..services.users import check_actor
+        from ..services.users import check_actor, identify
         from ..store.db import open_database
 
         open_database(self.db_url, create=create)
+        self.login = identify(self.user_name)
         check_actor(self.actor)
+
+
+def _url_user(url: str | None) -> str | None:
+    """The user a ``postgresql://`` URL logs in as, if it names one (else libpq's PGUSER)."""
+    if not url or not url.startswith(("postgresql://", "postgres://")):
+        return None
+    credentials, at, _ = url.split("://", 1)[1].rpartition("@")
+    named = credentials.split(":", 1)[0] if at else ""
+    return named or os.environ.get("PGUSER") or None
 
 
 def fail(message: str) -> NoReturn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .app import settings
@@ -86,14 +88,27 @@ def user():
     show_default=True,
     type=click.Choice(["consultant", "approver", "finance", "admin"]),
 )
-def user_add(name, role):
+@click.option(
+    "--password-stdin",
+    "password_stdin",
+    is_flag=True,
+    help="On PostgreSQL: read the login's password from the first line of stdin "
+    "(without it, the server authenticates by peer or certificate).",
+)
+def user_add(name, role, password_stdin):
     """Add a person (admins only): consultants track their own time, approvers approve
-    projects they own or are named for, finance invoices, admins do everything."""
+    projects they own or are named for, finance invoices, admins do everything. On a
+    PostgreSQL team database the person is also a login role of that name."""
     from ..services import users
 
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.UsageError("--password-stdin: stdin gave no password")
     s = settings()
     s.open()
-    view = users.add(s.actor, name, role)
+    view = users.add(s.actor, name, role, password)
     click.echo(f"added {view.name} ({view.role})")
 
 
@@ -110,6 +125,38 @@ def user_set(name, role):
     s.open()
     view = users.set_role(s.actor, name, role)
     click.echo(f"{view.name} is now {view.role}")
+
+
+@user.command("remove")
+@click.argument("name")
+def user_remove(name):
+    """Disable a person's login (admins only, PostgreSQL); their history stays."""
+    from ..services import users
+
+    s = settings()
+    s.open()
+    view = users.remove(s.actor, name)
+    click.echo(f"{view.name} can no longer log in; their time and records stay")
+
+
+@click.group()
+def team():
+    """The PostgreSQL team database."""
+
+
+@team.command("upgrade")
+def team_upgrade():
+    """Bring a team database made before logins to one login role per person (run by
+    its owner or a superuser: it creates roles)."""
+    from ..services import users
+
+    s = settings()
+    s.open()
+    people = users.upgrade_team(s.actor)
+    click.echo(
+        f"upgraded: {len(people)} people log in as themselves "
+        f"({', '.join(f'{p.name} ({p.role})' for p in people)})"
+    )
 
 
 @user.command("list")

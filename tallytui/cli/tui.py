@@ -72,11 +72,17 @@ def open_tui(settings: Settings) -> None:
 def open_for_interface(settings: Settings) -> str:
     """Open the database and check the acting user, in the interface's worker; the
     organisation's time zone, which says what "this week" is."""
+    from ..domain.errors import PermissionDenied
     from ..services import org
     from ..store.models import db
 
     try:
+        started_as = settings.actor
         settings.open()
+        if settings.actor != started_as:  # a login the URL and PGUSER did not name
+            raise PermissionDenied(
+                f"you are logged in as {settings.actor}: start tally with --user {settings.actor}"
+            )
         return org.current().timezone
     finally:
         if db.obj is not None:  # not bound when the file could not even be created

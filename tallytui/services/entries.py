@@ -162,7 +162,13 @@ def check_no_overlap(owner: User, start: int, end: int, tz: str, ignore: int | N
 
 def check_editable(row: TimeEntry, tz: str, verb: str) -> None:
     if row.invoice_line_id is not None:
-        number = row.invoice_line.invoice.number
+        # Just the number: all of the invoice a consultant may read on a team database.
+        number = (
+            Invoice.select(Invoice.number)
+            .join(InvoiceLine)
+            .where(InvoiceLine.id == row.invoice_line_id)
+            .scalar()
+        )
         raise Conflict(
             f"entry {row.id} is billed on invoice {number}; remove its line from the invoice "
             f"or credit it before you {verb} it"

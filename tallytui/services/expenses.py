@@ -66,8 +66,9 @@ def _view(row: Expense) -> ExpenseView:
 
 
 def _query():
+    """Of the invoice, only its number: what everyone may read of it on a team database."""
     return (
-        Expense.select(Expense, Project, Client, User, InvoiceLine, Invoice)
+        Expense.select(Expense, Project, Client, User, InvoiceLine.id, Invoice.number)
         .join(Project)
         .join(Client)
         .switch(Expense)

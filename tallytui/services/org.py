@@ -22,7 +22,8 @@ from ..domain.logo import LogoImage, check_logo
 from ..domain.money import basis_points_to_percent, check_currency, percent_to_basis_points
 from ..domain.names import address_text, check_name, check_org_code, check_user_name
 from ..domain.rounding import parse_rounding
-from ..store.db import write_transaction
+from ..store import team_roles
+from ..store.db import is_sqlite, write_transaction
 from ..store.models import Logo, Organisation, User, db
 from . import lookup, permissions
 from .clock import now_utc
@@ -178,6 +179,8 @@ def init(settings: OrgSettings, admin: str) -> OrgView:
         else:
             existing.role = "admin"
             existing.save()
+        if not is_sqlite():
+            team_roles.add_login(admin, "admin", None)
     return view(org)
 
 

@@ -2,8 +2,9 @@
 
 SQLite: ``PRAGMA data_version`` of one long-lived connection moves whenever another
 connection has committed since it was last read (a read of shared memory, no I/O).
-PostgreSQL: every write transaction sends ``NOTIFY`` on :data:`CHANNEL` (see
-``TeamDatabase``); one connection listens, and the socket turning readable means news.
+PostgreSQL: every write sends ``NOTIFY`` on :data:`CHANNEL` from a trigger (migration
+0010), so writes made with psql count too; the server sends one per transaction, at its
+commit. One connection listens, and the socket turning readable means news.
 """
 
 from __future__ import annotations

@@ -10,8 +10,7 @@ from peewee import PostgresqlDatabase, Psycopg3Adapter
 from ..domain.errors import TallyError
 from ..locations import scrubbed
 
-CHANNEL = "tally_changes"  # every write transaction notifies it; open interfaces listen
-WRITES = ("INSERT", "UPDATE", "DELETE")
+CHANNEL = "tally_changes"  # a trigger on every table notifies it; open interfaces listen
 
 
 class LazyPsycopgAdapter(Psycopg3Adapter):
@@ -74,14 +73,3 @@ class TeamDatabase(PostgresqlDatabase):
         except self._adapter.driver.Error as exc:
             raise type(exc)(scrubbed(str(exc), self.database)) from None
 
-    def execute_sql(self, sql, *args, **kwargs):
-        """A write also tells the interfaces open elsewhere that the data changed. The
-        notification is sent when its transaction commits, and not at all if it rolls
-        back; one per transaction is enough."""
-        cursor = super().execute_sql(sql, *args, **kwargs)
-        if sql.lstrip()[:6].upper() in WRITES:
-            outer = self._state.transactions[0] if self._state.transactions else None
-            if outer is None or getattr(self._state, "notified", None) is not outer:
-                self._state.notified = outer
-                super().execute_sql(f"NOTIFY {CHANNEL}")
-        return cursor
