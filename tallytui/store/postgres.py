@@ -58,6 +58,11 @@ class TeamDatabase(PostgresqlDatabase):
         super().init(database, **kwargs)
         self._adapter = LazyPsycopgAdapter()
 
+    def streaming_cursor(self):
+        """A server-side cursor (``bulk.stream``): rows travel in batches as they are
+        fetched, instead of the whole result at once."""
+        return self._adapter.server_side_cursor(self.connection())
+
     def execute_sql(self, sql, *args, **kwargs):
         """A write also tells the interfaces open elsewhere that the data changed. The
         notification is sent when its transaction commits, and not at all if it rolls
