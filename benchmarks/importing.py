@@ -32,11 +32,11 @@ TZ = "Europe/Berlin"
 _DESCRIPTIONS = ("Code review", 'Call with "Globex", notes', "Deploy; night", "Müller & Söhne")
 
 
-def _plan() -> list[tuple[str, datetime, datetime, str]]:
+def _plan(rows: int = ROWS) -> list[tuple[str, datetime, datetime, str]]:
     """(person, local start, local end, description): 50 minutes of every hour, around the
     clock, each person a minute after the previous one."""
     zone, utc = ZoneInfo(TZ), ZoneInfo("UTC")
-    per_person = ROWS // len(PEOPLE)
+    per_person = rows // len(PEOPLE)
     plan = []
     for n, person in enumerate(PEOPLE):
         start = datetime(2025, 1, 1, 7, n, tzinfo=utc)
@@ -126,7 +126,9 @@ def _floor_ms(template: Path, folder: Path, rows: list[tuple]) -> float:
     return elapsed
 
 
-def _import(template: Path, folder: Path, source: Path, *, traced: bool = False) -> float:
+def _import(
+    template: Path, folder: Path, source: Path, *, traced: bool = False, rows: int = ROWS
+) -> float:
     """Milliseconds of one import (or, ``traced``, the peak of Python allocations in MB)."""
     from tallytui.services import importing
     from tallytui.store.db import open_database
@@ -143,7 +145,7 @@ def _import(template: Path, folder: Path, source: Path, *, traced: bool = False)
         elapsed = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     database.close()
-    if result.errors or result.imported != ROWS:
+    if result.errors or result.imported != rows:
         raise RuntimeError(f"the import failed: {result.imported} rows, {result.errors[:3]}")
     copy.unlink()
     return elapsed
