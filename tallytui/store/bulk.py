@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from peewee import Field, IntegerField, TextField
+from peewee import Field, ForeignKeyField, IntegerField, TextField
+from peewee import __exception_wrapper__ as _as_peewee_errors
 
 from .models import db
 
@@ -27,27 +28,31 @@ def insert_rows(fields: Sequence[Field], rows: Sequence[tuple]) -> None:
 
 
 # Columns every driver already reads as the Python value peewee would make of them
-# (booleans and dates are not: SQLite stores them as integers and text).
-_AS_READ = (IntegerField, TextField)
+# (booleans and dates are not: SQLite stores them as integers and text); every key of
+# this schema is an integer.
+_AS_READ = (IntegerField, TextField, ForeignKeyField)
 BATCH = 1000  # rows fetched at a time: small next to any history, large next to a round trip
 
 
-def stream(query, fields: Sequence[Field]) -> Iterator[tuple]:
+def stream(query, fields: Sequence[Field], *, server_side: bool = True) -> Iterator[tuple]:
     """The rows of ``query`` selecting ``fields``, as tuples of Python values, read in
     batches while the caller consumes them (in the query's order).
 
     PostgreSQL reads through a server-side cursor, so neither the driver nor the server
-    hands over the whole result at once; it must run inside a transaction. SQLite's
-    cursor steps through the result as it is fetched.
+    hands over the whole result at once; it must run inside a transaction. Without
+    ``server_side`` the driver holds the whole result (for a query that locks its rows,
+    which a cursor would lock only as it fetches them). SQLite's cursor steps through the
+    result as it is fetched.
     """
     sql, params = query.select(*fields).sql()
     convert = [(i, f.python_value) for i, f in enumerate(fields) if not isinstance(f, _AS_READ)]
     database = db.obj
     opener = getattr(database, "streaming_cursor", None)
-    cursor = opener() if opener is not None else database.cursor()
+    cursor = opener() if server_side and opener is not None else database.cursor()
     try:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(BATCH):
+        with _as_peewee_errors:  # a driver's error reads as any other query's
+            cursor.execute(sql, params)
+        while rows := _fetch(cursor):
             if not convert:
                 yield from rows
                 continue
@@ -58,3 +63,8 @@ def stream(query, fields: Sequence[Field]) -> Iterator[tuple]:
                 yield tuple(values)
     finally:
         cursor.close()
+
+
+def _fetch(cursor) -> list[tuple]:
+    with _as_peewee_errors:
+        return cursor.fetchmany(BATCH)
