@@ -11,6 +11,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from peewee import SQL, OperationalError
 from team_setup import approval_team
 
 from tallytui.domain.localtime import parse_instant
@@ -302,3 +303,10 @@ def test_streams_in_order_across_batches_on_both_engines(engine, monkeypatch):
     assert [(r["date"], r["description"], r["hours"], r["user"]) for r in rows] == [
         (f"2026-10-{day}", f"day {day}", "1.50", "ada") for day in (16, 17, 18, 19, 20)
     ]
+
+
+def test_a_streamed_query_fails_as_any_query_does(database):
+    """A driver's error comes out as peewee's, which the CLI turns into one error line."""
+    broken = TimeEntry.select().where(SQL("no_such_column = 1"))
+    with pytest.raises(OperationalError, match="no_such_column"):
+        list(bulk.stream(broken, (TimeEntry.id,)))

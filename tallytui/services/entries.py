@@ -206,7 +206,11 @@ def stream_entries(filters: EntryFilter) -> Iterator[tuple[str, Iterator[EntryVi
     """
     with db.atomic():
         tz = lookup.organisation().timezone
-        yield tz, _views(_selection(filters, tz), tz)
+        views = _views(_selection(filters, tz), tz)
+        try:
+            yield tz, views
+        finally:
+            views.close()  # its cursor, before the transaction that reads through it ends
 
 
 def _selection(filters: EntryFilter, tz: str):
