@@ -58,13 +58,11 @@ def _child(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, peak_kb / 1024  # Linux reports kilobytes
 
 
-def _import_ms(folder: Path, runs: int) -> float:
-    """Median milliseconds of importing ROWS generic rows (benchmarks/importing.py)."""
+def _import_setup(folder: Path) -> tuple[Path, Path]:
+    """(template database, CSV of ROWS generic rows), as benchmarks/importing.py makes them."""
     source = folder / "entries.csv"
     importing._write_csv(source, importing._plan(ROWS))
-    template = importing._template(folder)
-    times = [importing._import(template, folder, source, rows=ROWS) for _ in range(runs)]
-    return statistics.median(times)
+    return importing._template(folder), source
 
 
 @group("export")
@@ -73,7 +71,7 @@ def export(runs: int) -> list[Measurement]:
     large = history.large()
     with tempfile.TemporaryDirectory(prefix="tally-export-bench-") as name:
         folder = Path(name)
-        baseline = _import_ms(folder, runs)
+        template, source = _import_setup(folder)
         base = tally("--db", str(large.path))
         commands = {
             "csv": [*base, "export", "entries", "-o", str(folder / "out.csv")],
@@ -82,11 +80,19 @@ def export(runs: int) -> list[Measurement]:
         }
         commands["list"].append("--json")
         figures: dict[str, list[tuple[float, float]]] = {kind: [] for kind in commands}
-        for round_ in range(runs + 1):  # in alternation, after one unmeasured warm-up round
+        imports = []
+        # An import, then each command, round after round, so that a change in the load
+        # of the machine shifts the figures and their baseline alike; the first round
+        # warms the file cache and is not counted.
+        for round_ in range(runs + 1):
+            imported = importing._import(template, folder, source, rows=ROWS)
             for kind, argv in commands.items():
                 measured = _child(argv, large.env)
                 if round_:
                     figures[kind].append(measured)
+            if round_:
+                imports.append(imported)
+        baseline = statistics.median(imports)
         with open(folder / "out.csv", encoding="utf-8", newline="") as handle:
             written = sum(1 for _ in csv.reader(handle)) - 1
     if written != ROWS:
