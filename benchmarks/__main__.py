@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (importing a module registers its groups)
     capture,
     cli_timing,
     einvoice,
+    export,
     importing,
     invoicing,
     live,

@@ -38,11 +38,11 @@ TZ = "Europe/Berlin"
 _DESCRIPTIONS = ("Code review", 'Call with "Globex", notes', "Deploy; night", "Müller & Söhne")
 
 
-def _plan() -> list[tuple[str, datetime, datetime, str]]:
+def _plan(rows: int = ROWS) -> list[tuple[str, datetime, datetime, str]]:
     """(person, local start, local end, description): 50 minutes of every hour, around the
     clock, each person a minute after the previous one."""
     zone, utc = ZoneInfo(TZ), ZoneInfo("UTC")
-    per_person = ROWS // len(PEOPLE)
+    per_person = rows // len(PEOPLE)
     plan = []
     for n, person in enumerate(PEOPLE):
         start = datetime(2025, 1, 1, 7, n, tzinfo=utc)

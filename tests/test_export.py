@@ -7,15 +7,22 @@ import csv
 import io
 import json
 import os
+import tracemalloc
+from pathlib import Path
 
 import pytest
+from peewee import SQL, OperationalError
+from team_setup import approval_team
 
 from tallytui.domain.localtime import parse_instant
-from tallytui.services import entries
+from tallytui.services import entries, exporting
+from tallytui.store import bulk
+from tallytui.store.bulk import insert_rows
 from tallytui.store.db import open_database
-from tallytui.store.models import db
+from tallytui.store.models import Project, TimeEntry, User, db
 
 TZ = "Europe/Berlin"
+GOLDEN = Path(__file__).parent / "fixtures" / "export"
 TRICKY = [
     # (start, end, description): formulas, quotes, a newline, non-ASCII, DST, midnight
     ("2026-11-16 09:00", "2026-11-16 10:00", '=HYPERLINK("http://evil.example","x")'),
@@ -182,3 +189,124 @@ def test_consultants_may_not_export_invoices(history, monkeypatch):
     assert refused.exit_code == 1 and "may not see invoices" in refused.stderr
     if not db.is_closed():
         db.close()
+
+
+@pytest.fixture
+def billed_history(history):
+    """The tricky entries with October locked and billed, and a credit note."""
+    history.ok("timesheet", "lock", "--until", "2026-10-31")
+    history.ok(
+        "invoice", "create", "--project", "Web", "--period-start", "2026-10-01",
+        "--period-end", "2026-10-31",
+    )  # fmt: skip
+    history.ok(
+        "invoice", "freeform", "--client", "Globex", "--line", "Goodwill|1|50", "--credit-note"
+    )
+    return history
+
+
+OUTPUTS = {
+    "entries.csv": ("export", "entries"),
+    "entries.json": ("export", "entries", "--format", "json"),
+    "entry-list.json": ("entry", "list", "--from", "2026-01-01", "--to", "2026-12-31", "--json"),
+    "invoices.csv": ("export", "invoices"),
+    "invoices.json": ("export", "invoices", "--format", "json"),
+}
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_outputs_stay_the_same_byte_for_byte(billed_history, name, tmp_path):
+    """Streaming changed how the rows are read, not one byte of what is written (the
+    files were written before it; exports are compared as files, whose bytes the test
+    runner's stdout would not keep: it turns CRLF into LF)."""
+    expected = (GOLDEN / name).read_bytes()
+    command = OUTPUTS[name]
+    if command[0] == "export":
+        billed_history.ok(*command, "-o", str(tmp_path / name))
+        assert (tmp_path / name).read_bytes() == expected
+        stdout = billed_history.ok(*command).stdout
+        assert stdout == expected.decode("utf-8").replace("\r\n", "\n")
+    else:
+        assert billed_history.ok(*command).stdout.encode("utf-8") == expected
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file
+
+
+def _add_entries(count: int) -> None:
+    """``count`` more half-hour entries for anna after the ones there are, in bulk."""
+    start = parse_instant("2025-01-06 08:00", TZ) + TimeEntry.select().count() * 3600
+    user, project = User.get(User.name == "anna"), Project.get(Project.name == "Web")
+    fields = [TimeEntry.user, TimeEntry.project, TimeEntry.start_utc, TimeEntry.end_utc]
+    fields += [TimeEntry.description, TimeEntry.source, TimeEntry.created_at, TimeEntry.updated_at]
+    rows = [
+        (
+            user.id,
+            project.id,
+            start + i * 3600,
+            start + i * 3600 + 1800,
+            f"task {i}",
+            "manual",
+            0,
+            0,
+        )
+        for i in range(count)
+    ]
+    with db.atomic():
+        insert_rows(fields, rows)
+
+
+def _export_peak() -> int:
+    """Peak bytes Python allocates while all entries are exported to CSV."""
+    with (
+        entries.stream_entries(entries.EntryFilter(viewer="anna")) as (tz, views),
+        open(os.devnull, "w", encoding="utf-8") as sink,
+    ):
+        tracemalloc.start()
+        try:
+            exporting.write_entries_csv(sink, views, tz)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
+def test_export_memory_stays_flat_as_the_history_grows(org, env, monkeypatch):
+    monkeypatch.setattr(bulk, "BATCH", 50)
+    database = open_database(str(env))
+    try:
+        _add_entries(2000)
+        small = _export_peak()
+        _add_entries(4000)
+        large = _export_peak()
+    finally:
+        database.close()
+    # Holding the rows would triple the peak with three times the rows; streamed, one batch
+    # of rows is the most there is.
+    assert large < small * 1.25, (small, large)
+
+
+def test_streams_in_order_across_batches_on_both_engines(engine, monkeypatch):
+    """Rows come out in start order whatever order they were added in, across many small
+    batches (PostgreSQL: of its server-side cursor)."""
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    handle = approval_team(engine)
+    try:
+        for day in (20, 16, 18, 17, 19):
+            start = parse_instant(f"2026-10-{day} 09:00", TZ)
+            entries.add("ada", entries.NewEntry("Web", start, start + 5400, f"day {day}"))
+        chosen = entries.EntryFilter(viewer="ada")
+        with entries.stream_entries(chosen) as (tz, views):
+            out = io.StringIO(newline="")
+            count = exporting.write_entries_csv(out, views, tz)
+    finally:
+        handle.close()
+    rows = rows_of(out.getvalue())
+    assert count == 5
+    assert [(r["date"], r["description"], r["hours"], r["user"]) for r in rows] == [
+        (f"2026-10-{day}", f"day {day}", "1.50", "ada") for day in (16, 17, 18, 19, 20)
+    ]
+
+
+def test_a_streamed_query_fails_as_any_query_does(database):
+    """A driver's error comes out as peewee's, which the CLI turns into one error line."""
+    broken = TimeEntry.select().where(SQL("no_such_column = 1"))
+    with pytest.raises(OperationalError, match="no_such_column"):
+        list(bulk.stream(broken, (TimeEntry.id,)))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .app import emit_json, settings, table
+from .json_stream import write_json_array
 
 END_HELP = (
     "YYYY-MM-DD HH:MM, or HH:MM on the start's day; past midnight give the date or HH:MM+1 "
@@ -87,10 +90,11 @@ def entry_list(first, last, project, client, owner, as_json):
     elif first_day is None:
         first_day = iso_week(last_day)[0]
     view_filter = entries.EntryFilter(first_day, last_day, project, client, owner, s.actor)
-    views = entries.list_entries(view_filter)
     if as_json:
-        emit_json([entry_json(v) for v in views])
+        with entries.stream_entries(view_filter) as (_, views):
+            write_json_array(sys.stdout, map(entry_json, views), indent="  ")
         return
+    views = entries.list_entries(view_filter)
     click.echo(_entry_table(views, org.current().timezone, first_day, last_day))
 
 

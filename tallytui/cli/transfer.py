@@ -3,15 +3,16 @@ out for accountants and scripts."""
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 from ..importers import FORMATS
 from ..importers.values import DATE_FORMATS
 from .app import emit_json, settings, table
+from .json_stream import write_json_array
 
 
 class _Bar:
@@ -213,27 +214,11 @@ def _target(path: str | None, bom: bool):
         yield out
         out.flush()
         return
-    partial = f"{path}.partial"
-    try:
-        with open(partial, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
-            yield out
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    from ..render.files import replaced_atomically
 
-
-def _json_list(out, items) -> int:
-    import json
-
-    count = 0
-    out.write("[")
-    for item in items:
-        out.write(",\n" if count else "\n")
-        out.write(json.dumps(item, ensure_ascii=False, indent=2))
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with replaced_atomically(Path(path), "w", encoding=encoding, newline="") as out:
+        yield out
 
 
 @click.command("export")
@@ -255,7 +240,7 @@ def export(what, fmt, first, last, output, bom):
     Without --from and --to: everything.
     """
     from ..domain.errors import InvalidInput
-    from ..services import exporting
+    from ..services import entries, exporting
     from . import parse
     from .output import entry_json, invoice_json
 
@@ -265,18 +250,18 @@ def export(what, fmt, first, last, output, bom):
     if first_day and last_day and last_day < first_day:
         raise InvalidInput(f"--to: {last_day} is before --from {first_day}")
     if what == "entries":
-        tz, views = exporting.entry_views(s.actor, first_day, last_day)
-        with _target(output, bom) as out:
+        chosen = entries.EntryFilter(first=first_day, last=last_day, viewer=s.actor)
+        with entries.stream_entries(chosen) as (tz, views), _target(output, bom) as out:
             if fmt == "csv":
                 count = exporting.write_entries_csv(out, views, tz)
             else:
-                count = _json_list(out, map(entry_json, views))
+                count = write_json_array(out, map(entry_json, views))
     else:
-        views = exporting.invoice_views(s.actor, first_day, last_day)
-        with _target(output, bom) as out:
+        stream = exporting.invoice_stream(s.actor, first_day, last_day)
+        with stream as views, _target(output, bom) as out:
             if fmt == "csv":
                 count = exporting.write_invoices_csv(out, views)
             else:
-                count = _json_list(out, map(invoice_json, views))
+                count = write_json_array(out, map(invoice_json, views))
     if output is not None:
         click.echo(f"exported {count} {what} to {output}", err=True)

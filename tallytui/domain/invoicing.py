@@ -120,11 +120,11 @@ def _key(item: BillableTime, grouping: str) -> tuple:
 
 def _describe(items: Sequence[BillableTime], grouping: str) -> str:
     first = items[0]
-    projects = ", ".join(sorted({i.project for i in items}))
-    span = _span(i.day for i in items)
-    if grouping == "detailed":
+    if grouping == "detailed":  # a line per entry: first of all, and the most lines
         text = f"{first.day.isoformat()} {first.project}"
         return f"{text}: {first.description}" if first.description else text
+    projects = ", ".join(sorted({i.project for i in items}))
+    span = _span(i.day for i in items)
     if grouping == "user":
         return f"{projects} – {first.user}, {span}"
     if grouping == "date":
@@ -190,8 +190,12 @@ def apply_vat(drafts: Iterable[DraftLine], category: str, rate: Decimal) -> list
     """Give each line the client's VAT ``category``; a line without its own rate takes the
     client's ``rate`` (see ``vat.line_tax``: standard at 0 % is zero rated)."""
     taxed = []
+    treatments: dict[Decimal, tuple[str, Decimal]] = {}  # a few rates for thousands of lines
     for draft in drafts:
-        code, own = line_tax(category, rate if draft.tax_rate is None else draft.tax_rate)
+        own = rate if draft.tax_rate is None else draft.tax_rate
+        if own not in treatments:
+            treatments[own] = line_tax(category, own)
+        code, own = treatments[own]
         taxed.append(replace(draft, tax_category=code, tax_rate=own))
     return taxed
 

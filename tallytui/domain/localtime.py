@@ -188,5 +188,6 @@ def iso_week(day: date) -> tuple[date, date]:
 
 
 def format_utc(epoch: int) -> str:
-    """ISO 8601 UTC with ``Z``, the form of every instant in JSON output."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 UTC with ``Z``, the form of every instant in JSON output (``isoformat``, not
+    the slower ``strftime``: exports call this twice a row)."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")[:-6] + "Z"

@@ -7,7 +7,7 @@ authorities expect, never banker's rounding.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from functools import cache
 
 from .errors import InvalidInput
@@ -21,6 +21,7 @@ _NOT_MONEY = frozenset(
 )
 # Minor units must fit a signed 64-bit column in SQLite and PostgreSQL.
 _LARGEST_MINOR = 2**63 - 1
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 CENT = Decimal("0.01")
 
@@ -94,21 +95,20 @@ def round_money(value: Decimal, currency: str) -> Decimal:
 def to_minor(value: Decimal, currency: str) -> int:
     """Decimal amount to integer minor units, exactly: anything that would need rounding,
     or that does not fit a 64-bit column, is refused."""
-    sign, digits, exponent = value.as_tuple()
-    shift = exponent + minor_digits(currency)
-    if shift < 0 and any(digits[shift:]):
+    # Shifting the decimal point changes no digit; the unlimited context makes sure that
+    # no digit of a long amount is rounded away either.
+    units = value.scaleb(minor_digits(currency), context=_EXACT)
+    if units != units.to_integral_value(context=_EXACT):
         raise InvalidInput(f"{value} has more decimals than {currency} allows")
-    whole = int("".join(map(str, digits)) or "0")
-    units = whole * 10**shift if shift >= 0 else whole // 10**-shift
-    if units > _LARGEST_MINOR:
+    if abs(units) > _LARGEST_MINOR:
         raise InvalidInput(f"{value} {currency} is too large an amount")
-    return -units if sign else units
+    return int(units)
 
 
 def from_minor(units: int, currency: str) -> Decimal:
-    """Integer minor units back to a Decimal with the currency's decimals."""
-    digits = minor_digits(currency)
-    return Decimal(units).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+    """Integer minor units back to a Decimal with the currency's decimals (1230 EUR: 12.30;
+    shifting the point of a whole number leaves exactly that many decimals)."""
+    return Decimal(units).scaleb(-minor_digits(currency), context=_EXACT)
 
 
 def format_plain(value: Decimal, places: int = 2) -> str:
@@ -131,5 +131,6 @@ def percent_to_basis_points(value: Decimal) -> int:
     return int(value * 100)
 
 
+@cache  # a few rates, read for every stored line
 def basis_points_to_percent(points: int) -> Decimal:
     return (Decimal(points) / 100).quantize(CENT)

@@ -3,6 +3,8 @@ billed and locked time untouchable."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +13,7 @@ from peewee import JOIN
 from ..domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..domain.localtime import days_to_utc_range, format_utc, local_date, local_datetime
 from ..domain.timesheet import entry_state, is_locked
+from ..store.bulk import stream
 from ..store.db import locking, write_transaction
 from ..store.models import (
     Client,
@@ -58,25 +61,27 @@ class EntryFilter:
     viewer: str | None = None  # who is looking: consultants see only their own time
 
 
+_OWNER = User.alias("owner")
+
+
 def entry_query():
     """Entries with just the related columns a view needs (whole related rows cost 10×)."""
-    owner = User.alias("owner")
     return (
         TimeEntry.select(
             TimeEntry,
             Project.id,
             Project.name,
             Client.name,
-            owner.id,
-            owner.name,
-            owner.locked_until,
+            _OWNER.id,
+            _OWNER.name,
+            _OWNER.locked_until,
             InvoiceLine.id,
             Invoice.number,
         )
         .join(Project)
         .join(Client)
         .switch(TimeEntry)
-        .join(owner, on=(TimeEntry.user == owner.id))
+        .join(_OWNER, on=(TimeEntry.user == _OWNER.id))
         .switch(TimeEntry)
         .join(InvoiceLine, JOIN.LEFT_OUTER)
         .join(Invoice, JOIN.LEFT_OUTER)
@@ -215,26 +220,93 @@ def get(entry_id: int) -> EntryView:
 
 def list_entries(filters: EntryFilter) -> list[EntryView]:
     """Entries starting on the local days ``first`` to ``last``, oldest first."""
+    with stream_entries(filters) as (_, views):
+        return list(views)
+
+
+@contextmanager
+def stream_entries(filters: EntryFilter) -> Iterator[tuple[str, Iterator[EntryView]]]:
+    """(the organisation's time zone, the entries ``filters`` asks for, oldest first, read
+    as they are consumed), all inside one read transaction that lasts as long as the block.
+
+    The filter is checked on entering, so a stream never fails after its first row.
+    """
     with db.atomic():
-        org = lookup.organisation()
-        query = entry_query()
-        if filters.first is not None or filters.last is not None:
-            first = filters.first or date(1970, 1, 2)
-            last = filters.last or date(9999, 12, 30)
-            if last < first:
-                raise InvalidInput(f"to: {last} is before from {first}")
-            start, end = days_to_utc_range(first, last, org.timezone)
-            query = query.where((TimeEntry.start_utc >= start) & (TimeEntry.start_utc < end))
-        if filters.project:
-            query = query.where(TimeEntry.project == lookup.project(filters.project))
-        if filters.client:
-            query = query.where(Project.client == lookup.client(filters.client))
-        if filters.user:
-            query = query.where(TimeEntry.user == lookup.user(filters.user))
-        if filters.viewer:
-            query = visible_to(query, lookup.user(filters.viewer), filters.user)
-        rows = query.order_by(TimeEntry.start_utc, TimeEntry.id)
-        return [view(row, org.timezone) for row in rows]
+        tz = lookup.organisation().timezone
+        views = _views(_selection(filters, tz), tz)
+        try:
+            yield tz, views
+        finally:
+            views.close()  # its cursor, before the transaction that reads through it ends
+
+
+def _selection(filters: EntryFilter, tz: str):
+    query = entry_query()
+    if filters.first is not None or filters.last is not None:
+        first = filters.first or date(1970, 1, 2)
+        last = filters.last or date(9999, 12, 30)
+        if last < first:
+            raise InvalidInput(f"to: {last} is before from {first}")
+        start, end = days_to_utc_range(first, last, tz)
+        query = query.where((TimeEntry.start_utc >= start) & (TimeEntry.start_utc < end))
+    if filters.project:
+        query = query.where(TimeEntry.project == lookup.project(filters.project))
+    if filters.client:
+        query = query.where(Project.client == lookup.client(filters.client))
+    if filters.user:
+        query = query.where(TimeEntry.user == lookup.user(filters.user))
+    if filters.viewer:
+        query = visible_to(query, lookup.user(filters.viewer), filters.user)
+    return query.order_by(TimeEntry.start_utc, TimeEntry.id)
+
+
+_VIEW_FIELDS = (
+    TimeEntry.id,
+    Project.name,
+    Client.name,
+    _OWNER.name,
+    _OWNER.locked_until,
+    TimeEntry.start_utc,
+    TimeEntry.end_utc,
+    TimeEntry.description,
+    TimeEntry.billable,
+    TimeEntry.source,
+    TimeEntry.approved_at,
+    Invoice.number,
+)
+
+
+def _views(query, tz: str) -> Iterator[EntryView]:
+    """``view`` of each row, from plain tuples: no model object per row."""
+    for (
+        entry_id,
+        project,
+        client,
+        user,
+        locked_until,
+        start_utc,
+        end_utc,
+        description,
+        billable,
+        source,
+        approved_at,
+        invoice,
+    ) in stream(query, _VIEW_FIELDS):
+        day = local_date(start_utc, tz)
+        yield EntryView(
+            id=entry_id,
+            project=project,
+            client=client,
+            user=user,
+            start_utc=start_utc,
+            end_utc=end_utc,
+            day=day,
+            description=description,
+            billable=billable,
+            source=source,
+            state=entry_state(day, locked_until, approved_at is not None),
+            invoice=invoice,
+        )
 
 
 def visible_to(query, viewer: User, asked: str | None):

@@ -1,5 +1,8 @@
 """Exporting entries and invoices for accountants and scripts, as CSV or JSON.
 
+Rows are written as they are read (``entries.stream_entries``, ``invoice_stream``), so an
+export of years of history needs no more memory than one of a week.
+
 Entries are written in the generic CSV, so an export re-imports without loss
 (``tally import --format generic``). Text cells that a spreadsheet would run as a formula
 get a leading single quote; numbers, negative amounts of credit notes included, stay
@@ -9,14 +12,14 @@ numbers.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TextIO
 
 from ..importers.csvfile import neutralise
 from ..importers.generic import EXPORT_COLUMNS, export_cells
 from ..store.models import Invoice, db
-from . import entries, lookup
 from .invoice_views import InvoiceView, view
 from .invoices import may_read
 from .views import EntryView
@@ -41,18 +44,13 @@ INVOICE_COLUMNS = (
 )
 
 
-def entry_views(actor: str, first: date | None, last: date | None) -> tuple[str, list[EntryView]]:
-    """(the organisation's time zone, the entries ``actor`` may see from ``first`` to
-    ``last``), oldest first."""
-    with db.atomic():
-        tz = lookup.organisation().timezone
-        views = entries.list_entries(entries.EntryFilter(first=first, last=last, viewer=actor))
-    return tz, views
-
-
-def invoice_views(actor: str, first: date | None, last: date | None) -> list[InvoiceView]:
+@contextmanager
+def invoice_stream(
+    actor: str, first: date | None, last: date | None
+) -> Iterator[Iterator[InvoiceView]]:
     """Invoices and credit notes issued from ``first`` to ``last``, by number (the register
-    has no gaps: void documents are included); for those who may see invoices."""
+    has no gaps: void documents are included), each read as it is consumed, inside one
+    read transaction that lasts as long as the block; for those who may see invoices."""
     with db.atomic():
         may_read(actor)
         query = Invoice.select().order_by(Invoice.number)
@@ -60,7 +58,7 @@ def invoice_views(actor: str, first: date | None, last: date | None) -> list[Inv
             query = query.where(Invoice.issue_date >= first)
         if last is not None:
             query = query.where(Invoice.issue_date <= last)
-        return [view(row) for row in query]
+        yield (view(row) for row in query.iterator())
 
 
 def _writer(out: TextIO):

@@ -17,6 +17,7 @@ from ..domain.money import basis_points_to_percent, from_minor
 from ..domain.payment_codes import Payee, PaymentCode, choose
 from ..domain.payments import Balance, overdue_days
 from ..domain.vat import Exemption, TaxGroup, group_order
+from ..store.bulk import stream
 from ..store.models import (
     BilledEntry,
     BilledExpense,
@@ -164,13 +165,8 @@ def snapshot(view: PartyView) -> str:
 def _billed(model, column, invoice: Invoice) -> dict[int, list[int]]:
     """Line id → ids of what it bills (or credits), for every line of ``invoice``."""
     found: dict[int, list[int]] = defaultdict(list)
-    query = (
-        model.select(model.line, column)
-        .join(InvoiceLine)
-        .where(InvoiceLine.invoice == invoice)
-        .order_by(column)
-    )
-    for line_id, item_id in query.tuples():
+    query = model.select().join(InvoiceLine).where(InvoiceLine.invoice == invoice)
+    for line_id, item_id in stream(query.order_by(column), (model.line, column), server_side=False):
         found[line_id].append(item_id)
     return found
 
@@ -179,26 +175,27 @@ def _lines(invoice: Invoice) -> tuple[LineView, ...]:
     entries = _billed(BilledEntry, BilledEntry.entry, invoice)
     expenses = _billed(BilledExpense, BilledExpense.expense, invoice)
     currency = invoice.currency
-    rows = (
-        InvoiceLine.select(
-            InvoiceLine.id,
-            InvoiceLine.position,
-            InvoiceLine.description,
-            Project.name,
-            InvoiceLine.line_type,
-            InvoiceLine.quantity_hundredths,
-            InvoiceLine.unit,
-            InvoiceLine.unit_price_minor,
-            InvoiceLine.amount_minor,
-            InvoiceLine.credits_line,
-            InvoiceLine.tax_category,
-            InvoiceLine.tax_rate_bp,
-        )
+    fields = (
+        InvoiceLine.id,
+        InvoiceLine.position,
+        InvoiceLine.description,
+        Project.name,
+        InvoiceLine.line_type,
+        InvoiceLine.quantity_hundredths,
+        InvoiceLine.unit,
+        InvoiceLine.unit_price_minor,
+        InvoiceLine.amount_minor,
+        InvoiceLine.credits_line,
+        InvoiceLine.tax_category,
+        InvoiceLine.tax_rate_bp,
+    )
+    query = (
+        InvoiceLine.select()
         .join(Project, JOIN.LEFT_OUTER)
         .where(InvoiceLine.invoice == invoice)
         .order_by(InvoiceLine.position)
-        .tuples()
     )
+    rows = stream(query, fields, server_side=False)
     return tuple(
         LineView(
             id=line_id,

@@ -24,6 +24,7 @@ from ..domain.rates import rate_on
 from ..domain.rounding import parse_rounding
 from ..domain.schedule import parse_schedule
 from ..domain.timesheet import is_locked, readiness
+from ..store.bulk import stream
 from ..store.db import locking, write_transaction
 from ..store.models import Client, Expense, Invoice, Project, TimeEntry, User, db
 from . import lookup, permissions
@@ -131,19 +132,20 @@ def _billable_time(
     """
     tz = org.timezone
     projects = {p.id: p for p in scope.projects}
+    fields = (
+        TimeEntry.id,
+        TimeEntry.project,
+        TimeEntry.start_utc,
+        TimeEntry.end_utc,
+        TimeEntry.description,
+        TimeEntry.source,
+        TimeEntry.description_edited,
+        TimeEntry.approved_at,
+        User.name,
+        User.locked_until,
+    )
     query = (
-        TimeEntry.select(
-            TimeEntry.id,
-            TimeEntry.project,
-            TimeEntry.start_utc,
-            TimeEntry.end_utc,
-            TimeEntry.description,
-            TimeEntry.source,
-            TimeEntry.description_edited,
-            TimeEntry.approved_at,
-            User.name,
-            User.locked_until,
-        )
+        TimeEntry.select()
         .join(User)
         .where(
             TimeEntry.project.in_(list(projects))
@@ -176,7 +178,7 @@ def _billable_time(
         approved_at,
         user,
         locked_until,
-    ) in held.tuples():
+    ) in stream(held, fields, server_side=False):
         project = projects[pid]
         day = local_date(start_utc, tz)
         locked = is_locked(day, locked_until)

@@ -73,3 +73,7 @@ class TeamDatabase(PostgresqlDatabase):
         except self._adapter.driver.Error as exc:
             raise type(exc)(scrubbed(str(exc), self.database)) from None
 
+    def streaming_cursor(self):
+        """A server-side cursor (``bulk.stream``): rows travel in batches as they are
+        fetched, instead of the whole result at once."""
+        return self._adapter.server_side_cursor(self.connection())
