@@ -20,7 +20,7 @@ from pathlib import Path
 from . import history, importing
 from .core import _AMBIENT, Measurement, group, tally
 
-ROWS = history.SESSIONS
+ROWS = history.CONSULTANCY.sessions
 MAX_RATIO = 2
 MAX_RSS_MB = 60
 LIST_YEAR = ("2025-11-21", "2026-11-20")
