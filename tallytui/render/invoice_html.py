@@ -126,6 +126,23 @@ def render_html(
     )
 
 
+def line_rows(doc: InvoiceView, page: Sequence[LineView]) -> list[tuple[str, ...]]:
+    """The cells of a page of the lines table, as printed: description, the rate when the
+    document has several, quantity, unit price, amount."""
+    form = formats(doc)
+    rates = len(doc.tax_breakdown) > 1
+    return [
+        (
+            line.description,
+            *((form.percent(line.tax_rate),) if rates else ()),
+            form.quantity(line.quantity, line.unit),
+            form.money(line.unit_price, doc.currency),
+            form.money(line.amount, doc.currency),
+        )
+        for line in page
+    ]
+
+
 def title(doc: InvoiceView) -> str:
     """ "Invoice", "Rechnung", "Avoir" …: the document's kind in its language."""
     message = N_("Credit note") if doc.kind == "credit_note" else N_("Invoice")

@@ -15,7 +15,7 @@ from ..domain.payment_codes import SWISS
 from ..services.invoice_views import InvoiceView
 from .files import write_atomically
 from .i18n import translate
-from .invoice_html import render_html, title
+from .invoice_html import line_rows, render_html, title
 from .layout import LayoutError, layout, register_sans
 from .pagination import paginate
 from .payment import BILL_HEIGHT_MM, swiss_bill_page
@@ -52,15 +52,18 @@ def _split(pages: list, parts: int) -> list[list]:
 def _layout_parts(doc: InvoiceView) -> list[bytes]:
     pages = paginate(doc.lines)
     groups = _split(pages, _worker_count(len(doc.lines)) + 1)
-    html = [
-        render_html(doc, group, show_header=index == 0, show_totals=index == len(groups) - 1)
+    parts = [
+        (
+            render_html(doc, group, show_header=index == 0, show_totals=index == len(groups) - 1),
+            [line_rows(doc, page) for page in group],
+        )
         for index, group in enumerate(groups)
     ]
-    if len(html) == 1:
-        return [layout(html[0])]
-    with ProcessPoolExecutor(max_workers=len(html) - 1, mp_context=_context()) as pool:
-        later = [pool.submit(layout, part) for part in html[1:]]
-        first = layout(html[0])
+    if len(parts) == 1:
+        return [layout(*parts[0])]
+    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=_context()) as pool:
+        later = [pool.submit(layout, *part) for part in parts[1:]]
+        first = layout(*parts[0])
         return [first] + [future.result() for future in later]
 
 
