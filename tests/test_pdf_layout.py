@@ -1,0 +1,37 @@
+"""Laying out an invoice keeps its HTML in memory: a temporary file of the parent process
+would be inherited by the processes laying out the other parts, and removed under it."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+
+from test_invoice_pdf import document, line, text_of
+
+from tallytui.domain.logo import check_logo
+from tallytui.render import pdf
+
+
+def test_a_long_invoice_with_a_large_logo_writes_no_temporary_file(monkeypatch):
+    from PIL import Image
+    from xhtml2pdf import files
+
+    data = io.BytesIO()
+    Image.effect_noise((600, 200), 40).convert("RGB").save(data, "PNG")
+    assert len(data.getvalue()) > 200_000
+    doc = document(
+        [line(i, f"Work item {i}") for i in range(1, 61)], logo=check_logo("n.png", data.getvalue())
+    )
+    made = []
+    real = tempfile.NamedTemporaryFile
+
+    def recording(*args, **kwargs):
+        made.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", recording)
+    # xhtml2pdf's spill of a large source to disk holds its own reference.
+    monkeypatch.setattr(files.pisaTempFile, "STRATEGIES", (io.BytesIO, recording))
+    pages = text_of(pdf.pdf_bytes(doc))
+    assert "Work item 60" in pages[-1]
+    assert made == []
