@@ -90,15 +90,10 @@ def _environment(language: str):
     return env
 
 
-def render_html(
-    doc: InvoiceView,
-    pages: Sequence[Sequence[LineView]],
-    *,
-    show_header: bool = True,
-    show_totals: bool = True,
-) -> str:
-    """HTML for ``pages`` of the document's lines, one table per page; a document laid out
-    in parts gives the parties and dates to the first part and the totals to the last."""
+def render_html(doc: InvoiceView, *, show_header: bool = True, show_totals: bool = True) -> str:
+    """HTML for the document around its lines, whose table has only its header row (the
+    rows are drawn into it after parsing); a document laid out in parts gives the parties
+    and dates to the first part and the totals to the last."""
     form = formats(doc)
     return (
         _environment(doc.language)
@@ -107,7 +102,6 @@ def render_html(
             doc=doc,
             credit=doc.kind == "credit_note",
             title=title(doc),
-            pages=pages,
             fonts=FONTS.as_posix(),
             show_header=show_header,
             show_totals=show_totals,

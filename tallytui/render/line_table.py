@@ -1,5 +1,5 @@
-"""The invoice lines as ReportLab tables, put in place of the header-only tables xhtml2pdf
-laid out from the template.
+"""The invoice lines as ReportLab tables, one per page, put in place of the header-only
+table xhtml2pdf laid out from the template.
 
 The lines table is where nearly all of a long invoice's nodes are, and xhtml2pdf matches
 its CSS against every cell: drawing the rows as plain text cells costs a fraction of that.
@@ -97,17 +97,23 @@ def lines_table(header, rows: Sequence[Row], frame: tuple[float, float]):
 
 
 def splice(story: list, pages: Sequence[Sequence[Row]], frame: tuple[float, float]) -> None:
-    """Each header-only lines table of ``story`` (the tables the template marks
-    ``repeat="1"``) given its page of rows, in order; ``frame`` is the page's text area
-    (width, height)."""
-    from reportlab.platypus import Table
+    """The header-only lines table of ``story`` (the one table the template marks
+    ``repeat="1"``) replaced by one table per page of rows, each on a page of its own;
+    ``frame`` is the page's text area (width, height)."""
+    from reportlab.platypus import PageBreak, Table
 
     places = [
         index
         for index, flowable in enumerate(story)
         if isinstance(flowable, Table) and flowable.repeatRows == 1
     ]
-    if len(places) != len(pages):
+    if len(places) != 1 or not pages:
         raise SpliceError(f"{len(places)} lines tables for {len(pages)} pages of lines")
-    for index, rows in zip(places, pages, strict=True):
-        story[index] = lines_table(story[index], rows, frame)
+    [place] = places
+    header = story[place]
+    tables: list = []
+    for rows in pages:
+        if tables:
+            tables.append(PageBreak())
+        tables.append(lines_table(header, rows, frame))
+    story[place : place + 1] = tables

@@ -54,7 +54,7 @@ def _layout_parts(doc: InvoiceView) -> list[bytes]:
     groups = _split(pages, _worker_count(len(doc.lines)) + 1)
     parts = [
         (
-            render_html(doc, group, show_header=index == 0, show_totals=index == len(groups) - 1),
+            render_html(doc, show_header=index == 0, show_totals=index == len(groups) - 1),
             [line_rows(doc, page) for page in group],
         )
         for index, group in enumerate(groups)
