@@ -120,20 +120,26 @@ def render_html(doc: InvoiceView, *, show_header: bool = True, show_totals: bool
     )
 
 
-def line_rows(doc: InvoiceView, page: Sequence[LineView]) -> list[tuple[str, ...]]:
-    """The cells of a page of the lines table, as printed: description, the rate when the
-    document has several, quantity, unit price, amount."""
+def line_rows(doc: InvoiceView, pages: Sequence[Sequence[LineView]]) -> list[list[tuple[str, ...]]]:
+    """The cells of each page of the lines table, as printed: description, the rate when
+    the document has several, quantity, unit price, amount. Lines repeat their prices and
+    quantities, and Babel takes a while over each: each value is formatted once."""
     form = formats(doc)
     rates = len(doc.tax_breakdown) > 1
+    money = cache(lambda value: form.money(value, doc.currency))
+    quantity = cache(form.quantity)
     return [
-        (
-            line.description,
-            *((form.percent(line.tax_rate),) if rates else ()),
-            form.quantity(line.quantity, line.unit),
-            form.money(line.unit_price, doc.currency),
-            form.money(line.amount, doc.currency),
-        )
-        for line in page
+        [
+            (
+                line.description,
+                *((form.percent(line.tax_rate),) if rates else ()),
+                quantity(line.quantity, line.unit),
+                money(line.unit_price),
+                money(line.amount),
+            )
+            for line in page
+        ]
+        for page in pages
     ]
 
 

@@ -55,7 +55,7 @@ def _layout_parts(doc: InvoiceView) -> list[bytes]:
     parts = [
         (
             render_html(doc, show_header=index == 0, show_totals=index == len(groups) - 1),
-            [line_rows(doc, page) for page in group],
+            line_rows(doc, group),
         )
         for index, group in enumerate(groups)
     ]
