@@ -1,10 +1,12 @@
-"""Laying out an invoice keeps its HTML in memory: a temporary file of the parent process
-would be inherited by the processes laying out the other parts, and removed under it."""
+"""Laying out an invoice: its HTML kept in memory (a temporary file of the parent process
+would be inherited by the processes laying out the other parts, and removed under them);
+other processes only where they can be forked."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+import threading
 
 from test_invoice_pdf import document, line, text_of
 
@@ -35,3 +37,22 @@ def test_a_long_invoice_with_a_large_logo_writes_no_temporary_file(monkeypatch):
     pages = text_of(pdf.pdf_bytes(doc))
     assert "Work item 60" in pages[-1]
     assert made == []
+
+
+def test_with_other_threads_running_a_long_invoice_is_laid_out_in_this_process(monkeypatch):
+    """The TUI runs threads, so no fork; a fresh interpreter would cost more than it saves."""
+
+    def refused(*args, **kwargs):
+        raise AssertionError("no process is started")
+
+    monkeypatch.setattr(pdf, "ProcessPoolExecutor", refused)
+    doc = document([line(i, f"Work item {i}") for i in range(1, pdf.PARALLEL_FROM + 51)])
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        pages = text_of(pdf.pdf_bytes(doc))
+    finally:
+        stop.set()
+        other.join()
+    assert f"Work item {pdf.PARALLEL_FROM + 50}" in pages[-1]

@@ -23,17 +23,18 @@ from .payment import BILL_HEIGHT_MM, swiss_bill_page
 PARALLEL_FROM = 150  # lines: below this, starting another process costs more than it saves
 
 
+def _fork_context():
+    """Forking where it is safe (a single-threaded CLI); elsewhere (the TUI's threads) None:
+    a fresh interpreter would take longer to start than the part takes to lay out."""
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def _worker_count(lines: int) -> int:
     if lines < PARALLEL_FROM:
         return 0
     return max(0, min(3, (os.cpu_count() or 1) - 1))
-
-
-def _context():
-    """fork where it is safe (a single-threaded CLI), else a fresh interpreter (the TUI)."""
-    if hasattr(os, "fork") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 def _split(pages: list, parts: int) -> list[list]:
@@ -51,7 +52,8 @@ def _split(pages: list, parts: int) -> list[list]:
 
 def _layout_parts(doc: InvoiceView) -> list[bytes]:
     pages = paginate(doc.lines)
-    groups = _split(pages, _worker_count(len(doc.lines)) + 1)
+    context = _fork_context()
+    groups = _split(pages, (_worker_count(len(doc.lines)) if context else 0) + 1)
     parts = [
         (
             render_html(doc, show_header=index == 0, show_totals=index == len(groups) - 1),
@@ -61,7 +63,7 @@ def _layout_parts(doc: InvoiceView) -> list[bytes]:
     ]
     if len(parts) == 1:
         return [layout(*parts[0])]
-    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
         later = [pool.submit(layout, *part) for part in parts[1:]]
         first = layout(*parts[0])
         return [first] + [future.result() for future in later]
