@@ -1,4 +1,5 @@
-"""HTML to PDF with xhtml2pdf, reading nothing but the package's own assets.
+"""HTML to PDF with xhtml2pdf, reading nothing but the package's own assets; the lines'
+rows are drawn into the parsed document by ReportLab (line_table.py).
 
 Kept free of the rest of the package so that a worker process laying out part of a long
 invoice imports only what layout needs.
