@@ -56,3 +56,24 @@ def test_with_other_threads_running_a_long_invoice_is_laid_out_in_this_process(m
         stop.set()
         other.join()
     assert f"Work item {pdf.PARALLEL_FROM + 50}" in pages[-1]
+
+
+def test_every_stream_of_a_pdf_with_a_logo_and_a_qr_bill_is_binary_not_ascii85():
+    from PIL import Image
+    from pypdf import PdfReader
+    from test_payment_codes import LI_BUYER, SWISS_SELLER, TOTAL
+
+    data = io.BytesIO()
+    Image.effect_noise((120, 40), 40).convert("RGB").save(data, "PNG")
+    doc = document(
+        [line(1, "Work")],
+        currency="CHF",
+        total=TOTAL,
+        seller=SWISS_SELLER,
+        buyer=LI_BUYER,
+        logo=check_logo("n.png", data.getvalue()),
+    )
+    written = pdf.pdf_bytes(doc)
+    assert b"/FlateDecode" in written and b"/Subtype /Image" in written
+    assert b"ASCII85Decode" not in written
+    assert len(PdfReader(io.BytesIO(written)).pages) == 2

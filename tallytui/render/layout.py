@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent
@@ -60,11 +61,24 @@ def embed_base_font() -> None:
     rl_config.defaultGraphicsFontName = sans
 
 
-def layout(html: str, lines: Sequence[Sequence[tuple[str, ...]]] = ()) -> bytes:
-    """One PDF from one HTML document, each of its lines tables given its page of
-    ``lines``. ReportLab's invariant mode fixes the dates and ids it writes, so the same
-    input always gives the same bytes."""
+@contextmanager
+def reportlab_settings() -> Iterator[None]:
+    """ReportLab's invariant mode (fixed dates and ids: the same input gives the same bytes)
+    and binary streams: without ASCII85 they are a fifth smaller, and neither ReportLab
+    encodes them nor pypdf decodes them again when the pages are joined and stamped."""
     from reportlab import rl_config
+
+    previous = rl_config.invariant, rl_config.useA85
+    rl_config.invariant, rl_config.useA85 = 1, 0
+    try:
+        yield
+    finally:
+        rl_config.invariant, rl_config.useA85 = previous
+
+
+def layout(html: str, lines: Sequence[Sequence[tuple[str, ...]]] = ()) -> bytes:
+    """One PDF from one HTML document, its lines table given ``lines``, a page of rows each;
+    the same input always gives the same bytes."""
     from xhtml2pdf.config.resources import render_budget, use_policy
     from xhtml2pdf.document import pisaStory
     from xhtml2pdf.files import cleanFiles
@@ -76,9 +90,8 @@ def layout(html: str, lines: Sequence[Sequence[tuple[str, ...]]] = ()) -> bytes:
     embed_base_font()
     rules = policy()
     output = io.BytesIO()
-    previous, rl_config.invariant = rl_config.invariant, 1
     try:
-        with use_policy(rules), render_budget(rules):
+        with reportlab_settings(), use_policy(rules), render_budget(rules):
             context = pisaStory(html, encoding="utf-8", resource_policy=rules)
             if context.err:
                 raise LayoutError(f"{context.err} layout errors")
@@ -89,7 +102,6 @@ def layout(html: str, lines: Sequence[Sequence[tuple[str, ...]]] = ()) -> bytes:
     except SpliceError as exc:
         raise LayoutError(str(exc)) from exc
     finally:
-        rl_config.invariant = previous
         cleanFiles()
         reset_caches()
     return output.getvalue()

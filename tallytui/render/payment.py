@@ -11,7 +11,7 @@ from functools import cache
 from ..domain.logo import LogoImage
 from ..domain.payment_codes import EPC, PaymentCode
 from ..services.invoice_views import InvoiceView
-from .layout import ASSETS, embed_base_font, register_sans
+from .layout import ASSETS, embed_base_font, register_sans, reportlab_settings
 
 EPC_SIZE_MM = 26  # printed size, quiet zone included (the EPC asks for at least 20 mm)
 EPC_NAME_MAX = 70  # characters of the beneficiary's name an EPC code holds
@@ -118,8 +118,9 @@ def swiss_bill_page(doc: InvoiceView, code: PaymentCode, size: tuple[float, floa
     bill.as_svg(svg)
     drawing = svg2rlg(io.BytesIO(svg.getvalue().encode("utf-8")))
     output = io.BytesIO()
-    canvas = Canvas(output, pagesize=size, invariant=1, initialFontName=sans)
-    renderPDF.draw(drawing, canvas, 0, 0)
-    canvas.showPage()
-    canvas.save()
+    with reportlab_settings():
+        canvas = Canvas(output, pagesize=size, invariant=1, initialFontName=sans)
+        renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.showPage()
+        canvas.save()
     return output.getvalue()

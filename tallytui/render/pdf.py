@@ -16,7 +16,7 @@ from ..services.invoice_views import InvoiceView
 from .files import write_atomically
 from .i18n import translate
 from .invoice_html import line_rows, render_html, title
-from .layout import LayoutError, layout, register_sans
+from .layout import LayoutError, layout, register_sans, reportlab_settings
 from .pagination import paginate
 from .payment import BILL_HEIGHT_MM, swiss_bill_page
 
@@ -79,20 +79,23 @@ def _footer_stamps(
 
     font = register_sans()
     output = io.BytesIO()
-    # The embedded font as the canvas's base font: no page names an unembedded Helvetica.
-    canvas = Canvas(output, invariant=1, initialFontName=font)
-    for number, (width, height) in enumerate(sizes, start=1):
-        canvas.setPageSize((width, height))
-        canvas.setFont(font, 7)
-        canvas.setFillColorRGB(0x5A / 255, 0x62 / 255, 0x70 / 255)
-        canvas.drawRightString(
-            width - 16 * mm,
-            (BILL_HEIGHT_MM + 4) * mm if number == bill_page else 19 * mm - 7.2,
-            f"{title(doc)} {doc.number} · "
-            + translate(doc.language, "Page %(page)s of %(pages)s", page=number, pages=len(sizes)),
-        )
-        canvas.showPage()
-    canvas.save()
+    with reportlab_settings():
+        # The embedded font as the canvas's base font: no page names an unembedded Helvetica.
+        canvas = Canvas(output, invariant=1, initialFontName=font)
+        for number, (width, height) in enumerate(sizes, start=1):
+            canvas.setPageSize((width, height))
+            canvas.setFont(font, 7)
+            canvas.setFillColorRGB(0x5A / 255, 0x62 / 255, 0x70 / 255)
+            canvas.drawRightString(
+                width - 16 * mm,
+                (BILL_HEIGHT_MM + 4) * mm if number == bill_page else 19 * mm - 7.2,
+                f"{title(doc)} {doc.number} · "
+                + translate(
+                    doc.language, "Page %(page)s of %(pages)s", page=number, pages=len(sizes)
+                ),
+            )
+            canvas.showPage()
+        canvas.save()
     return output.getvalue()
 
 
