@@ -1,17 +1,20 @@
 """Laying out an invoice: its HTML kept in memory (a temporary file of the parent process
 would be inherited by the processes laying out the other parts, and removed under them);
-other processes only where they can be forked."""
+other processes only where they can be forked; the QR-bill's code drawn in runs."""
 
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import threading
 
+from hypothesis import given
+from hypothesis import strategies as st
 from test_invoice_pdf import document, line, text_of
 
 from tallytui.domain.logo import check_logo
-from tallytui.render import pdf
+from tallytui.render import payment, pdf
 
 
 def test_a_long_invoice_with_a_large_logo_writes_no_temporary_file(monkeypatch):
@@ -77,3 +80,25 @@ def test_every_stream_of_a_pdf_with_a_logo_and_a_qr_bill_is_binary_not_ascii85()
     assert b"/FlateDecode" in written and b"/Subtype /Image" in written
     assert b"ASCII85Decode" not in written
     assert len(PdfReader(io.BytesIO(written)).pages) == 2
+
+
+def covered(path: str) -> set[tuple[int, int]]:
+    """The unit squares a path of axis-aligned rectangles fills."""
+    cells = set()
+    for x, y, end, bottom in re.findall(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z", path):
+        cells |= {(k, row) for k in range(int(x), int(end)) for row in range(int(y), int(bottom))}
+    return cells
+
+
+@given(st.sets(st.tuples(st.integers(0, 24), st.integers(0, 24)), min_size=1))
+def test_the_qr_bill_path_drawn_in_runs_covers_exactly_the_modules_qrcode_drew(modules):
+    order = sorted(modules, key=lambda cell: (cell[1], cell[0]))  # row by row, as qrcode
+    squares = "".join(f"M{x},{y}H{x + 1}V{y + 1}H{x}z" for x, y in order)
+    svg = f'<path d="{squares}" style="fill:#000000" />'
+    drawn = payment._MODULES.sub(payment._module_runs, svg)
+    path = re.search(r' d="([^"]*)"', drawn)[1]
+    assert covered(path) == modules
+    runs = path.count("M")
+    assert runs == len(order) - sum(
+        1 for (x, y), (nx, ny) in zip(order, order[1:], strict=False) if ny == y and nx == x + 1
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from functools import cache
 
 from ..domain.logo import LogoImage
@@ -104,6 +105,25 @@ def _svg_fonts() -> str:
     return sans
 
 
+_MODULE = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H\1z")
+_MODULES = re.compile(r' d="((?:M\d+,\d+H\d+V\d+H\d+z)+)"')
+
+
+def _module_runs(match: re.Match) -> str:
+    """The QR code's path with each row's run of dark modules as one rectangle: qrcode
+    draws every module as a square of its own, and svglib takes a while over each."""
+    runs: list[list[int]] = []  # x, y, end
+    for x, y, end, bottom in (map(int, m.groups()) for m in _MODULE.finditer(match[1])):
+        if bottom != y + 1:
+            return match[0]
+        if runs and runs[-1][1] == y and runs[-1][2] == x:
+            runs[-1][2] = end
+        else:
+            runs.append([x, y, end])
+    path = "".join(f"M{x},{y}H{end}V{y + 1}H{x}z" for x, y, end in runs)
+    return f' d="{path}"'
+
+
 def swiss_bill_page(doc: InvoiceView, code: PaymentCode, size: tuple[float, float]) -> bytes:
     """One page of ``size`` with the receipt and payment part in its bottom 105 mm."""
     from reportlab.graphics import renderPDF
@@ -116,7 +136,8 @@ def swiss_bill_page(doc: InvoiceView, code: PaymentCode, size: tuple[float, floa
     bill.font_family = sans
     svg = io.StringIO()
     bill.as_svg(svg)
-    drawing = svg2rlg(io.BytesIO(svg.getvalue().encode("utf-8")))
+    drawn = _MODULES.sub(_module_runs, svg.getvalue())
+    drawing = svg2rlg(io.BytesIO(drawn.encode("utf-8")))
     output = io.BytesIO()
     with reportlab_settings():
         canvas = Canvas(output, pagesize=size, invariant=1, initialFontName=sans)
