@@ -105,4 +105,4 @@ def test_a_lines_table_without_its_rows_is_a_layout_error():
         "<table repeat='1'><tr><th>Description</th></tr></table></body></html>"
     )
     with pytest.raises(LayoutError, match="1 lines tables for 0 pages of lines"):
-        layout(html, [])
+        layout(html, {}, [])

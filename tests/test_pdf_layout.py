@@ -102,3 +102,20 @@ def test_the_qr_bill_path_drawn_in_runs_covers_exactly_the_modules_qrcode_drew(m
     assert runs == len(order) - sum(
         1 for (x, y), (nx, ny) in zip(order, order[1:], strict=False) if ny == y and nx == x + 1
     )
+
+
+def test_the_html_names_its_images_and_their_data_goes_to_layout_beside_it():
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from tallytui.render.invoice_html import render_html
+
+    data = io.BytesIO()
+    Image.effect_noise((600, 200), 40).convert("RGB").save(data, "PNG")
+    doc = document([line(1, "Work")], logo=check_logo("n.png", data.getvalue()))
+    html, images = render_html(doc)
+    assert 'src="tally:logo"' in html and len(html) < 20_000
+    assert set(images) == {"tally:logo", "tally:epc"}
+    assert all(uri.startswith("data:image/png;base64,") for uri in images.values())
+    [page] = PdfReader(io.BytesIO(pdf.pdf_bytes(doc))).pages
+    assert sorted(image.image.size for image in page.images) == [(245, 245), (600, 200)]

@@ -90,12 +90,17 @@ def _environment(language: str):
     return env
 
 
-def render_html(doc: InvoiceView, *, show_header: bool = True, show_totals: bool = True) -> str:
+def render_html(
+    doc: InvoiceView, *, show_header: bool = True, show_totals: bool = True
+) -> tuple[str, dict[str, str]]:
     """HTML for the document around its lines, whose table has only its header row (the
-    rows are drawn into it after parsing); a document laid out in parts gives the parties
-    and dates to the first part and the totals to the last."""
+    rows are drawn into it after parsing), and the inline images it names; a document
+    laid out in parts gives the parties and dates to the first part and the totals to
+    the last."""
     form = formats(doc)
-    return (
+    logo = logo_block(doc.logo) if show_header else None
+    epc = epc_block(doc) if show_totals else None
+    html = (
         _environment(doc.language)
         .get_template("invoice.html")
         .render(
@@ -114,10 +119,11 @@ def render_html(doc: InvoiceView, *, show_header: bool = True, show_totals: bool
             percent=form.percent,
             quantity=lambda line: form.quantity(line.quantity, line.unit),
             postal=lambda party: postal(party, form),
-            logo=logo_block(doc.logo) if show_header else None,
-            epc=epc_block(doc) if show_totals else None,
+            logo=logo,
+            epc=epc,
         )
     )
+    return html, {block["src"]: block["uri"] for block in (logo, epc) if block}
 
 
 def line_rows(doc: InvoiceView, pages: Sequence[Sequence[LineView]]) -> list[list[tuple[str, ...]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,9 +76,14 @@ def reportlab_settings() -> Iterator[None]:
         rl_config.invariant, rl_config.useA85 = previous
 
 
-def layout(html: str, lines: Sequence[Sequence[tuple[str, ...]]] = ()) -> bytes:
-    """One PDF from one HTML document, its lines table given ``lines``, a page of rows each;
-    the same input always gives the same bytes."""
+def layout(
+    html: str,
+    images: Mapping[str, str] | None = None,
+    lines: Sequence[Sequence[tuple[str, ...]]] = (),
+) -> bytes:
+    """One PDF from one HTML document, the images it names by a name of ``images`` given
+    their data URI, its lines table given ``lines``, a page of rows each; the same input
+    always gives the same bytes."""
     from xhtml2pdf.config.resources import render_budget, use_policy
     from xhtml2pdf.document import pisaStory
     from xhtml2pdf.files import cleanFiles
@@ -92,7 +97,12 @@ def layout(html: str, lines: Sequence[Sequence[tuple[str, ...]]] = ()) -> bytes:
     output = io.BytesIO()
     try:
         with reportlab_settings(), use_policy(rules), render_budget(rules):
-            context = pisaStory(html, encoding="utf-8", resource_policy=rules)
+            context = pisaStory(
+                html,
+                link_callback=lambda uri, _base: (images or {}).get(uri),
+                encoding="utf-8",
+                resource_policy=rules,
+            )
             if context.err:
                 raise LayoutError(f"{context.err} layout errors")
             body = context.templateList.pop("body")

@@ -17,6 +17,10 @@ from .layout import ASSETS, embed_base_font, register_sans, reportlab_settings
 EPC_SIZE_MM = 26  # printed size, quiet zone included (the EPC asks for at least 20 mm)
 EPC_NAME_MAX = 70  # characters of the beneficiary's name an EPC code holds
 SANS_BOLD = "TallyInvoiceSans-Bold"
+# The names the template gives the inline images: the HTML parser would otherwise scan the
+# whole of their data (a logo's can be hundreds of kilobytes) character by character.
+LOGO_SRC = "tally:logo"
+EPC_SRC = "tally:epc"
 # The text the payment section adds, in one place for translating.
 # The Swiss payment part: A4 wide, 105 mm high (qrbill draws 1 mm more for its scissors).
 BILL_HEIGHT_MM = 106
@@ -29,18 +33,20 @@ def data_uri(media_type: str, data: bytes) -> str:
 
 
 def logo_block(logo: LogoImage | None) -> dict | None:
-    """What the header's logo block needs: the image inline and its printed size."""
+    """What the header's logo block needs: the image's name in the HTML, the image inline
+    (given to layout by that name) and its printed size."""
     if logo is None:
         return None
     width, height = logo.print_size()
-    return {"uri": data_uri(logo.media_type, logo.data), "width": width, "height": height}
+    uri = data_uri(logo.media_type, logo.data)
+    return {"src": LOGO_SRC, "uri": uri, "width": width, "height": height}
 
 
 def epc_block(doc: InvoiceView) -> dict | None:
     """What the payment section needs for an EPC code, or None without one."""
     if doc.payment_code.kind != EPC:
         return None
-    return {"uri": epc_uri(doc), "size": EPC_SIZE_MM}
+    return {"src": EPC_SRC, "uri": epc_uri(doc), "size": EPC_SIZE_MM}
 
 
 def epc_uri(doc: InvoiceView) -> str:

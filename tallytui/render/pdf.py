@@ -56,7 +56,7 @@ def _layout_parts(doc: InvoiceView) -> list[bytes]:
     groups = _split(pages, (_worker_count(len(doc.lines)) if context else 0) + 1)
     parts = [
         (
-            render_html(doc, show_header=index == 0, show_totals=index == len(groups) - 1),
+            *render_html(doc, show_header=index == 0, show_totals=index == len(groups) - 1),
             line_rows(doc, group),
         )
         for index, group in enumerate(groups)
