@@ -91,23 +91,22 @@ def _environment(language: str):
 
 
 def render_html(
-    doc: InvoiceView,
-    pages: Sequence[Sequence[LineView]],
-    *,
-    show_header: bool = True,
-    show_totals: bool = True,
-) -> str:
-    """HTML for ``pages`` of the document's lines, one table per page; a document laid out
-    in parts gives the parties and dates to the first part and the totals to the last."""
+    doc: InvoiceView, *, show_header: bool = True, show_totals: bool = True
+) -> tuple[str, dict[str, str]]:
+    """HTML for the document around its lines, whose table has only its header row (the
+    rows are drawn into it after parsing), and the inline images it names; a document
+    laid out in parts gives the parties and dates to the first part and the totals to
+    the last."""
     form = formats(doc)
-    return (
+    logo = logo_block(doc.logo) if show_header else None
+    epc = epc_block(doc) if show_totals else None
+    html = (
         _environment(doc.language)
         .get_template("invoice.html")
         .render(
             doc=doc,
             credit=doc.kind == "credit_note",
             title=title(doc),
-            pages=pages,
             fonts=FONTS.as_posix(),
             show_header=show_header,
             show_totals=show_totals,
@@ -120,10 +119,34 @@ def render_html(
             percent=form.percent,
             quantity=lambda line: form.quantity(line.quantity, line.unit),
             postal=lambda party: postal(party, form),
-            logo=logo_block(doc.logo) if show_header else None,
-            epc=epc_block(doc) if show_totals else None,
+            logo=logo,
+            epc=epc,
         )
     )
+    return html, {block["src"]: block["uri"] for block in (logo, epc) if block}
+
+
+def line_rows(doc: InvoiceView, pages: Sequence[Sequence[LineView]]) -> list[list[tuple[str, ...]]]:
+    """The cells of each page of the lines table, as printed: description, the rate when
+    the document has several, quantity, unit price, amount. Lines repeat their prices and
+    quantities, and Babel takes a while over each: each value is formatted once."""
+    form = formats(doc)
+    rates = len(doc.tax_breakdown) > 1
+    money = cache(lambda value: form.money(value, doc.currency))
+    quantity = cache(form.quantity)
+    return [
+        [
+            (
+                line.description,
+                *((form.percent(line.tax_rate),) if rates else ()),
+                quantity(line.quantity, line.unit),
+                money(line.unit_price),
+                money(line.amount),
+            )
+            for line in page
+        ]
+        for page in pages
+    ]
 
 
 def title(doc: InvoiceView) -> str:

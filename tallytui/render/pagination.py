@@ -1,8 +1,8 @@
 """Cutting invoice lines into pages before layout.
 
 Each page gets its own table with its own header row, so the header is on every page and
-no row is ever cut in half; laying out page-sized tables also keeps xhtml2pdf's cost
-linear in the number of lines. Heights are estimated on the safe side: a page may end a
+no row is ever cut in half; page-sized tables also spare ReportLab splitting one long
+table again at every page. Heights are estimated on the safe side: a page may end a
 little early, and should an estimate still run over, the table repeats its header on the
 overflow page.
 """

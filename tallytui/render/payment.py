@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from functools import cache
 
 from ..domain.logo import LogoImage
 from ..domain.payment_codes import EPC, PaymentCode
 from ..services.invoice_views import InvoiceView
-from .layout import ASSETS, embed_base_font, register_sans
+from .layout import ASSETS, embed_base_font, register_sans, reportlab_settings
 
 EPC_SIZE_MM = 26  # printed size, quiet zone included (the EPC asks for at least 20 mm)
 EPC_NAME_MAX = 70  # characters of the beneficiary's name an EPC code holds
 SANS_BOLD = "TallyInvoiceSans-Bold"
+# The names the template gives the inline images: the HTML parser would otherwise scan the
+# whole of their data (a logo's can be hundreds of kilobytes) character by character.
+LOGO_SRC = "tally:logo"
+EPC_SRC = "tally:epc"
 # The text the payment section adds, in one place for translating.
 # The Swiss payment part: A4 wide, 105 mm high (qrbill draws 1 mm more for its scissors).
 BILL_HEIGHT_MM = 106
@@ -28,18 +33,20 @@ def data_uri(media_type: str, data: bytes) -> str:
 
 
 def logo_block(logo: LogoImage | None) -> dict | None:
-    """What the header's logo block needs: the image inline and its printed size."""
+    """What the header's logo block needs: the image's name in the HTML, the image inline
+    (given to layout by that name) and its printed size."""
     if logo is None:
         return None
     width, height = logo.print_size()
-    return {"uri": data_uri(logo.media_type, logo.data), "width": width, "height": height}
+    uri = data_uri(logo.media_type, logo.data)
+    return {"src": LOGO_SRC, "uri": uri, "width": width, "height": height}
 
 
 def epc_block(doc: InvoiceView) -> dict | None:
     """What the payment section needs for an EPC code, or None without one."""
     if doc.payment_code.kind != EPC:
         return None
-    return {"uri": epc_uri(doc), "size": EPC_SIZE_MM}
+    return {"src": EPC_SRC, "uri": epc_uri(doc), "size": EPC_SIZE_MM}
 
 
 def epc_uri(doc: InvoiceView) -> str:
@@ -104,6 +111,25 @@ def _svg_fonts() -> str:
     return sans
 
 
+_MODULE = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H\1z")
+_MODULES = re.compile(r' d="((?:M\d+,\d+H\d+V\d+H\d+z)+)"')
+
+
+def _module_runs(match: re.Match) -> str:
+    """The QR code's path with each row's run of dark modules as one rectangle: qrcode
+    draws every module as a square of its own, and svglib takes a while over each."""
+    runs: list[list[int]] = []  # x, y, end
+    for x, y, end, bottom in (map(int, m.groups()) for m in _MODULE.finditer(match[1])):
+        if bottom != y + 1:
+            return match[0]
+        if runs and runs[-1][1] == y and runs[-1][2] == x:
+            runs[-1][2] = end
+        else:
+            runs.append([x, y, end])
+    path = "".join(f"M{x},{y}H{end}V{y + 1}H{x}z" for x, y, end in runs)
+    return f' d="{path}"'
+
+
 def swiss_bill_page(doc: InvoiceView, code: PaymentCode, size: tuple[float, float]) -> bytes:
     """One page of ``size`` with the receipt and payment part in its bottom 105 mm."""
     from reportlab.graphics import renderPDF
@@ -116,10 +142,12 @@ def swiss_bill_page(doc: InvoiceView, code: PaymentCode, size: tuple[float, floa
     bill.font_family = sans
     svg = io.StringIO()
     bill.as_svg(svg)
-    drawing = svg2rlg(io.BytesIO(svg.getvalue().encode("utf-8")))
+    drawn = _MODULES.sub(_module_runs, svg.getvalue())
+    drawing = svg2rlg(io.BytesIO(drawn.encode("utf-8")))
     output = io.BytesIO()
-    canvas = Canvas(output, pagesize=size, invariant=1, initialFontName=sans)
-    renderPDF.draw(drawing, canvas, 0, 0)
-    canvas.showPage()
-    canvas.save()
+    with reportlab_settings():
+        canvas = Canvas(output, pagesize=size, invariant=1, initialFontName=sans)
+        renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.showPage()
+        canvas.save()
     return output.getvalue()

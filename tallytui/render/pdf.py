@@ -15,25 +15,26 @@ from ..domain.payment_codes import SWISS
 from ..services.invoice_views import InvoiceView
 from .files import write_atomically
 from .i18n import translate
-from .invoice_html import render_html, title
-from .layout import LayoutError, layout, register_sans
+from .invoice_html import line_rows, render_html, title
+from .layout import LayoutError, layout, register_sans, reportlab_settings
 from .pagination import paginate
 from .payment import BILL_HEIGHT_MM, swiss_bill_page
 
 PARALLEL_FROM = 150  # lines: below this, starting another process costs more than it saves
 
 
+def _fork_context():
+    """Forking where it is safe (a single-threaded CLI); elsewhere (the TUI's threads) None:
+    a fresh interpreter would take longer to start than the part takes to lay out."""
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def _worker_count(lines: int) -> int:
     if lines < PARALLEL_FROM:
         return 0
     return max(0, min(3, (os.cpu_count() or 1) - 1))
-
-
-def _context():
-    """fork where it is safe (a single-threaded CLI), else a fresh interpreter (the TUI)."""
-    if hasattr(os, "fork") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 def _split(pages: list, parts: int) -> list[list]:
@@ -51,16 +52,20 @@ def _split(pages: list, parts: int) -> list[list]:
 
 def _layout_parts(doc: InvoiceView) -> list[bytes]:
     pages = paginate(doc.lines)
-    groups = _split(pages, _worker_count(len(doc.lines)) + 1)
-    html = [
-        render_html(doc, group, show_header=index == 0, show_totals=index == len(groups) - 1)
+    context = _fork_context()
+    groups = _split(pages, (_worker_count(len(doc.lines)) if context else 0) + 1)
+    parts = [
+        (
+            *render_html(doc, show_header=index == 0, show_totals=index == len(groups) - 1),
+            line_rows(doc, group),
+        )
         for index, group in enumerate(groups)
     ]
-    if len(html) == 1:
-        return [layout(html[0])]
-    with ProcessPoolExecutor(max_workers=len(html) - 1, mp_context=_context()) as pool:
-        later = [pool.submit(layout, part) for part in html[1:]]
-        first = layout(html[0])
+    if len(parts) == 1:
+        return [layout(*parts[0])]
+    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
+        later = [pool.submit(layout, *part) for part in parts[1:]]
+        first = layout(*parts[0])
         return [first] + [future.result() for future in later]
 
 
@@ -74,20 +79,23 @@ def _footer_stamps(
 
     font = register_sans()
     output = io.BytesIO()
-    # The embedded font as the canvas's base font: no page names an unembedded Helvetica.
-    canvas = Canvas(output, invariant=1, initialFontName=font)
-    for number, (width, height) in enumerate(sizes, start=1):
-        canvas.setPageSize((width, height))
-        canvas.setFont(font, 7)
-        canvas.setFillColorRGB(0x5A / 255, 0x62 / 255, 0x70 / 255)
-        canvas.drawRightString(
-            width - 16 * mm,
-            (BILL_HEIGHT_MM + 4) * mm if number == bill_page else 19 * mm - 7.2,
-            f"{title(doc)} {doc.number} · "
-            + translate(doc.language, "Page %(page)s of %(pages)s", page=number, pages=len(sizes)),
-        )
-        canvas.showPage()
-    canvas.save()
+    with reportlab_settings():
+        # The embedded font as the canvas's base font: no page names an unembedded Helvetica.
+        canvas = Canvas(output, invariant=1, initialFontName=font)
+        for number, (width, height) in enumerate(sizes, start=1):
+            canvas.setPageSize((width, height))
+            canvas.setFont(font, 7)
+            canvas.setFillColorRGB(0x5A / 255, 0x62 / 255, 0x70 / 255)
+            canvas.drawRightString(
+                width - 16 * mm,
+                (BILL_HEIGHT_MM + 4) * mm if number == bill_page else 19 * mm - 7.2,
+                f"{title(doc)} {doc.number} · "
+                + translate(
+                    doc.language, "Page %(page)s of %(pages)s", page=number, pages=len(sizes)
+                ),
+            )
+            canvas.showPage()
+        canvas.save()
     return output.getvalue()
 
 
