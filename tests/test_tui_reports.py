@@ -3,6 +3,9 @@ Textual's Pilot on a real database."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -152,3 +155,28 @@ async def test_the_palette_lists_and_runs_the_areas_actions_with_their_keys(book
         await settle(app, pilot)
         shown = [str(option.prompt) for option in app.screen.query_one("CommandList").options]
         assert "Lock week  L" in shown
+
+
+def test_a_chart_draws_the_same_in_every_process():
+    """plotext orders points through a set, which each process hashes differently; the
+    Reports area keeps their order, so the same data draws the same chart every time."""
+    script = (
+        "import plotext as plt\n"
+        "from tallytui.ui.screens.reports import _steady_plotext\n"
+        "_steady_plotext()\n"
+        "plt.plot_size(76, 20)\n"
+        "plt.stacked_bar(['08-31', '09-07', '09-14', '09-21'],"
+        " [[0, 10.5, 20.25, 30], [1, 5, 5.75, 6]], labels=['Ärger AG', 'B'])\n"
+        "print(plt.build())\n"
+    )
+    drawn = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 6)
+    }
+    assert len(drawn) == 1

@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 
 from ..domain.localtime import local_date
-from .commands import AreaCommands, JumpCommands
+from .commands import PaletteCommands
 from .context import Session
 from .messages import ChangedElsewhere, DataChanged, Opened
 from .screens.review import ReviewScreen
@@ -85,7 +85,7 @@ class TallyApp(App):
     locked_until: var[date | None] = var(None)  # the acting user's lock
     capture_running: var[bool] = var(False)
     running_timer: var[TimerView | None] = var(None)  # the acting user's, if one runs
-    COMMANDS = App.COMMANDS | {AreaCommands, JumpCommands}
+    COMMANDS = {PaletteCommands}  # one provider: the same order on every opening
     BINDINGS = [
         Binding("f2", "switch_mode('review')", "Review", id="app.review"),
         Binding("f3", "switch_mode('projects')", "Clients & projects", id="app.projects"),

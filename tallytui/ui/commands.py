@@ -15,10 +15,20 @@ from ..domain.localtime import parse_date
 from .screens.base import connection
 
 
-class AreaCommands(Provider):
-    """Every area (the app's keys that switch mode) and the actions the area shows in its
-    footer, each with its key: read from the bindings, so a key added to an area later
-    shows here without a change."""
+class PaletteCommands(Provider):
+    """The palette's one provider, so that what it lists comes in the same order every
+    time (providers answer concurrently, in whichever order they finish):
+
+    - every area (the app's keys that switch mode) and the actions the area shows in its
+      footer, each with its key: read from the bindings, so a key added to an area later
+      shows here without a change;
+    - Textual's own commands (theme, screenshot, quit) that no binding names already;
+    - the clients, projects, weeks, people's weeks and invoice numbers to jump to.
+    """
+
+    async def startup(self) -> None:
+        worker = self.app.run_worker(partial(self._targets, self.app.session.actor), thread=True)
+        self.targets = await worker.wait()
 
     def _commands(self) -> list[tuple[str, str, object]]:
         found: dict[str, tuple[str, str, object]] = {}
@@ -34,24 +44,13 @@ class AreaCommands(Provider):
                 found[binding.action] = (binding.description, key, run)
         return sorted(found.values(), key=lambda c: (not c[0].startswith("area:"), c[0]))
 
-    async def discover(self) -> Hits:
-        for label, key, run in self._commands():
-            yield DiscoveryHit(Content(f"{label}  {key}"), run)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, key, run in self._commands():
-            score = matcher.match(label)
-            if score > 0:
-                # An area or an action named by what was typed comes before the records
-                # whose text merely contains it ("invoicing" before each invoice).
-                yield Hit(score * 2, _highlight(matcher, f"{label}  {key}"), run)
-
-
-class JumpCommands(Provider):
-    async def startup(self) -> None:
-        worker = self.app.run_worker(partial(self._targets, self.app.session.actor), thread=True)
-        self.targets = await worker.wait()
+    def _system(self) -> list[tuple[str, str, object]]:
+        named = {label for label, _, _ in self._commands()}
+        return [
+            (command.title, command.help, command.callback)
+            for command in self.app.get_system_commands(self.screen)
+            if command.title not in named
+        ]
 
     @staticmethod
     def _targets(actor: str) -> list[tuple[str, str, str]]:
@@ -99,11 +98,25 @@ class JumpCommands(Provider):
         screen.load()
 
     async def discover(self) -> Hits:
+        for label, key, run in self._commands():
+            yield DiscoveryHit(Content(f"{label}  {key}"), run)
+        for title, help_text, run in self._system():
+            yield DiscoveryHit(title, run, help=help_text)
         for kind, name, label in self.targets[:20]:
             yield DiscoveryHit(Content(f"{kind}: {label}"), partial(self._open, kind, name))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        for label, key, run in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                # An area or an action named by what was typed comes before the records
+                # whose text merely contains it ("invoicing" before each invoice).
+                yield Hit(score * 2, _highlight(matcher, f"{label}  {key}"), run)
+        for title, help_text, run in self._system():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, title), run, help=help_text)
         try:
             day = parse_date(query.strip(), "week")
             yield Hit(1.0, f"week of {day}", partial(self._week, day), help="open the week")

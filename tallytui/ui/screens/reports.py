@@ -65,6 +65,16 @@ def _hours(seconds: int) -> float:
     return round(seconds / 3600, 2)
 
 
+def _steady_plotext() -> None:
+    """plotext drops repeated points through a ``set``, whose order follows the string
+    hashes Python seeds anew in each process: the same data could draw its axes a column
+    apart from one run to the next. Its own order-keeping alternative (noted in its
+    source) makes every drawing of the same data the same."""
+    from plotext import _utility
+
+    _utility.no_duplicates = lambda data: list(dict.fromkeys(data))
+
+
 class ReportsScreen(AreaScreen):
     BINDINGS = [
         Binding("c", "next_chart", "Next chart", id="reports.chart"),
@@ -89,6 +99,7 @@ class ReportsScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
+        _steady_plotext()
         yield Label("Reports", id="title")
         yield StatusLine()
         yield Label("", id="reports-heading")
