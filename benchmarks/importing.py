@@ -7,9 +7,10 @@ peak of Python's own allocations during one more (untimed) import is printed too
 file is streamed, so it stays far below the file's size.
 
 The same rows as a Kimai XLSX export are imported too, against an absolute target: reading
-a workbook costs more than a CSV. The workbook is written as Kimai's spreadsheet library
-writes one, with its dimension and a table of shared strings (openpyxl's write-only mode
-leaves both out, and without a dimension openpyxl reads the whole sheet twice). Kimai
+a workbook costs more than a CSV. The workbook carries its dimension, as Kimai's do
+(openpyxl's write-only mode leaves it out, and without one openpyxl reads the whole sheet
+twice); its text cells are inline strings, which openpyxl reads more slowly than the
+shared strings Kimai writes, so the figure errs on the slow side. Kimai
 writes wall-clock times only, so the few rows in the hour the clocks repeat are left out
 (two of them would read the same).
 """
