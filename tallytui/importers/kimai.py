@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from .records import Row
 from .solidtime import parse_moment
-from .tabular import Cells, TableReader, describe, people, wall_span
+from .tabular import Cells, TableReader, people
 from .values import ISO, parse_clock, parse_day, parse_duration, parse_flag
 from .xlsxfile import XlsxFile, is_xlsx
 
@@ -43,7 +43,7 @@ class KimaiReader(TableReader):
         self.day, self.start, self.end, self.project = h.need(self.title, *SIGNATURE)
         self.duration = h.find("duration")
         self.client = h.find("customer")
-        self.activity = h.find("activity")
+        self.task = h.find("activity")  # what other tools call the task
         self.description = h.find("description")
         self.billable = h.find("billable")
         self.user = h.find("user", "username")
@@ -75,19 +75,12 @@ class KimaiReader(TableReader):
             return None
         if end[0] == start[0] and end[1] < start[1]:
             end = (end[0] + timedelta(days=1), end[1])
-        span = wall_span(
-            cells, self.options.timezone, (*start, self.start), (*end, self.end), seconds
-        )
-        if span is None:
-            return None
-        return Row(
-            line=cells.line,
-            start_utc=span[0],
-            end_utc=span[1],
-            project=project,
-            client=cells.text(self.client),
-            description=describe(cells.text(self.activity), cells.text(self.description)),
-            billable=billable,
-            user=people(cells.text(self.user), cells.text(self.alias), cells.text(self.email)),
-            columns=self.columns,
+        return self.timed_row(
+            cells,
+            (*start, self.start),
+            (*end, self.end),
+            seconds,
+            project,
+            billable,
+            people(cells.text(self.user), cells.text(self.alias), cells.text(self.email)),
         )

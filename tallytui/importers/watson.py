@@ -17,7 +17,7 @@ from datetime import datetime
 
 from .records import Problem, ReadOptions, Row
 from .solidtime import parse_moment
-from .tabular import Cells, TableReader, describe, wall_span
+from .tabular import Cells, TableReader, describe
 from .timewarrior import TimewarriorReader
 
 CSV_SIGNATURE = ("start", "stop", "project")
@@ -123,8 +123,10 @@ class WatsonCsvReader(TableReader):
 
     def prepare(self) -> None:
         self.start, self.stop, self.project = self.header.need(self.title, *CSV_SIGNATURE)
-        self.tags = self.header.find("tags")
-        self.note = self.header.find("note")
+        # Read as the other tables are: tags lead the description as a task does.
+        self.client = None
+        self.task = self.header.find("tags")
+        self.description = self.header.find("note")
         self.columns = {
             "date": self.start + 1,
             "start": self.start + 1,
@@ -141,16 +143,6 @@ class WatsonCsvReader(TableReader):
             cells.fail(self.project, "empty; every entry needs a project")
         if cells.problems:
             return None
-        span = wall_span(
-            cells, self.options.timezone, (*start, self.start), (*stop, self.stop), None
-        )
-        if span is None:
-            return None
-        return Row(
-            line=cells.line,
-            start_utc=span[0],
-            end_utc=span[1],
-            project=project,
-            description=describe(cells.text(self.tags), cells.text(self.note)),
-            columns=self.columns,
+        return self.timed_row(
+            cells, (*start, self.start), (*stop, self.stop), None, project, None, ()
         )
