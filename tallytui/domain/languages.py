@@ -14,6 +14,8 @@ NAMES = {
     "nl": "Nederlands",
     "es": "Español",
 }
+# (label, code) of each language, as a form's choice shows it.
+CHOICES = tuple((f"{NAMES[code]} ({code})", code) for code in LANGUAGES)
 
 
 def check_language(value: str, field: str = "--language") -> str:

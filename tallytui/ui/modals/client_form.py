@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from ...domain.einvoice_requirements import EINVOICE_FORMATS
 from ...domain.errors import InvalidInput
 from ...domain.identifiers import check_country, check_endpoint, check_vat_id
-from ...domain.languages import LANGUAGES, NAMES
+from ...domain.languages import CHOICES as LANGUAGE_CHOICES
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import address_text, check_name
 from ...domain.vat import CATEGORIES as VAT_WORDS
@@ -113,7 +113,7 @@ class ClientForm(FormFields, ModalScreen[ClientChanges | None]):
                 yield Select(
                     [
                         ("organisation's", ""),
-                        *((f"{NAMES[code]} ({code})", code) for code in LANGUAGES),
+                        *LANGUAGE_CHOICES,
                     ],
                     value=c.language if c and c.own_language else "",
                     allow_blank=False,

@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from ...domain.errors import InvalidInput
 from ...domain.identifiers import check_bic, check_country, check_endpoint, check_iban, check_vat_id
-from ...domain.languages import LANGUAGES, NAMES
+from ...domain.languages import CHOICES as LANGUAGE_CHOICES
 from ...domain.localtime import check_timezone
 from ...domain.money import check_currency, parse_percent
 from ...domain.names import address_text, check_name, check_org_code
@@ -113,7 +113,7 @@ class OrgForm(FormFields, ModalScreen[OrgChanges | None]):
                         )
                 yield Label("Language")
                 yield Select(
-                    [(f"{NAMES[code]} ({code})", code) for code in LANGUAGES],
+                    LANGUAGE_CHOICES,
                     value=c.language,
                     allow_blank=False,
                     id="language",
